@@ -1,0 +1,3 @@
+from lapor_cli.cli import app
+
+app(prog_name="lapor")
