@@ -1,0 +1,405 @@
+"""Register operations on cases: record, find, apply a workflow step, list.
+
+The thin layer between the pure SOP (``workflow``), validation and SLA rules and the tables:
+each function takes an open session (one transaction, owned by the caller) and "now" as a
+parameter. Lists read columns through SQLAlchemy Core, not ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from lapor_cli import history as chain
+from lapor_cli.errors import LaporError, NotFoundError, ValidationError
+from lapor_cli.models import Case, Counter, History, Setting
+from lapor_cli.validation import CaseInput, mask_nik, mask_phone
+from lapor_cli.workflow import OPEN_STATUSES, Status, Step
+
+DEFAULT_SETTINGS = {
+    "kantor_nama": "Dinas Sosial",
+    "prefiks": "DS",
+    "zona_waktu": "Asia/Jakarta",
+    "profil_sla": "kemensos",
+    "rantai": chain.GENESIS,
+}
+ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+# ---------------------------------------------------------------- settings
+
+
+def get_setting(session: Session, key: str) -> str:
+    row = session.get(Setting, key)
+    return row.nilai if row else DEFAULT_SETTINGS[key]
+
+
+def get_settings(session: Session) -> dict[str, str]:
+    stored = {k: v for k, v in session.exec(select(Setting.kunci, Setting.nilai))}
+    return {**DEFAULT_SETTINGS, **stored}
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(kunci=key, nilai=value))
+    else:
+        row.nilai = value
+        session.add(row)
+    session.flush()
+
+
+def normalize_zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = ZONE_ALIASES.get(value.strip().upper(), value.strip())
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            "zona", f"Zona waktu {value!r} tidak dikenal. Pakai WIB, WITA atau WIT."
+        ) from None
+    return name
+
+
+def normalize_prefix(value: str) -> str:
+    text = value.strip().upper()
+    if not text or len(text) > 12 or not all(ch.isalnum() or ch == "-" for ch in text):
+        raise ValidationError(
+            "prefiks", f"Prefiks {value!r} tidak sah: 1–12 huruf/angka, misalnya DS atau DINSOS."
+        )
+    return text.strip("-")
+
+
+def office_now(zone: str) -> datetime:
+    """The office's wall-clock time (naive); only the shell calls this."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
+
+
+# ---------------------------------------------------------------- history
+
+
+def append_history(
+    session: Session,
+    case: Case,
+    *,
+    waktu: datetime,
+    oleh: str,
+    aksi: str,
+    dari: str | None,
+    ke: str | None,
+    catatan: str | None,
+    data: dict,
+) -> History:
+    """Append one entry to the hash chain (the caller holds the write transaction)."""
+    head = session.get(Setting, "rantai")
+    prev = head.nilai if head else chain.GENESIS
+    digest = chain.entry_hash(
+        prev,
+        nomor=case.nomor,
+        waktu=waktu,
+        oleh=oleh,
+        aksi=aksi,
+        dari_status=dari,
+        ke_status=ke,
+        catatan=catatan,
+        data=data,
+    )
+    entry = History(
+        kasus_id=case.id,
+        waktu=waktu,
+        oleh=oleh,
+        aksi=aksi,
+        dari_status=dari,
+        ke_status=ke,
+        catatan=catatan,
+        data=data,
+        hash_sebelum=prev,
+        hash=digest,
+    )
+    session.add(entry)
+    set_setting(session, "rantai", digest)
+    return entry
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def next_number(session: Session, prefiks: str, tahun: int) -> tuple[str, int]:
+    """The next register number of the year, e.g. ``DS-2026-00042``, under the write lock."""
+    table = Counter.__table__
+    bumped = session.execute(
+        sa.update(table)
+        .where(table.c.prefiks == prefiks, table.c.tahun == tahun)
+        .values(terakhir=table.c.terakhir + 1)
+    )
+    if bumped.rowcount == 0:
+        session.execute(sa.insert(table).values(prefiks=prefiks, tahun=tahun, terakhir=1))
+    urut = session.execute(
+        sa.select(table.c.terakhir).where(table.c.prefiks == prefiks, table.c.tahun == tahun)
+    ).scalar_one()
+    return format_number(prefiks, tahun, urut), urut
+
+
+def format_number(prefiks: str, tahun: int, urut: int) -> str:
+    return f"{prefiks}-{tahun}-{urut:05d}"
+
+
+# ---------------------------------------------------------------- recording
+
+
+@dataclass(frozen=True)
+class SlaRule:
+    profil: str
+    satuan: str
+    nilai: int
+    perpanjangan: int = 0
+
+
+def record_case(
+    session: Session, data: CaseInput, *, now: datetime, rule: SlaRule, prefiks: str
+) -> Case:
+    """SOP step 2: record a checked case with its number, its SLA rule and its first entry."""
+    nomor, urut = next_number(session, prefiks, now.year)
+    case = Case(
+        nomor=nomor,
+        prefiks=prefiks,
+        tahun=now.year,
+        urut=urut,
+        status=Status.DITERIMA,
+        kanal=data.kanal,
+        jenis=data.jenis,
+        uraian=data.uraian,
+        nama=data.nama,
+        nik=data.nik,
+        kk=data.kk,
+        hp=data.hp,
+        email=data.email,
+        alamat=data.alamat,
+        anonim=data.anonim,
+        rahasia=data.rahasia,
+        nomor_lapor=data.nomor_lapor,
+        nomor_formulir=data.nomor_formulir,
+        sidik=data.fingerprint(),
+        diterima=data.diterima,
+        dicatat=now,
+        petugas=data.petugas,
+        tembusan=[],
+        sla_profil=rule.profil,
+        sla_satuan=rule.satuan,
+        sla_nilai=rule.nilai,
+        sla_perpanjangan=rule.perpanjangan,
+    )
+    session.add(case)
+    session.flush()
+    detail: dict[str, object] = {"kanal": data.kanal, "jenis": data.jenis}
+    if data.nomor_lapor:
+        detail["nomor_lapor"] = data.nomor_lapor
+    if data.nomor_formulir:
+        detail["nomor_formulir"] = data.nomor_formulir
+    detail["sla"] = f"{rule.nilai} {'menit' if rule.satuan == 'menit' else 'hari kerja'}"
+    append_history(
+        session,
+        case,
+        waktu=now,
+        oleh=data.petugas,
+        aksi="catat",
+        dari=None,
+        ke=Status.DITERIMA,
+        catatan=f"Diterima lewat {data.kanal} pada {data.diterima:%Y-%m-%d %H:%M}",
+        data=detail,
+    )
+    return case
+
+
+def open_duplicates(session: Session, data: CaseInput, *, exclude: int | None = None) -> list[str]:
+    """Open cases with the same NIK or phone: a likely duplicate from another channel."""
+    conds = []
+    if data.nik:
+        conds.append(Case.nik == data.nik)
+    if data.hp:
+        conds.append(Case.hp == data.hp)
+    if not conds:
+        return []
+    query = select(Case.nomor).where(sa.or_(*conds), Case.status.in_(OPEN_STATUSES))
+    if exclude is not None:
+        query = query.where(Case.id != exclude)
+    return list(session.exec(query.order_by(Case.id)))
+
+
+# ---------------------------------------------------------------- finding and stepping
+
+
+def normalize_nomor(nomor: str) -> str:
+    return nomor.strip().upper()
+
+
+def get_case(session: Session, nomor: str) -> Case:
+    key = normalize_nomor(nomor)
+    case = session.exec(select(Case).where(Case.nomor == key)).first()
+    if case is None:
+        raise NotFoundError(
+            f"Kasus {nomor.strip()!r} tidak ada di register. Cek dengan `lapor daftar`."
+        )
+    return case
+
+
+def apply_step(session: Session, case: Case, step: Step, *, now: datetime, oleh: str) -> History:
+    """Apply a workflow step: column changes, the new status, one history entry — together."""
+    for column, value in step.changes.items():
+        if not hasattr(case, column):
+            raise LaporError(f"kolom {column!r} tidak ada")  # a bug in workflow, not user input
+        setattr(case, column, value)
+    case.status = step.ke
+    session.add(case)
+    return append_history(
+        session,
+        case,
+        waktu=now,
+        oleh=oleh,
+        aksi=step.aksi,
+        dari=step.dari,
+        ke=step.ke,
+        catatan=step.catatan,
+        data=step.data,
+    )
+
+
+def case_history(session: Session, case: Case) -> list[History]:
+    return list(
+        session.exec(select(History).where(History.kasus_id == case.id).order_by(History.id))
+    )
+
+
+# ---------------------------------------------------------------- views
+
+
+def identity_view(row, *, reveal: bool) -> dict[str, object]:
+    """The reporter's identity as a screen may show it: masked unless revealed; anonim: none."""
+    if row.anonim:
+        return {"nama": None, "nik": None, "kk": None, "hp": None, "email": None, "alamat": None}
+    if reveal:
+        return {k: getattr(row, k) for k in ("nama", "nik", "kk", "hp", "email", "alamat")}
+    return {
+        "nama": row.nama,
+        "nik": mask_nik(row.nik),
+        "kk": mask_nik(row.kk),
+        "hp": mask_phone(row.hp),
+        "email": _mask_email(row.email),
+        "alamat": row.alamat,
+    }
+
+
+def _mask_email(value: str | None) -> str | None:
+    if not value or "@" not in value:
+        return value
+    local, _, domain = value.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+RAHASIA_TEXT = "(rahasia)"
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="minutes") if value else None
+
+
+def due_iso(row, due: datetime | None) -> str | None:
+    """A deadline in working days is a date (end of that day); one in minutes a moment."""
+    if due is None:
+        return None
+    return iso(due) if row.sla_satuan == "menit" else due.date().isoformat()
+
+
+def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dict[str, object]:
+    """A case as JSON and screens show it (keys per SPEC §4)."""
+    return {
+        "nomor": row.nomor,
+        "status": row.status,
+        "kanal": row.kanal,
+        "jenis": row.jenis,
+        "diterima": iso(row.diterima),
+        "batas_waktu": due_iso(row, batas_waktu),
+        "kategori": row.kategori,
+        "unit": row.unit,
+        "skor": row.skor,
+        "anonim": bool(row.anonim),
+        "rahasia": bool(row.rahasia),
+        "uraian": RAHASIA_TEXT if row.rahasia and not reveal else row.uraian,
+        **identity_view(row, reveal=reveal),
+        "nomor_lapor": row.nomor_lapor,
+        "nomor_formulir": row.nomor_formulir,
+        "tembusan": list(row.tembusan or []),
+        "dicatat": iso(row.dicatat),
+        "petugas": row.petugas,
+        "ditutup": iso(row.ditutup),
+        "hasil": row.hasil,
+        "tepat_waktu": row.tepat_waktu,
+        "dilaporkan_balik": row.dilaporkan_balik,
+        "komentar": row.komentar,
+        "sla": {
+            "profil": row.sla_profil,
+            "satuan": row.sla_satuan,
+            "nilai": row.sla_nilai,
+            "perpanjangan": row.sla_perpanjangan,
+        },
+    }
+
+
+def history_view(entry: History) -> dict[str, object]:
+    return {
+        "waktu": iso(entry.waktu),
+        "oleh": entry.oleh,
+        "aksi": entry.aksi,
+        "dari": entry.dari_status,
+        "ke": entry.ke_status,
+        "catatan": entry.catatan,
+        "data": entry.data,
+    }
+
+
+# ---------------------------------------------------------------- listing
+
+LIST_COLUMNS = [c for c in Case.__table__.c if c.name not in ("sidik",)]
+
+
+def list_query(
+    *,
+    status: Iterable[str] = (),
+    kanal: str | None = None,
+    bulan: tuple[int, int] | None = None,
+    cari: str | None = None,
+    belum_dilaporkan: bool = False,
+) -> sa.Select:
+    """A Core select of case columns with the `daftar` filters, newest first."""
+    t = Case.__table__
+    query = sa.select(*LIST_COLUMNS)
+    statuses = list(status)
+    if statuses:
+        query = query.where(t.c.status.in_(statuses))
+    if kanal:
+        query = query.where(t.c.kanal == kanal)
+    if bulan:
+        year, month = bulan
+        start = datetime(year, month, 1)
+        end = datetime(year + (month == 12), month % 12 + 1, 1)
+        query = query.where(t.c.diterima >= start, t.c.diterima < end)
+    if belum_dilaporkan:
+        query = query.where(t.c.kanal == "sp4n-lapor", t.c.dilaporkan_balik.is_(False))
+    if cari:
+        needle = cari.strip()
+        query = query.where(
+            sa.or_(
+                t.c.nomor.icontains(needle, autoescape=True),
+                t.c.nomor_lapor.icontains(needle, autoescape=True),
+                t.c.nomor_formulir.icontains(needle, autoescape=True),
+                sa.and_(t.c.anonim.is_(False), t.c.nama.icontains(needle, autoescape=True)),
+                sa.and_(t.c.rahasia.is_(False), t.c.uraian.icontains(needle, autoescape=True)),
+            )
+        )
+    return query.order_by(t.c.diterima.desc(), t.c.id.desc())

@@ -1,0 +1,129 @@
+"""The Typer application object, its global state, and the one place refusals are rendered."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from lapor_cli.errors import LaporError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from lapor_cli.db import Register
+
+
+class LaporTyper(typer.Typer):
+    """A Typer whose commands turn a ``LaporError`` into one line on stderr and its exit code."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable:
+        register = super().command(*args, **kwargs)
+
+        def decorator(fn: Callable) -> Callable:
+            @functools.wraps(fn)
+            def guarded(*a: Any, **kw: Any) -> Any:
+                try:
+                    return fn(*a, **kw)
+                except LaporError as exc:
+                    refuse(exc)
+
+            register(guarded)
+            return fn
+
+        return decorator
+
+
+def refuse(exc: LaporError) -> None:
+    text = " ".join(exc.message.split())
+    sys.stderr.write(f"Ditolak: {text}\n")
+    sys.stderr.flush()
+    raise typer.Exit(exc.exit_code)
+
+
+@dataclass
+class State:
+    db: str | None = None
+    demo: bool = False
+
+
+state = State()
+
+
+def location() -> str:
+    from lapor_cli.db import resolve_location
+    from lapor_cli.resources import app_dir
+
+    if state.demo:
+        return str(app_dir() / "demo.db")
+    return resolve_location(state.db)
+
+
+def now_for(zone: str) -> datetime:
+    """The time commands run at: the office clock, or ``LAPOR_WAKTU`` when a test fixes it."""
+    fixed = os.environ.get("LAPOR_WAKTU")
+    if fixed:
+        from lapor_cli.validation import parse_datetime
+
+        return parse_datetime("LAPOR_WAKTU", fixed)
+    from lapor_cli.cases import office_now
+
+    return office_now(zone)
+
+
+def default_officer() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on this machine
+        return "petugas"
+
+
+@dataclass
+class Context:
+    """What a command has once the register is open: one session, settings, the time."""
+
+    register: Register
+    session: Session
+    settings: dict[str, str]
+    now: datetime
+
+
+@contextmanager
+def opened(*, write: bool) -> Iterator[Context]:
+    """Open the register for one command: one transaction, committed only if nothing failed."""
+    from lapor_cli.cases import get_settings
+    from lapor_cli.db import open_register
+
+    register = open_register(location(), write=write)
+    try:
+        with register.transaction(write) as session:
+            settings = get_settings(session)
+            yield Context(register, session, settings, now_for(settings["zona_waktu"]))
+    finally:
+        register.engine.dispose()
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Cetak satu dokumen JSON di stdout (untuk skrip).")
+]
+OfficerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--petugas",
+        envvar="LAPOR_PETUGAS",
+        help="Nama petugas yang mencatat (bawaan: $LAPOR_PETUGAS atau nama pengguna).",
+        show_default=False,
+    ),
+]

@@ -1,0 +1,149 @@
+"""Rich renderings of cases for the terminal (tables, the timeline). Data in, screen out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.table import Table
+from rich.text import Text
+
+from lapor_cli.console import console, tanggal
+
+STATUS_STYLE = {
+    "diterima": "cyan",
+    "terverifikasi": "blue",
+    "diarsipkan": "dim",
+    "didisposisikan": "magenta",
+    "dijawab": "green",
+    "ditindaklanjuti": "yellow",
+    "selesai": "bold green",
+}
+
+
+def _dt(value: str | None, *, time: bool = True) -> str:
+    if not value:
+        return "-"
+    return tanggal(datetime.fromisoformat(value), time=time)
+
+
+def _reporter(view: dict) -> Text:
+    if view["anonim"]:
+        return Text("(anonim)", style="italic dim")
+    return Text(view["nama"] or "-")
+
+
+def render_list(views: list[dict], total: int) -> None:
+    if not views:
+        console.print("Tidak ada kasus yang cocok.")
+        return
+    table = Table(show_lines=False, header_style="bold")
+    for col in (
+        "Nomor",
+        "Diterima",
+        "Kanal",
+        "Jenis",
+        "Status",
+        "Pelapor",
+        "Kategori",
+        "Unit",
+        "Batas waktu",
+    ):
+        table.add_column(col, overflow="fold")
+    for v in views:
+        table.add_row(
+            v["nomor"],
+            _dt(v["diterima"]),
+            v["kanal"],
+            v["jenis"],
+            Text(v["status"], style=STATUS_STYLE.get(v["status"], "")),
+            _reporter(v),
+            v["kategori"] or "-",
+            v["unit"] or "-",
+            _dt(v["batas_waktu"], time=False)
+            if v["status"] not in ("selesai", "diarsipkan")
+            else "-",
+        )
+    console.print(table)
+    if total > len(views):
+        console.print(
+            f"[dim]Menampilkan {len(views)} dari {total} kasus; pakai --batas 0 untuk semua.[/]"
+        )
+    else:
+        console.print(f"[dim]{total} kasus.[/]")
+
+
+def render_case(view: dict) -> None:
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    status = Text(view["status"], style=STATUS_STYLE.get(view["status"], ""))
+    rows: list[tuple[str, object]] = [
+        ("Nomor", view["nomor"]),
+        ("Status", status),
+        ("Kanal / jenis", f"{view['kanal']} / {view['jenis']}"),
+        ("Diterima", _dt(view["diterima"])),
+        ("Batas waktu", f"{_dt(view['batas_waktu'])} ({view['sla_keterangan']})"),
+    ]
+    if view["nomor_lapor"]:
+        rows.append(("Nomor SP4N-LAPOR!", view["nomor_lapor"]))
+    if view["nomor_formulir"]:
+        rows.append(("Nomor formulir", view["nomor_formulir"]))
+    if view["anonim"]:
+        rows.append(("Pelapor", Text("(anonim — identitas tidak disimpan)", style="italic")))
+    else:
+        for label, key in (
+            ("Nama", "nama"),
+            ("NIK", "nik"),
+            ("KK", "kk"),
+            ("HP", "hp"),
+            ("Email", "email"),
+            ("Alamat", "alamat"),
+        ):
+            if view[key]:
+                rows.append((label, view[key]))
+    rows.append(("Uraian", view["uraian"] + ("  [rahasia]" if view["rahasia"] else "")))
+    if view["kategori"]:
+        rows.append(("Kategori", view["kategori"]))
+    if view["unit"]:
+        unit = view["unit"]
+        if view["tembusan"]:
+            unit += f" (tembusan: {', '.join(view['tembusan'])})"
+        rows.append(("Unit", unit))
+    if view["hasil"]:
+        rows.append(("Hasil", view["hasil"]))
+    if view["tepat_waktu"] is not None:
+        rows.append(("Tepat waktu", "ya" if view["tepat_waktu"] else "tidak (terlambat)"))
+    if view["dilaporkan_balik"] is not None:
+        rows.append(("Dilaporkan balik", "ya" if view["dilaporkan_balik"] else "belum"))
+    if view["skor"] is not None:
+        rating = f"{view['skor']}/5"
+        if view["komentar"]:
+            rating += f" — {view['komentar']}"
+        rows.append(("Penilaian", rating))
+    for label, value in rows:
+        head.add_row(label, value if isinstance(value, Text) else Text(str(value)))
+    console.print(head)
+    console.print()
+    timeline = Table(title="Riwayat", title_justify="left", header_style="bold")
+    for col in ("Waktu", "Langkah", "Status", "Oleh", "Keterangan"):
+        timeline.add_column(col, overflow="fold")
+    from lapor_cli.workflow import ACTION_LABEL
+
+    for e in view["riwayat"]:
+        change = e["ke"] if e["dari"] in (None, e["ke"]) else f"{e['dari']} → {e['ke']}"
+        detail = e["catatan"] or ""
+        extra = {
+            k: v
+            for k, v in e["data"].items()
+            if k in ("oleh", "ditugaskan", "dirujuk_ke", "nomor_surat")
+        }
+        if extra:
+            detail += " (" + ", ".join(f"{k}: {v}" for k, v in extra.items()) + ")"
+        timeline.add_row(
+            _dt(e["waktu"]),
+            ACTION_LABEL.get(e["aksi"], e["aksi"]),
+            change,
+            e["oleh"],
+            Text(detail),
+        )
+    console.print(timeline)

@@ -1,0 +1,57 @@
+"""The one Rich console for data (stdout) and one for messages and progress (stderr)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date, datetime
+
+from rich.console import Console
+
+_width = int(os.environ["LAPOR_LEBAR"]) if os.environ.get("LAPOR_LEBAR", "").isdigit() else None
+console = Console(highlight=False, width=_width)
+err_console = Console(stderr=True, highlight=False, width=_width)
+
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+BULAN = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def tanggal(value: date | datetime | None, *, with_day: bool = False, time: bool = False) -> str:
+    """``Senin, 23 November 2026 14:05`` — independent of the machine's locale."""
+    if value is None:
+        return "-"
+    text = f"{value.day} {BULAN[value.month - 1]} {value.year}"
+    if with_day:
+        text = f"{HARI[value.weekday()]}, {text}"
+    if time and isinstance(value, datetime):
+        text += f" {value:%H:%M}"
+    return text
+
+
+def emit_json(document: object) -> None:
+    """Exactly one JSON document on stdout, nothing else."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def message(text: str) -> None:
+    """A one-line message for the person at the desk, on stderr."""
+    err_console.print(text, soft_wrap=True)
+
+
+def warn(text: str) -> None:
+    err_console.print(f"[yellow]Peringatan:[/] {text}", soft_wrap=True)

@@ -1,0 +1,219 @@
+"""Where the register is, its engine, one transaction per command, migrations on open.
+
+A register is a SQLite file (or, later, any SQLAlchemy URL). SQLite-specific setup lives only
+in the connection hooks here: WAL journal, a busy timeout, foreign keys, and ``BEGIN
+IMMEDIATE`` for writing commands so that two desks writing at once queue instead of failing.
+Everything else is portable SQL through SQLAlchemy.
+
+Migrations are Alembic revisions in ``migrations/versions``; Alembic is imported only when a
+register is older than this code (or new), so an up-to-date register opens without it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+from lapor_cli.errors import RegisterError
+from lapor_cli.resources import app_dir
+
+#: The newest migration this code knows; a register stamped with any other unknown revision
+#: was made by a newer lapor-cli and is refused rather than touched.
+SCHEMA_HEAD = "0001"
+KNOWN_REVISIONS = ("0001",)
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def default_location() -> str:
+    return str(app_dir() / "register.db")
+
+
+def resolve_location(option: str | None) -> str:
+    """``--db`` wins over ``LAPOR_DB``, which wins over the default file."""
+    return option or os.environ.get("LAPOR_DB") or default_location()
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+@dataclass
+class Register:
+    """An opened register: one engine for the process."""
+
+    location: str
+    engine: Engine
+    in_memory: bool = False
+
+    @contextmanager
+    def transaction(self, write: bool) -> Iterator[Session]:
+        """One session, one transaction; committed at the end, rolled back on any error."""
+        bind = self.engine.execution_options(lapor_write=write)
+        session = Session(bind, expire_on_commit=False)
+        try:
+            with translate_db_errors(self.location):
+                yield session
+                if write:
+                    session.commit()
+                else:
+                    session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def _sqlite_engine(url: str, *, memory: bool = False) -> Engine:
+    kwargs: dict = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}}
+    if memory:
+        kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
+    engine = sa.create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode.lower() != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        write = conn.get_execution_options().get("lapor_write", True)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the register file readable by its owner only, before SQLite opens it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+
+
+def open_register(location: str, *, write: bool) -> Register:
+    """Open (and migrate) the register; a missing file is created only by a writing command.
+
+    A reading command on a register that does not exist yet sees an empty in-memory one, so
+    ``lapor daftar`` on a fresh machine answers with an empty list and creates nothing.
+    """
+    if is_url(location):
+        raise RegisterError(
+            f"Alamat register {location!r} belum didukung; gunakan path berkas SQLite."
+        )
+    path = Path(location).expanduser()
+    if path.is_dir():
+        raise RegisterError(f"Register {path} adalah folder, bukan berkas. Periksa --db/LAPOR_DB.")
+    if not path.exists() and not write:
+        register = Register(location, _sqlite_engine("sqlite://", memory=True), in_memory=True)
+    else:
+        if not path.exists():
+            try:
+                _create_private_file(path)
+            except OSError as exc:
+                raise RegisterError(
+                    f"Register tidak dapat dibuat di {path}: {exc.strerror}. Periksa --db/LAPOR_DB."
+                ) from None
+        register = Register(str(path), _sqlite_engine(f"sqlite:///{path}"))
+    ensure_schema(register)
+    return register
+
+
+def schema_version(conn: sa.Connection) -> str | None:
+    """The register's migration revision, or None for an empty database."""
+    tables = set(sa.inspect(conn).get_table_names())
+    if "alembic_version" not in tables:
+        if tables:
+            raise RegisterError(
+                "Berkas ini bukan register lapor-cli (tabel tidak dikenal). Periksa --db/LAPOR_DB."
+            )
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def ensure_schema(register: Register) -> None:
+    """Bring the register to SCHEMA_HEAD; refuse one made by a newer version."""
+    with translate_db_errors(register.location):
+        with register.engine.connect() as conn:
+            version = schema_version(conn)
+            conn.rollback()
+        if version == SCHEMA_HEAD:
+            return
+        if version is not None and version not in KNOWN_REVISIONS:
+            raise RegisterError(
+                f"Register ini berskema {version}, dibuat oleh lapor-cli yang lebih baru. "
+                "Perbarui lapor-cli; register tidak diubah."
+            )
+        try:
+            run_migrations(register.engine)
+        except (sa.exc.OperationalError, sa.exc.IntegrityError):
+            # Another process migrated it at the same moment; fine if it is now current.
+            with register.engine.connect() as conn:
+                if schema_version(conn) != SCHEMA_HEAD:
+                    raise
+
+
+def run_migrations(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "lapor_cli:migrations")
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, target)
+
+
+@contextmanager
+def translate_db_errors(location: str) -> Iterator[None]:
+    """Turn the database's own failures into a clear Indonesian refusal."""
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        text = str(exc.orig).lower()
+        if "locked" in text or "busy" in text:
+            raise RegisterError(
+                f"Register {location} sedang dikunci proses lain terlalu lama. Coba lagi sebentar."
+            ) from None
+        if "readonly" in text or "read-only" in text:
+            raise RegisterError(
+                f"Register {location} hanya-baca; perintah ini perlu menulis. Periksa izin berkas."
+            ) from None
+        if "unable to open" in text:
+            raise RegisterError(
+                f"Register {location} tidak dapat dibuka. Periksa path dan izin foldernya."
+            ) from None
+        if "disk" in text and "full" in text:
+            raise RegisterError(
+                "Disk penuh; tidak ada yang ditulis. Kosongkan ruang disk."
+            ) from None
+        raise
+    except sa.exc.DatabaseError as exc:
+        text = str(exc.orig).lower()
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            raise RegisterError(
+                f"Register {location} rusak atau bukan berkas SQLite. Pulihkan dari cadangan "
+                "(lapor cadangan --pulihkan FILE); berkas tidak diubah."
+            ) from None
+        raise

@@ -1,0 +1,116 @@
+"""The register's tables, all in one module.
+
+Times are naive datetimes in the office's own time zone (WIB/WITA/WIT, a register setting):
+a working day is a local notion, and SQLModel's default datetime type would insist on an
+aware value. The columns are declared naive on purpose (``NaiveDateTime``).
+
+Identity numbers and phone numbers are text, always (a leading zero is part of them).
+The schema itself is built by the migrations in ``migrations/versions``, never by
+``create_all()``; these models must agree with the newest migration (a test checks it).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+NaiveDateTime = sa.DateTime(timezone=False)
+
+
+class Case(SQLModel, table=True):
+    """One complaint, suggestion or information request (kasus)."""
+
+    __tablename__ = "kasus"
+    __table_args__ = (sa.UniqueConstraint("prefiks", "tahun", "urut", name="uq_kasus_urut"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    nomor: str = Field(max_length=40, unique=True)
+    prefiks: str = Field(max_length=20)
+    tahun: int
+    urut: int
+    status: str = Field(max_length=20, index=True)
+    kanal: str = Field(max_length=20, index=True)
+    jenis: str = Field(max_length=20)
+    uraian: str = Field(sa_type=sa.Text)
+    nama: str | None = Field(default=None, max_length=200)
+    nik: str | None = Field(default=None, max_length=16, index=True)
+    kk: str | None = Field(default=None, max_length=16)
+    hp: str | None = Field(default=None, max_length=20, index=True)
+    email: str | None = Field(default=None, max_length=200)
+    alamat: str | None = Field(default=None, sa_type=sa.Text)
+    anonim: bool = False
+    rahasia: bool = False
+    nomor_lapor: str | None = Field(default=None, max_length=60)
+    nomor_formulir: str | None = Field(default=None, max_length=60, index=True)
+    sidik: str | None = Field(default=None, max_length=64, index=True)
+    diterima: datetime = Field(sa_type=NaiveDateTime, index=True)
+    dicatat: datetime = Field(sa_type=NaiveDateTime)
+    petugas: str = Field(max_length=100)
+    kategori: str | None = Field(default=None, max_length=40, index=True)
+    kewenangan: bool | None = None
+    unit: str | None = Field(default=None, max_length=200, index=True)
+    tembusan: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    didistribusikan: datetime | None = Field(default=None, sa_type=NaiveDateTime)
+    tindaklanjut_terakhir: datetime | None = Field(default=None, sa_type=NaiveDateTime)
+    ditutup: datetime | None = Field(default=None, sa_type=NaiveDateTime)
+    hasil: str | None = Field(default=None, sa_type=sa.Text)
+    tepat_waktu: bool | None = None
+    dilaporkan_balik: bool | None = None
+    skor: int | None = None
+    komentar: str | None = Field(default=None, sa_type=sa.Text)
+    sla_profil: str = Field(max_length=60)
+    sla_satuan: str = Field(max_length=12)
+    sla_nilai: int
+    sla_perpanjangan: int = 0
+
+
+class History(SQLModel, table=True):
+    """One append-only entry of a case's history (riwayat), chained by hash."""
+
+    __tablename__ = "riwayat"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kasus_id: int = Field(foreign_key="kasus.id", index=True)
+    waktu: datetime = Field(sa_type=NaiveDateTime)
+    oleh: str = Field(max_length=100)
+    aksi: str = Field(max_length=30)
+    dari_status: str | None = Field(default=None, max_length=20)
+    ke_status: str | None = Field(default=None, max_length=20)
+    catatan: str | None = Field(default=None, sa_type=sa.Text)
+    data: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    hash_sebelum: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class Setting(SQLModel, table=True):
+    """Register-wide settings: office name, number prefix, time zone, SLA profile, chain head."""
+
+    __tablename__ = "pengaturan"
+
+    kunci: str = Field(primary_key=True, max_length=40)
+    nilai: str = Field(sa_type=sa.Text)
+
+
+class Counter(SQLModel, table=True):
+    """The last number given per prefix and year; bumped under the write lock."""
+
+    __tablename__ = "nomor_urut"
+
+    prefiks: str = Field(primary_key=True, max_length=20)
+    tahun: int = Field(primary_key=True)
+    terakhir: int = 0
+
+
+class OfficeDay(SQLModel, table=True):
+    """A day the office itself declares off (``libur``) or a working day after all (``kerja``)."""
+
+    __tablename__ = "hari_kantor"
+
+    tanggal: date = Field(primary_key=True)
+    jenis: str = Field(max_length=10)
+    keterangan: str = Field(sa_type=sa.Text)
+    sk: str | None = Field(default=None, max_length=100)
+    dicatat: datetime = Field(sa_type=NaiveDateTime)
+    oleh: str = Field(max_length=100)

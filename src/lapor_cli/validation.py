@@ -1,0 +1,350 @@
+"""Checking what a desk officer or a paper form gives us: one code path for `catat` and `impor`.
+
+NIKs are checked by python-stdnum (16 digits, a known registration region, a real encoded
+birth date with +40 for women; never compared with a real birth date), phone numbers are
+parsed as Indonesian by phonenumbers and stored as E.164. Every problem names its field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+
+from lapor_cli.errors import ValidationError
+from lapor_cli.references import normalize_jenis, normalize_kanal
+
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+)
+DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+MAX_LEN = {
+    "uraian": 20_000,
+    "nama": 200,
+    "alamat": 500,
+    "email": 200,
+    "nomor_lapor": 60,
+    "nomor_formulir": 60,
+    "petugas": 100,
+}
+FIELD_LABEL = {
+    "uraian": "Uraian",
+    "nama": "Nama",
+    "alamat": "Alamat",
+    "email": "Email",
+    "nomor_lapor": "Nomor SP4N-LAPOR!",
+    "nomor_formulir": "Nomor formulir",
+    "petugas": "Petugas",
+}
+
+TRUE_WORDS = {"ya", "y", "1", "true", "benar"}
+FALSE_WORDS = {"tidak", "t", "0", "false", "salah", "", "n", "no"}
+
+
+def parse_bool(field: str, value: object) -> bool:
+    """Yes/no as files and prompts give it: ya/tidak, y/t, 1/0, true/false; empty = no."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+    else:
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+    raise ValidationError(field, f"{field}: {value!r} bukan ya/tidak (pakai ya, tidak, 1 atau 0).")
+
+
+def parse_datetime(field: str, value: str | datetime | date) -> datetime:
+    """``2026-11-23``, ``2026-11-23 14:05`` or ``23/11/2026`` (day first); a bare date = 00:00."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text = " ".join(str(value).split())
+    for fmt in DATE_FORMATS + DAY_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ValidationError(
+        field,
+        f"Tanggal {value!r} tidak dikenali. Tulis 2026-11-23, 2026-11-23 14:05 atau 23/11/2026.",
+    )
+
+
+def parse_date(field: str, value: str | date) -> date:
+    """A calendar date in one of the accepted forms (a time part is refused)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    text = " ".join(str(value).split())
+    for fmt in DAY_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(
+        field, f"Tanggal {value!r} tidak dikenali. Tulis 2026-11-23 atau 23/11/2026."
+    )
+
+
+def parse_month(value: str) -> tuple[int, int]:
+    """``YYYY-MM`` → (year, month)."""
+    try:
+        parsed = datetime.strptime(value.strip(), "%Y-%m")
+    except ValueError:
+        raise ValidationError("bulan", f"Bulan {value!r} tidak dikenali. Tulis 2026-11.") from None
+    return parsed.year, parsed.month
+
+
+def clean_text(field: str, value: object, *, multiline: bool = False) -> str | None:
+    """Trim; refuse control characters (newlines and tabs only in long text) and huge values."""
+    if value is None:
+        return None
+    text = str(value)
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.strip()
+    if not text:
+        return None
+    allowed = {"\n", "\t"} if multiline else set()
+    for ch in text:
+        if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs"):
+            raise ValidationError(
+                field,
+                f"{FIELD_LABEL.get(field, field)} berisi karakter kendali "
+                f"(U+{ord(ch):04X}); hapus karakter itu.",
+            )
+    limit = MAX_LEN.get(field)
+    if limit and len(text) > limit:
+        raise ValidationError(
+            field,
+            f"{FIELD_LABEL.get(field, field)} terlalu panjang ({len(text)} karakter, "
+            f"paling banyak {limit}).",
+        )
+    return text
+
+
+def _digits_only(value: str) -> str:
+    return "".join(value.split()).replace("-", "").replace(".", "")
+
+
+def parse_nik(value: str, field: str = "nik") -> str:
+    """A valid NIK, compacted, or a refusal that says which part is wrong."""
+    from stdnum.exceptions import InvalidComponent
+    from stdnum.id import nik as stdnum_nik
+
+    label = "NIK" if field == "nik" else field.upper()
+    number = _digits_only(value)
+    if not number.isdigit():
+        raise ValidationError(field, f"{label} hanya boleh berisi angka (diberikan {value!r}).")
+    if len(number) != 16:
+        raise ValidationError(
+            field, f"{label} harus 16 digit (diberikan {len(number)}). Periksa KTP pelapor."
+        )
+    try:
+        stdnum_nik.get_birth_date(number)
+    except InvalidComponent:
+        raise ValidationError(
+            field,
+            f"{label} {number}: tanggal lahir tersandi (digit 7–12) tidak ada. "
+            "Periksa KTP pelapor.",
+        ) from None
+    if not _known_region(number):
+        raise ValidationError(
+            field,
+            f"{label} {number}: kode wilayah {number[:4]} tidak dikenal. Periksa KTP pelapor.",
+        )
+    return number
+
+
+def _known_region(number: str) -> bool:
+    from stdnum import numdb
+
+    return bool(numdb.get("id/loc").info(number[:4])[0][1])
+
+
+def parse_kk(value: str) -> str:
+    """A Kartu Keluarga number: 16 digits with a known registration region."""
+    number = _digits_only(value)
+    if not number.isdigit() or len(number) != 16:
+        raise ValidationError(
+            "kk", f"Nomor KK harus 16 digit angka (diberikan {value!r}). Periksa Kartu Keluarga."
+        )
+    if not _known_region(number):
+        raise ValidationError("kk", f"Nomor KK {number}: kode wilayah {number[:4]} tidak dikenal.")
+    return number
+
+
+def parse_phone(value: str) -> str:
+    """An Indonesian mobile or landline number in E.164 (``+62…``)."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(value, "ID")
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(
+            "hp", f"Nomor telepon {value!r} tidak sah. Tulis misalnya 0812-3456-7890 atau +62…"
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_email(value: str) -> str:
+    text = value.strip()
+    local, at, domain = text.rpartition("@")
+    if (
+        not at
+        or not local
+        or "." not in domain.strip(".")
+        or any(ch.isspace() for ch in text)
+        or domain.startswith(".")
+        or domain.endswith(".")
+    ):
+        raise ValidationError("email", f"Alamat email {value!r} tidak sah.")
+    return text
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """A new case, fully checked and normalised."""
+
+    kanal: str
+    jenis: str
+    uraian: str
+    diterima: datetime
+    nama: str | None = None
+    nik: str | None = None
+    kk: str | None = None
+    hp: str | None = None
+    email: str | None = None
+    alamat: str | None = None
+    nomor_lapor: str | None = None
+    nomor_formulir: str | None = None
+    anonim: bool = False
+    rahasia: bool = False
+    segera: bool = False
+    petugas: str = "petugas"
+
+    def fingerprint(self) -> str:
+        """A hash of the content a paper form carries: the import's key without a form number."""
+        parts = asdict(self)
+        parts.pop("petugas")
+        parts.pop("nomor_formulir")
+        parts["diterima"] = self.diterima.isoformat()
+        text = "\x1f".join(f"{k}={parts[k]}" for k in sorted(parts))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+IDENTITY_FIELDS = ("nama", "nik", "kk", "hp", "email", "alamat")
+
+
+def validate_case(
+    raw: Mapping[str, object], *, now: datetime
+) -> tuple[CaseInput | None, list[ValidationError]]:
+    """Check every field of a new case; return the case or all the problems found."""
+    errors: list[ValidationError] = []
+    values: dict[str, object] = {}
+
+    def check(field: str, fn, *args) -> object:
+        try:
+            return fn(*args)
+        except ValidationError as exc:
+            errors.append(exc)
+            return None
+
+    text = {
+        f: check(f, lambda f=f: clean_text(f, raw.get(f), multiline=f in ("uraian", "alamat")))
+        for f in ("uraian", "nama", "alamat", "nomor_lapor", "nomor_formulir", "petugas")
+    }
+    for field in ("kanal", "jenis"):
+        value = clean_text(field, raw.get(field)) if raw.get(field) is not None else None
+        if value is None:
+            errors.append(ValidationError(field, f"{field.capitalize()} wajib diisi."))
+        else:
+            values[field] = check(
+                field, normalize_kanal if field == "kanal" else normalize_jenis, value
+            )
+    if text["uraian"] is None and not any(e.field == "uraian" for e in errors):
+        errors.append(ValidationError("uraian", "Uraian tidak boleh kosong."))
+    for field in ("anonim", "rahasia", "segera"):
+        values[field] = bool(check(field, parse_bool, field, raw.get(field)))
+
+    raw_diterima = raw.get("diterima")
+    if raw_diterima is None or (isinstance(raw_diterima, str) and not raw_diterima.strip()):
+        diterima = now.replace(microsecond=0)
+    else:
+        diterima = check("diterima", parse_datetime, "diterima", raw_diterima)
+        if diterima is not None and diterima > now:
+            errors.append(
+                ValidationError(
+                    "diterima",
+                    f"Tanggal diterima {diterima:%Y-%m-%d %H:%M} ada di masa depan.",
+                )
+            )
+
+    parsers = {"nik": parse_nik, "kk": parse_kk, "hp": parse_phone, "email": parse_email}
+    identity: dict[str, object] = {"nama": text["nama"], "alamat": text["alamat"]}
+    for field, parse in parsers.items():
+        value = raw.get(field)
+        value = None if value is None else str(value).strip() or None
+        identity[field] = None if value is None else check(field, parse, value)
+
+    if values.get("anonim"):
+        given = [f for f in IDENTITY_FIELDS if raw.get(f) not in (None, "")]
+        if given:
+            errors.append(
+                ValidationError(
+                    given[0],
+                    "Kasus anonim tidak menyimpan identitas pelapor "
+                    f"(diberikan: {', '.join(given)}). Hapus isian itu atau jangan pakai anonim.",
+                )
+            )
+    elif identity["nama"] is None and not any(e.field == "nama" for e in errors):
+        errors.append(ValidationError("nama", "Nama pelapor wajib diisi, kecuali kasus anonim."))
+
+    if errors:
+        return None, errors
+    return (
+        CaseInput(
+            kanal=values["kanal"],
+            jenis=values["jenis"],
+            uraian=text["uraian"],
+            diterima=diterima,
+            nomor_lapor=text["nomor_lapor"],
+            nomor_formulir=text["nomor_formulir"],
+            anonim=values["anonim"],
+            rahasia=values["rahasia"],
+            segera=values["segera"],
+            petugas=text["petugas"] or "petugas",
+            **identity,
+        ),
+        [],
+    )
+
+
+def mask_nik(value: str | None) -> str | None:
+    """``3171********0001``."""
+    if not value:
+        return value
+    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+
+
+def mask_phone(value: str | None) -> str | None:
+    """``+62812*****7890``: country code and operator prefix, then the last four digits."""
+    if not value:
+        return value
+    keep_head = 6 if value.startswith("+") else 4
+    if len(value) <= keep_head + 4:
+        return "*" * len(value)
+    return value[:keep_head] + "*" * (len(value) - keep_head - 4) + value[-4:]

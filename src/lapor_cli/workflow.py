@@ -1,0 +1,294 @@
+"""The SP4N-LAPOR! handling SOP as plain functions: statuses, what is allowed when, and what
+each command records.
+
+Each step function takes the case's current state and the officer's input, refuses with a
+``StatusError`` or ``ValidationError`` when it does not fit, and otherwise returns a ``Step``:
+the columns to change and the history entry to append. Nothing here touches a database.
+
+    diterima ─verifikasi─▶ terverifikasi ─distribusi─▶ didisposisikan ─tindaklanjut─▶
+             └──────────▶ diarsipkan     └──────────▶ dijawab           ditindaklanjuti
+                                                         └────tutup────▶ selesai ◀──┘
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from lapor_cli.errors import StatusError, ValidationError
+
+
+class Status(StrEnum):
+    DITERIMA = "diterima"
+    TERVERIFIKASI = "terverifikasi"
+    DIARSIPKAN = "diarsipkan"
+    DIDISPOSISIKAN = "didisposisikan"
+    DIJAWAB = "dijawab"
+    DITINDAKLANJUTI = "ditindaklanjuti"
+    SELESAI = "selesai"
+
+
+#: Statuses in which a case still needs the desk (it has a running deadline).
+OPEN_STATUSES = (
+    Status.DITERIMA,
+    Status.TERVERIFIKASI,
+    Status.DIDISPOSISIKAN,
+    Status.DIJAWAB,
+    Status.DITINDAKLANJUTI,
+)
+#: Statuses in which handling is over.
+CLOSED_STATUSES = (Status.DIARSIPKAN, Status.SELESAI)
+
+#: The command that moves a case on from each status: the hint in a refusal.
+NEXT_COMMAND = {
+    Status.DITERIMA: "verifikasi",
+    Status.TERVERIFIKASI: "distribusi",
+    Status.DIDISPOSISIKAN: "tindaklanjut",
+    Status.DIJAWAB: "tutup",
+    Status.DITINDAKLANJUTI: "tindaklanjut atau tutup",
+    Status.SELESAI: "nilai",
+}
+
+#: Which statuses each command accepts.
+ALLOWED_FROM: dict[str, tuple[Status, ...]] = {
+    "verifikasi": (Status.DITERIMA,),
+    "distribusi": (Status.TERVERIFIKASI,),
+    "tindaklanjut": (Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI),
+    "tutup": (Status.DIJAWAB, Status.DITINDAKLANJUTI),
+    "nilai": (Status.SELESAI,),
+    "laporbalik": (Status.SELESAI, Status.DIARSIPKAN),
+}
+
+#: Labels of the history actions, for the timeline in ``lihat``.
+ACTION_LABEL = {
+    "catat": "Dicatat",
+    "verifikasi": "Diverifikasi",
+    "distribusi": "Didistribusikan",
+    "tindaklanjut": "Ditindaklanjuti",
+    "tutup": "Ditutup",
+    "nilai": "Dinilai pelapor",
+    "laporbalik": "Dilaporkan balik ke SP4N-LAPOR!",
+    "lihat-lengkap": "Identitas dibuka",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one command does to a case: column changes plus one history entry."""
+
+    aksi: str
+    dari: Status
+    ke: Status
+    changes: dict[str, object] = field(default_factory=dict)
+    catatan: str | None = None
+    data: dict[str, object] = field(default_factory=dict)
+
+
+def require_status(command: str, nomor: str, status: str) -> Status:
+    """Refuse a command that does not fit the case's status, saying what would."""
+    current = Status(status)
+    allowed = ALLOWED_FROM[command]
+    if current in allowed:
+        return current
+    wanted = " atau ".join(f"'{s}'" for s in allowed)
+    hint = NEXT_COMMAND.get(current)
+    tail = f" Langkah berikutnya: `lapor {hint}`." if hint else " Kasus ini sudah selesai."
+    raise StatusError(
+        f"Kasus {nomor} berstatus '{current}'; `{command}` hanya untuk kasus {wanted}.{tail}"
+    )
+
+
+def _required(field_name: str, value: str | None, message: str) -> str:
+    if value is None or not value.strip():
+        raise ValidationError(field_name, message)
+    return value.strip()
+
+
+def verify(
+    nomor: str,
+    status: str,
+    *,
+    kategori: str,
+    kewenangan: bool,
+    alasan: str | None = None,
+    dirujuk_ke: str | None = None,
+    nomor_surat: str | None = None,
+    catatan: str | None = None,
+) -> Step:
+    """SOP step 3: categorise; in authority → terverifikasi, otherwise archived with a reason."""
+    current = require_status("verifikasi", nomor, status)
+    if kewenangan:
+        if dirujuk_ke or nomor_surat:
+            raise ValidationError(
+                "dirujuk_ke", "--dirujuk-ke dan --nomor-surat hanya untuk --bukan-kewenangan."
+            )
+        return Step(
+            "verifikasi",
+            current,
+            Status.TERVERIFIKASI,
+            {"kategori": kategori, "kewenangan": True},
+            catatan or alasan,
+            {"kategori": kategori, "kewenangan": True},
+        )
+    reason = _required(
+        "alasan",
+        alasan,
+        "--alasan wajib untuk kasus bukan kewenangan: tulis apa yang disampaikan ke pelapor.",
+    )
+    told = f"Pelapor diberi tahu: bukan kewenangan Dinas Sosial. {reason}"
+    if dirujuk_ke:
+        told += f" Dirujuk ke {dirujuk_ke}"
+        told += f" dengan surat {nomor_surat}." if nomor_surat else "."
+    data: dict[str, object] = {"kategori": kategori, "kewenangan": False, "alasan": reason}
+    if dirujuk_ke:
+        data["dirujuk_ke"] = dirujuk_ke
+    if nomor_surat:
+        data["nomor_surat"] = nomor_surat
+    return Step(
+        "verifikasi",
+        current,
+        Status.DIARSIPKAN,
+        {"kategori": kategori, "kewenangan": False, "hasil": told},
+        told,
+        data,
+    )
+
+
+def distribute(
+    nomor: str,
+    status: str,
+    *,
+    now: datetime,
+    unit: str | None = None,
+    tembusan: list[str] | None = None,
+    jawaban_normatif: str | None = None,
+    catatan: str | None = None,
+) -> Step:
+    """SOP step 4: forward to one unit (with copies), or answer normatively instead."""
+    current = require_status("distribusi", nomor, status)
+    copies = [c.strip() for c in (tembusan or []) if c and c.strip()]
+    answer = jawaban_normatif.strip() if jawaban_normatif else None
+    if unit and answer:
+        raise ValidationError(
+            "unit", "Pilih salah satu: --unit (diteruskan) atau --jawaban-normatif, bukan keduanya."
+        )
+    if answer:
+        if copies:
+            raise ValidationError(
+                "tembusan", "--tembusan hanya untuk kasus yang diteruskan ke unit."
+            )
+        return Step(
+            "distribusi",
+            current,
+            Status.DIJAWAB,
+            {"jawaban_normatif": answer, "didistribusikan": now},
+            answer,
+            {"jawaban_normatif": answer, **({"catatan": catatan} if catatan else {})},
+        )
+    if not unit:
+        raise ValidationError(
+            "unit", "Sebutkan --unit penanggung jawab, atau beri --jawaban-normatif."
+        )
+    note = f"Diteruskan ke {unit}"
+    if copies:
+        note += f", tembusan: {', '.join(copies)}"
+    if catatan:
+        note += f". {catatan}"
+    return Step(
+        "distribusi",
+        current,
+        Status.DIDISPOSISIKAN,
+        {"unit": unit, "tembusan": copies, "didistribusikan": now},
+        note,
+        {"unit": unit, "tembusan": copies},
+    )
+
+
+def follow_up(
+    nomor: str,
+    status: str,
+    *,
+    now: datetime,
+    catatan: str | None,
+    oleh: str | None = None,
+    tugaskan: str | None = None,
+) -> Step:
+    """SOP steps 5–7: one follow-up entry by the unit, possibly assigning UPT or SDM Kesos."""
+    current = require_status("tindaklanjut", nomor, status)
+    note = _required("catatan", catatan, "--catatan wajib: tulis tindak lanjut yang dilakukan.")
+    data: dict[str, object] = {}
+    if oleh:
+        data["oleh"] = oleh.strip()
+    if tugaskan:
+        data["ditugaskan"] = tugaskan.strip()
+    return Step(
+        "tindaklanjut",
+        current,
+        Status.DITINDAKLANJUTI,
+        {"tindaklanjut_terakhir": now},
+        note,
+        data,
+    )
+
+
+def close(
+    nomor: str,
+    status: str,
+    *,
+    kanal: str,
+    now: datetime,
+    hasil: str | None,
+    tepat_waktu: bool | None,
+    dilaporkan_balik: bool | None = None,
+) -> Step:
+    """SOP step 8: the handling report is checked and the case closed with its result.
+
+    A case from SP4N-LAPOR! also records whether its status was reported back there (step 9);
+    one that was not stays findable (``daftar --belum-dilaporkan``).
+    """
+    current = require_status("tutup", nomor, status)
+    result = _required("hasil", hasil, "--hasil wajib: tulis hasil penanganan kasus.")
+    changes: dict[str, object] = {"hasil": result, "ditutup": now, "tepat_waktu": tepat_waktu}
+    data: dict[str, object] = {"tepat_waktu": tepat_waktu}
+    if kanal == "sp4n-lapor":
+        changes["dilaporkan_balik"] = bool(dilaporkan_balik)
+        data["dilaporkan_balik"] = bool(dilaporkan_balik)
+    elif dilaporkan_balik:
+        raise ValidationError("dilaporkan", "--dilaporkan hanya untuk kasus dari kanal sp4n-lapor.")
+    return Step("tutup", current, Status.SELESAI, changes, result, data)
+
+
+def report_back(nomor: str, status: str, *, kanal: str, dilaporkan_balik: bool | None) -> Step:
+    """SOP step 9 after the fact: the status was reported back on SP4N-LAPOR!."""
+    current = require_status("laporbalik", nomor, status)
+    if kanal != "sp4n-lapor":
+        raise ValidationError(
+            "kanal", f"Kasus {nomor} bukan dari kanal sp4n-lapor; tidak ada yang dilaporkan balik."
+        )
+    if dilaporkan_balik:
+        raise StatusError(f"Kasus {nomor} sudah dilaporkan balik ke SP4N-LAPOR!.")
+    return Step(
+        "laporbalik",
+        current,
+        current,
+        {"dilaporkan_balik": True},
+        "Status dilaporkan balik ke SP4N-LAPOR!.",
+        {},
+    )
+
+
+def rate(
+    nomor: str, status: str, *, current_score: int | None, skor: int, komentar: str | None
+) -> Step:
+    """SOP step 9: the reporter's rating 1–5, once, on a closed case."""
+    current = require_status("nilai", nomor, status)
+    if current_score is not None:
+        raise StatusError(f"Kasus {nomor} sudah dinilai ({current_score}); nilai tidak diubah.")
+    if not 1 <= skor <= 5:
+        raise ValidationError("skor", f"Skor harus 1 sampai 5 (diberikan {skor}).")
+    data: dict[str, object] = {"skor": skor}
+    comment = komentar.strip() if komentar and komentar.strip() else None
+    if comment:
+        data["komentar"] = comment
+    return Step("nilai", current, current, {"skor": skor, "komentar": comment}, comment, data)
