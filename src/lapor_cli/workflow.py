@@ -109,26 +109,34 @@ def verify(
     nomor: str,
     status: str,
     *,
+    now: datetime,
     kategori: str,
     kewenangan: bool,
     alasan: str | None = None,
     dirujuk_ke: str | None = None,
     nomor_surat: str | None = None,
     catatan: str | None = None,
+    tepat_waktu: bool | None = None,
 ) -> Step:
-    """SOP step 3: categorise; in authority → terverifikasi, otherwise archived with a reason."""
+    """SOP step 3: categorise; in authority → terverifikasi, otherwise archived with a reason.
+
+    An archived case is done: it records when it was closed and whether that was on time.
+    """
     current = require_status("verifikasi", nomor, status)
     if kewenangan:
         if dirujuk_ke or nomor_surat:
             raise ValidationError(
                 "dirujuk_ke", "--dirujuk-ke dan --nomor-surat hanya untuk --bukan-kewenangan."
             )
+        note = f"Kategori {kategori}; kewenangan Dinas Sosial."
+        if catatan or alasan:
+            note += f" {(catatan or alasan).strip()}"
         return Step(
             "verifikasi",
             current,
             Status.TERVERIFIKASI,
             {"kategori": kategori, "kewenangan": True},
-            catatan or alasan,
+            note,
             {"kategori": kategori, "kewenangan": True},
         )
     reason = _required(
@@ -136,7 +144,7 @@ def verify(
         alasan,
         "--alasan wajib untuk kasus bukan kewenangan: tulis apa yang disampaikan ke pelapor.",
     )
-    told = f"Pelapor diberi tahu: bukan kewenangan Dinas Sosial. {reason}"
+    told = f"Pelapor diberi tahu: bukan kewenangan Dinas Sosial. {_sentence(reason)}"
     if dirujuk_ke:
         told += f" Dirujuk ke {dirujuk_ke}"
         told += f" dengan surat {nomor_surat}." if nomor_surat else "."
@@ -145,14 +153,26 @@ def verify(
         data["dirujuk_ke"] = dirujuk_ke
     if nomor_surat:
         data["nomor_surat"] = nomor_surat
+    data["tepat_waktu"] = tepat_waktu
     return Step(
         "verifikasi",
         current,
         Status.DIARSIPKAN,
-        {"kategori": kategori, "kewenangan": False, "hasil": told},
+        {
+            "kategori": kategori,
+            "kewenangan": False,
+            "hasil": told,
+            "ditutup": now,
+            "tepat_waktu": tepat_waktu,
+        },
         told,
         data,
     )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def distribute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -21,9 +22,18 @@ STATUS_STYLE = {
 
 
 def _dt(value: str | None, *, time: bool = True) -> str:
+    """An ISO date or datetime in words; a bare date stays a date."""
     if not value:
         return "-"
-    return tanggal(datetime.fromisoformat(value), time=time)
+    return tanggal(datetime.fromisoformat(value), time=time and "T" in value)
+
+
+def _short(value: str | None) -> str:
+    """``23/11/2026 14:05`` (or just the date) for narrow table columns."""
+    if not value:
+        return "-"
+    moment = datetime.fromisoformat(value)
+    return moment.strftime("%d/%m/%Y %H:%M" if "T" in value else "%d/%m/%Y")
 
 
 def _reporter(view: dict) -> Text:
@@ -32,37 +42,45 @@ def _reporter(view: dict) -> Text:
     return Text(view["nama"] or "-")
 
 
+def unit_short(name: str | None) -> str:
+    """A unit's short name (``singkatan`` in unit.toml) for narrow columns."""
+    if not name:
+        return "-"
+    from lapor_cli.references import units
+
+    for unit in units():
+        if unit.nama == name and unit.singkatan:
+            return unit.singkatan
+    return name
+
+
 def render_list(views: list[dict], total: int) -> None:
     if not views:
         console.print("Tidak ada kasus yang cocok.")
         return
-    table = Table(show_lines=False, header_style="bold")
-    for col in (
-        "Nomor",
-        "Diterima",
-        "Kanal",
-        "Jenis",
-        "Status",
-        "Pelapor",
-        "Kategori",
-        "Unit",
-        "Batas waktu",
-    ):
-        table.add_column(col, overflow="fold")
+    wide = console.width >= 110
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, padding=(0, 1))
+    table.add_column("Nomor", no_wrap=True, min_width=13)
+    table.add_column("Diterima", no_wrap=True, min_width=10)
+    table.add_column("Kanal", no_wrap=True, min_width=8)
+    if wide:
+        table.add_column("Jenis", no_wrap=True)
+    table.add_column("Status", no_wrap=True, min_width=14)
+    table.add_column("Pelapor", overflow="fold", min_width=8)
+    if wide:
+        table.add_column("Kategori", no_wrap=True)
+        table.add_column("Unit", no_wrap=True)
+    table.add_column("Batas", no_wrap=True, min_width=10)
     for v in views:
-        table.add_row(
-            v["nomor"],
-            _dt(v["diterima"]),
-            v["kanal"],
-            v["jenis"],
-            Text(v["status"], style=STATUS_STYLE.get(v["status"], "")),
-            _reporter(v),
-            v["kategori"] or "-",
-            v["unit"] or "-",
-            _dt(v["batas_waktu"], time=False)
-            if v["status"] not in ("selesai", "diarsipkan")
-            else "-",
-        )
+        cells: list[object] = [v["nomor"], _short(v["diterima"][:10]), v["kanal"]]
+        if wide:
+            cells.append(v["jenis"])
+        cells += [Text(v["status"], style=STATUS_STYLE.get(v["status"], "")), _reporter(v)]
+        if wide:
+            cells += [v["kategori"] or "-", unit_short(v["unit"])]
+        open_case = v["status"] not in ("selesai", "diarsipkan")
+        cells.append(_short(v["batas_waktu"][:10]) if open_case and v["batas_waktu"] else "-")
+        table.add_row(*cells)
     console.print(table)
     if total > len(views):
         console.print(
