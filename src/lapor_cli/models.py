@@ -52,6 +52,7 @@ class Case(SQLModel, table=True):
     kewenangan: bool | None = None
     unit: str | None = Field(default=None, max_length=200, index=True)
     tembusan: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    jawaban_normatif: str | None = Field(default=None, sa_type=sa.Text)
     didistribusikan: datetime | None = Field(default=None, sa_type=NaiveDateTime)
     tindaklanjut_terakhir: datetime | None = Field(default=None, sa_type=NaiveDateTime)
     ditutup: datetime | None = Field(default=None, sa_type=NaiveDateTime)

@@ -158,7 +158,7 @@ def render_case(view: dict) -> None:
         if extra:
             detail += " (" + ", ".join(f"{k}: {v}" for k, v in extra.items()) + ")"
         timeline.add_row(
-            _dt(e["waktu"]),
+            _short(e["waktu"]),
             ACTION_LABEL.get(e["aksi"], e["aksi"]),
             change,
             e["oleh"],

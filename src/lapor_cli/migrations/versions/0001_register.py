@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("kewenangan", sa.Boolean),
         sa.Column("unit", sa.String(200), index=True),
         sa.Column("tembusan", sa.JSON, nullable=False),
+        sa.Column("jawaban_normatif", sa.Text),
         sa.Column("didistribusikan", naive),
         sa.Column("tindaklanjut_terakhir", naive),
         sa.Column("ditutup", naive),

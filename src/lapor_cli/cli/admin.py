@@ -1,0 +1,99 @@
+"""Setting up and trying out: the office's settings (kantor) and the demo register."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lapor_cli.cli._app import JsonOpt, opened, state
+from lapor_cli.console import console, emit_json, message
+from lapor_cli.errors import ValidationError
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(rich_help_panel="Pengaturan")
+    def kantor(
+        nama: Annotated[
+            str | None, typer.Option(help="Nama kantor, mis. 'Dinas Sosial Kota Kupang'.")
+        ] = None,
+        prefiks: Annotated[
+            str | None, typer.Option(help="Awalan nomor register (hanya sebelum kasus pertama).")
+        ] = None,
+        zona: Annotated[
+            str | None, typer.Option(help="Zona waktu kantor: WIB, WITA atau WIT.")
+        ] = None,
+        json: JsonOpt = False,
+    ) -> None:
+        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu."""
+        import sqlalchemy as sa
+
+        from lapor_cli import cases as core
+        from lapor_cli.models import Case
+
+        changing = any(v is not None for v in (nama, prefiks, zona))
+        with opened(write=changing) as ctx:
+            if prefiks is not None:
+                value = core.normalize_prefix(prefiks)
+                count = ctx.session.execute(sa.select(sa.func.count()).select_from(Case)).scalar()
+                if count and value != ctx.settings["prefiks"]:
+                    raise ValidationError(
+                        "prefiks",
+                        f"Awalan nomor sudah dipakai {count} kasus ({ctx.settings['prefiks']}); "
+                        "tidak dapat diubah lagi.",
+                    )
+                core.set_setting(ctx.session, "prefiks", value)
+            if nama is not None:
+                text = " ".join(nama.split())
+                if not text:
+                    raise ValidationError("nama", "Nama kantor tidak boleh kosong.")
+                core.set_setting(ctx.session, "kantor_nama", text)
+            if zona is not None:
+                core.set_setting(ctx.session, "zona_waktu", core.normalize_zone(zona))
+            settings = core.get_settings(ctx.session)
+            location = ctx.register.location
+        view = {
+            "kantor": settings["kantor_nama"],
+            "prefiks": settings["prefiks"],
+            "zona_waktu": settings["zona_waktu"],
+            "profil_sla": settings["profil_sla"],
+            "register": location if not ctx.register.in_memory else None,
+        }
+        if json:
+            emit_json(view)
+            return
+        console.print(f"Kantor      : {view['kantor']}")
+        console.print(f"Awalan nomor: {view['prefiks']}")
+        console.print(f"Zona waktu  : {view['zona_waktu']}")
+        console.print(f"Profil SLA  : {view['profil_sla']}")
+        console.print(
+            f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}"
+        )
+
+    @app.command(rich_help_panel="Pengaturan")
+    def demo(json: JsonOpt = False) -> None:
+        """Isi register demo terpisah dengan kasus contoh di setiap status, lalu tampilkan."""
+        from pathlib import Path
+
+        from lapor_cli import demo as demo_data
+        from lapor_cli.cases import set_setting
+        from lapor_cli.cli._app import location
+
+        state.demo = True
+        path = Path(location())
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        with opened(write=True) as ctx:
+            set_setting(ctx.session, "kantor_nama", "Dinas Sosial Kota Contoh (DEMO)")
+            made = demo_data.fill(ctx.session, now=ctx.now)
+        if json:
+            emit_json({"register": str(path), "kasus": made})
+            return
+        message(f"Register demo dibuat: {path} ({made} kasus).")
+        from lapor_cli.cli import app as root
+
+        root(["--demo", "daftar", "--batas", "15"], prog_name="lapor", standalone_mode=False)
+        message(
+            "\nCoba: [bold]lapor --demo lihat DS-2026-00001[/], [bold]lapor --demo daftar "
+            "--status terbuka[/]. Register kantor Anda sendiri tidak tersentuh."
+        )

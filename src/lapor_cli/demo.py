@@ -1,0 +1,248 @@
+"""A demo register: a few dozen realistic cases in every status, made with the real workflow.
+
+Deterministic for a given seed and "now"; every case is recorded and walked through the SOP
+with the same functions the commands use, so its history is a real one.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+from sqlmodel import Session
+
+from lapor_cli import cases as core
+from lapor_cli import workflow
+from lapor_cli.deadlines import Deadlines
+from lapor_cli.validation import validate_case
+
+PEOPLE = [
+    ("Maria Goreti Bere", "F"),
+    ("Yohanes Tefa", "M"),
+    ("Siti Aminah", "F"),
+    ("Agustinus Lake", "M"),
+    ("Ni Made Sukerti", "F"),
+    ("I Ketut Arsana", "M"),
+    ("Dewi Lestari", "F"),
+    ("Abdul Rahman", "M"),
+    ("Yuliana Nenobais", "F"),
+    ("Fransiskus Seran", "M"),
+    ("Rambu Ana", "F"),
+    ("Stefanus Mau", "M"),
+    ("Ester Ndun", "F"),
+    ("Paulus Bria", "M"),
+    ("Nurhayati", "F"),
+    ("Markus Haning", "M"),
+]
+REGIONS = ["5371", "5301", "5107", "3171", "3273"]
+TOPICS = [
+    ("aduan", "PKH", "Bantuan PKH tahap {t} belum masuk rekening KKS padahal tetangga sudah."),
+    ("aduan", "BPNT", "Saldo BPNT/Sembako bulan ini kosong saat diambil di e-warong."),
+    ("aduan", "DTKS", "Keluarga kami tidak lagi terdaftar di DTKS setelah pindah RT."),
+    ("aduan", "DTSEN", "Desil keluarga di DTSEN tidak sesuai kondisi, mohon pemutakhiran."),
+    ("aduan", "PBI-JK", "Kartu KIS PBI nonaktif saat berobat ke puskesmas."),
+    ("aduan", "REHSOS", "Ada lansia terlantar di pasar yang perlu dijemput dan dirawat."),
+    ("aduan", "LINJAMSOS", "Korban banjir di kelurahan kami belum menerima bantuan logistik."),
+    ("aspirasi", "PELAYANAN", "Mohon loket pengaduan dibuka juga hari Sabtu pagi."),
+    ("aspirasi", "DAYASOS", "Usul pelatihan usaha untuk KPM PKH di kecamatan kami."),
+    ("informasi", "PKH", "Bagaimana cara mendaftar sebagai penerima PKH?"),
+    ("informasi", "DTKS", "Apa syarat pengajuan usulan masuk DTKS lewat desa?"),
+    ("aduan", "BANSOS-LAIN", "Pendamping sosial meminta uang saat pencairan bantuan."),
+]
+KANAL_MIX = [
+    "tatap-muka",
+    "whatsapp",
+    "sp4n-lapor",
+    "surat",
+    "kotak-saran",
+    "telepon",
+    "instagram",
+    "email",
+    "sms",
+    "facebook",
+]
+UNITS_FOR = {
+    "PKH": "Bidang Perlindungan dan Jaminan Sosial",
+    "BPNT": "Bidang Penanganan Fakir Miskin",
+    "DTKS": "Bidang Penanganan Fakir Miskin",
+    "DTSEN": "Bidang Penanganan Fakir Miskin",
+    "PBI-JK": "Bidang Perlindungan dan Jaminan Sosial",
+    "REHSOS": "Bidang Rehabilitasi Sosial",
+    "LINJAMSOS": "Bidang Perlindungan dan Jaminan Sosial",
+    "DAYASOS": "Bidang Pemberdayaan Sosial",
+    "PELAYANAN": "Sekretariat",
+    "BANSOS-LAIN": "Sekretariat",
+}
+# The status each demo case is walked to, in order: every status appears.
+TARGETS = (
+    ["selesai"] * 12
+    + ["ditindaklanjuti"] * 6
+    + ["didisposisikan"] * 5
+    + ["dijawab"] * 3
+    + ["terverifikasi"] * 3
+    + ["diarsipkan"] * 3
+    + ["diterima"] * 6
+)
+
+
+def _nik(rng: random.Random, sex: str) -> str:
+    day = rng.randint(1, 28) + (40 if sex == "F" else 0)
+    return (
+        f"{rng.choice(REGIONS)}{rng.randint(1, 9):02d}{day:02d}"
+        f"{rng.randint(1, 12):02d}{rng.randint(50, 99):02d}{rng.randint(1, 9999):04d}"
+    )
+
+
+def _office_time(day: datetime, rng: random.Random) -> datetime:
+    return datetime.combine(day.date(), time(rng.randint(8, 14), rng.choice((0, 15, 30, 45))))
+
+
+def fill(session: Session, *, now: datetime, seed: int = 2026, officer: str = "demo") -> int:
+    """Record and walk the demo cases; returns how many were made."""
+    rng = random.Random(seed)
+    deadlines = Deadlines(session)
+    settings = core.get_settings(session)
+    specs = []
+    for i, target in enumerate(TARGETS):
+        jenis, kategori, text = rng.choice(TOPICS)
+        kanal = KANAL_MIX[i % len(KANAL_MIX)]
+        name, sex = rng.choice(PEOPLE)
+        age_days = rng.randint(0, 6) if target == "diterima" else rng.randint(3, 50)
+        received = _office_time(now - timedelta(days=age_days), rng)
+        if received > now:
+            received = now - timedelta(hours=1)
+        anonim = i % 13 == 5
+        raw: dict[str, object] = {
+            "kanal": kanal,
+            "jenis": jenis,
+            "uraian": text.format(t=rng.randint(1, 4)),
+            "diterima": received,
+            "anonim": anonim,
+            "rahasia": kategori == "BANSOS-LAIN",
+            "petugas": officer,
+        }
+        if not anonim:
+            raw.update(
+                nama=name,
+                nik=_nik(rng, sex),
+                hp=f"08{rng.choice((12, 13, 21, 52, 53, 77))}{rng.randint(10_000_000, 99_999_999)}",
+                alamat=f"RT {rng.randint(1, 20):02d}/RW {rng.randint(1, 9):02d}, "
+                f"Kel. {rng.choice(['Oebobo', 'Kayu Putih', 'Fatululi', 'Oesapa', 'Liliba'])}",
+            )
+        if kanal == "sp4n-lapor":
+            raw["nomor_lapor"] = f"LAP{received:%y%m%d}{rng.randint(100, 999)}"
+        specs.append((received, i, raw, target, kategori))
+    specs.sort(key=lambda spec: (spec[0], spec[1]))  # numbers in order of receipt
+    for received, _i, raw, target, kategori in specs:
+        data, errors = validate_case(raw, now=now)
+        if errors:  # a demo that cannot be recorded is a bug
+            raise RuntimeError("; ".join(e.message for e in errors))
+        rule = deadlines.rule_for_new(settings["profil_sla"], data)
+        case = core.record_case(session, data, now=received, rule=rule, prefiks=settings["prefiks"])
+        _walk(session, deadlines, case, target, kategori, received, now, rng, officer)
+    return len(specs)
+
+
+def _walk(session, deadlines, case, target, kategori, received, now, rng, officer) -> None:
+    moment = received
+
+    def later(hours: int) -> datetime:
+        """Some hours on, moved into office hours (08–15), never past now."""
+        nonlocal moment
+        step = moment + timedelta(hours=hours)
+        if step.hour >= 16:
+            step = (step + timedelta(days=1)).replace(hour=8 + step.hour % 8)
+        elif step.hour < 8:
+            step = step.replace(hour=8 + step.hour % 8)
+        moment = max(moment, min(step, now))
+        return moment
+
+    def do(step) -> None:
+        core.apply_step(session, case, step, now=moment, oleh=officer)
+
+    if target == "diterima":
+        return
+    if target == "diarsipkan":
+        later(rng.randint(2, 30))
+        do(
+            workflow.verify(
+                case.nomor,
+                case.status,
+                now=moment,
+                kategori="LAINNYA",
+                kewenangan=False,
+                alasan="Aduan menyangkut penyaluran oleh bank, bukan kewenangan Dinas Sosial.",
+                dirujuk_ke="Bank penyalur (Himbara)",
+                tepat_waktu=deadlines.met(case, moment),
+            )
+        )
+        return
+    later(rng.randint(2, 30))
+    do(workflow.verify(case.nomor, case.status, now=moment, kategori=kategori, kewenangan=True))
+    if target == "terverifikasi":
+        return
+    later(rng.randint(2, 30))
+    if target == "dijawab" or (target == "selesai" and case.jenis == "informasi"):
+        do(
+            workflow.distribute(
+                case.nomor,
+                case.status,
+                now=moment,
+                jawaban_normatif="Dijelaskan syarat dan alur pengusulan lewat desa/kelurahan.",
+            )
+        )
+    else:
+        copies = ["UPT Kesejahteraan Sosial"] if rng.random() < 0.5 else []
+        do(
+            workflow.distribute(
+                case.nomor,
+                case.status,
+                now=moment,
+                unit=UNITS_FOR.get(kategori, "Sekretariat"),
+                tembusan=copies,
+            )
+        )
+        if target == "didisposisikan":
+            return
+        for _ in range(rng.randint(1, 2)):
+            later(rng.randint(4, 60))
+            do(
+                workflow.follow_up(
+                    case.nomor,
+                    case.status,
+                    now=moment,
+                    catatan=rng.choice(
+                        [
+                            "Kunjungan rumah dan verifikasi data oleh pendamping.",
+                            "Koordinasi dengan operator SIKS-NG kecamatan.",
+                            "Data diusulkan perbaikan ke Pusdatin Kemensos.",
+                        ]
+                    ),
+                    oleh="Kepala Seksi",
+                    tugaskan=rng.choice(["TKSK", "SDM PKH", "UPT", None]),
+                )
+            )
+    if target in ("ditindaklanjuti", "dijawab"):
+        return
+    later(rng.randint(2, 72))
+    do(
+        workflow.close(
+            case.nomor,
+            case.status,
+            kanal=case.kanal,
+            now=moment,
+            hasil="Masalah diselesaikan; pelapor telah dihubungi.",
+            tepat_waktu=deadlines.met(case, moment),
+            dilaporkan_balik=(rng.random() < 0.6) if case.kanal == "sp4n-lapor" else None,
+        )
+    )
+    if rng.random() < 0.75:
+        do(
+            workflow.rate(
+                case.nomor,
+                case.status,
+                current_score=None,
+                skor=rng.choice((3, 4, 4, 5, 5)),
+                komentar=None,
+            )
+        )
