@@ -8,12 +8,16 @@ days plus the office's own additions and cancellations — so a day added later 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from lapor_cli import sla
 from lapor_cli.cases import SlaRule
+from lapor_cli.errors import NotFoundError
 from lapor_cli.holiday_calendar import (
     KANTOR,
     NonWorkingDay,
@@ -21,7 +25,7 @@ from lapor_cli.holiday_calendar import (
     merge_days,
     package_days,
 )
-from lapor_cli.models import OfficeDay
+from lapor_cli.models import Case, OfficeDay, Pause
 from lapor_cli.validation import CaseInput
 from lapor_cli.workdays import WorkCalendar
 
@@ -32,8 +36,10 @@ YEARS_AHEAD = 1
 class Deadlines:
     """Calendars and deadlines for one command (one session)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, as_of: datetime | None = None) -> None:
         self.session = session
+        self.as_of = as_of  # closes a pause that is still running; None: pauses ignored
+        self._pauses: dict[int, list[tuple[date, date | None]]] | None = None
         self._years: set[int] = set()
         self._package: list[NonWorkingDay] = []
         self._office: tuple[list[NonWorkingDay], list[date]] | None = None
@@ -47,7 +53,7 @@ class Deadlines:
         if name not in self._profiles:
             try:
                 self._profiles[name] = sla.load_profile(name)
-            except Exception:
+            except NotFoundError:
                 if name == sla.DEFAULT_PROFILE:
                     raise
                 self._profiles[name] = self.profile(sla.DEFAULT_PROFILE)
@@ -76,7 +82,7 @@ class Deadlines:
 
     def days(self, profile: sla.Profile) -> list[NonWorkingDay]:
         added, removed = self._office_days()
-        return merge_days(self._package, added, removed, profile.cuti_bersama_libur)
+        return merge_days(self._package, added, removed)
 
     def calendar(self, profile_name: str) -> WorkCalendar:
         if profile_name not in self._calendars:
@@ -92,6 +98,15 @@ class Deadlines:
         rule = profile.rule_for(data.kanal, data.jenis, segera=data.segera)
         return SlaRule(profile.nama, rule.satuan, rule.nilai, rule.perpanjangan)
 
+    def rule_for_category(self, row, kategori: str) -> SlaRule | None:
+        """At verification the category is known: a profile rule for it replaces the rule the
+        case was recorded with (None when the rule stays the same)."""
+        profile = self.profile(row.sla_profil)
+        rule = profile.rule_for(row.kanal, row.jenis, kategori=kategori, segera=bool(row.segera))
+        new = SlaRule(profile.nama, rule.satuan, rule.nilai, rule.perpanjangan)
+        old = SlaRule(row.sla_profil, row.sla_satuan, row.sla_nilai, row.sla_perpanjangan)
+        return None if new == old else new
+
     @staticmethod
     def rule_of(row) -> sla.Rule:
         return sla.Rule(row.sla_satuan, row.sla_nilai, row.sla_perpanjangan)
@@ -100,18 +115,62 @@ class Deadlines:
     def describe(row) -> str:
         return Deadlines.rule_of(row).describe()
 
+    def pauses(self, case_id: int) -> list[tuple[date, date | None]]:
+        """The case's pauses as (start, end) dates; end None while it is still paused."""
+        if self._pauses is None:
+            self._pauses = defaultdict(list)
+            for kasus_id, mulai, selesai in self.session.execute(
+                sa.select(Pause.kasus_id, Pause.mulai, Pause.selesai).order_by(Pause.id)
+            ):
+                self._pauses[kasus_id].append((mulai.date(), selesai.date() if selesai else None))
+        return self._pauses.get(case_id, [])
+
     def due(self, row) -> datetime:
-        """The deadline of a case (a row or a Case) under today's calendar."""
+        """The deadline of a case (a row or a Case) under today's calendar, pauses included."""
         rule = self.rule_of(row)
         if rule.satuan == sla.MENIT:
             return sla.deadline(row.diterima, rule, WorkCalendar(()))
         year = row.diterima.year
         self.ensure_years(year, year + YEARS_AHEAD)
         while True:
-            due = sla.deadline(row.diterima, rule, self.calendar(row.sla_profil))
+            cal = self.calendar(row.sla_profil)
+            paused = 0
+            pauses = self.pauses(row.id)
+            if pauses:
+                as_of = (self.as_of or row.diterima).date()
+                if row.ditutup is not None:
+                    as_of = row.ditutup.date()
+                paused = sla.paused_workdays(pauses, cal, as_of)
+            due = sla.deadline(row.diterima, rule, cal, paused)
             if due.year <= max(self._years):
                 return due
             self.ensure_years(year, due.year + YEARS_AHEAD)
+
+    def stage_due(self, row) -> tuple[str, datetime] | None:
+        """The SP4N-LAPOR! stage deadline now running: verification or the unit's follow-up."""
+        if row.status == "diterima":
+            start, days, name = (
+                row.diterima,
+                self.profile(row.sla_profil).tahap_verifikasi,
+                "verifikasi",
+            )
+        elif row.status == "didisposisikan" and row.didistribusikan is not None:
+            start = row.didistribusikan
+            days, name = self.profile(row.sla_profil).tahap_tindaklanjut, "tindak lanjut unit"
+        else:
+            return None
+        self.ensure_years(start.year, start.year + YEARS_AHEAD)
+        rule = sla.Rule(sla.HARI_KERJA, days)
+        return name, sla.deadline(start, rule, self.calendar(row.sla_profil))
+
+    def ready_to_close(self, row, as_of: datetime) -> bool:
+        """A follow-up given and no reply for ``tanpa_respons`` working days: SP4N-LAPOR! closes
+        such a report itself, so the desk should too."""
+        if row.status != "ditindaklanjuti" or row.tindaklanjut_terakhir is None:
+            return False
+        limit = self.profile(row.sla_profil).tanpa_respons
+        cal = self.calendar(row.sla_profil)
+        return cal.count_workdays(row.tindaklanjut_terakhir.date(), as_of.date()) >= limit
 
     def met(self, row, moment: datetime) -> bool:
         """Whether handling finished at ``moment`` is within the case's deadline."""
@@ -130,3 +189,100 @@ class Deadlines:
                 "`lapor libur tambah` bila SKB sudah terbit."
             ]
         return []
+
+
+@dataclass(frozen=True)
+class SlaLine:
+    """One open case as ``lapor sla`` shows it."""
+
+    nomor: str
+    status: str
+    batas_waktu: datetime
+    sisa_hari_kerja: int
+    terlambat: bool
+    tanda: str  # sla.TERLAMBAT | sla.SEGERA | sla.AMAN
+    tahap: str | None
+    tahap_batas: datetime | None
+    siap_ditutup: bool
+    ditunda: bool
+    segera: bool
+    satuan: str
+    unit: str | None
+
+    def as_json(self) -> dict[str, object]:
+        def when(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if self.satuan == sla.MENIT:
+                return value.isoformat(timespec="minutes")
+            return value.date().isoformat()
+
+        return {
+            "nomor": self.nomor,
+            "status": self.status,
+            "batas_waktu": when(self.batas_waktu),
+            "sisa_hari_kerja": self.sisa_hari_kerja,
+            "terlambat": self.terlambat,
+            "tanda": self.tanda,
+            "tahap": self.tahap,
+            "tahap_batas": when(self.tahap_batas),
+            "siap_ditutup": self.siap_ditutup,
+            "ditunda": self.ditunda,
+            "segera": self.segera,
+            "unit": self.unit,
+        }
+
+
+SLA_COLUMNS = (
+    Case.id,
+    Case.nomor,
+    Case.status,
+    Case.diterima,
+    Case.didistribusikan,
+    Case.tindaklanjut_terakhir,
+    Case.ditutup,
+    Case.segera,
+    Case.unit,
+    Case.sla_profil,
+    Case.sla_satuan,
+    Case.sla_nilai,
+    Case.sla_perpanjangan,
+)
+
+
+def open_case_lines(session: Session, as_of: datetime, *, only_late: bool = False) -> list[SlaLine]:
+    """Every open case with its deadline as of ``as_of``, most urgent first."""
+    from lapor_cli.workflow import OPEN_STATUSES
+
+    book = Deadlines(session, as_of)
+    rows = session.execute(sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))).all()
+    lines: list[SlaLine] = []
+    for row in rows:
+        due = book.due(row)
+        cal = book.calendar(row.sla_profil)
+        remaining = sla.remaining_workdays(as_of.date(), due.date(), cal)
+        tanda = sla.flag(as_of, due, remaining)
+        if only_late and tanda != sla.TERLAMBAT:
+            continue
+        stage = book.stage_due(row)
+        paused = any(end is None for _, end in book.pauses(row.id))
+        lines.append(
+            SlaLine(
+                nomor=row.nomor,
+                status=row.status,
+                batas_waktu=due,
+                sisa_hari_kerja=remaining,
+                terlambat=tanda == sla.TERLAMBAT,
+                tanda=tanda,
+                tahap=stage[0] if stage else None,
+                tahap_batas=stage[1] if stage else None,
+                siap_ditutup=book.ready_to_close(row, as_of),
+                ditunda=paused,
+                segera=bool(row.segera),
+                satuan=row.sla_satuan,
+                unit=row.unit,
+            )
+        )
+    order = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2}
+    lines.sort(key=lambda line: (order[line.tanda], line.batas_waktu, line.nomor))
+    return lines

@@ -42,6 +42,7 @@ class Case(SQLModel, table=True):
     alamat: str | None = Field(default=None, sa_type=sa.Text)
     anonim: bool = False
     rahasia: bool = False
+    segera: bool = False
     nomor_lapor: str | None = Field(default=None, max_length=60)
     nomor_formulir: str | None = Field(default=None, max_length=60, index=True)
     sidik: str | None = Field(default=None, max_length=64, index=True)
@@ -115,3 +116,15 @@ class OfficeDay(SQLModel, table=True):
     sk: str | None = Field(default=None, max_length=100)
     dicatat: datetime = Field(sa_type=NaiveDateTime)
     oleh: str = Field(max_length=100)
+
+
+class Pause(SQLModel, table=True):
+    """A stretch during which the case's clock stands still (waiting for the reporter)."""
+
+    __tablename__ = "jeda"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kasus_id: int = Field(foreign_key="kasus.id", index=True)
+    mulai: datetime = Field(sa_type=NaiveDateTime)
+    selesai: datetime | None = Field(default=None, sa_type=NaiveDateTime)
+    alasan: str = Field(sa_type=sa.Text)
