@@ -109,6 +109,9 @@ class Deadlines:
 
     @staticmethod
     def rule_of(row) -> sla.Rule:
+        """The rule a case (or an ``SlaRule``) carries."""
+        if isinstance(row, SlaRule):
+            return sla.Rule(row.satuan, row.nilai, row.perpanjangan)
         return sla.Rule(row.sla_satuan, row.sla_nilai, row.sla_perpanjangan)
 
     @staticmethod

@@ -107,7 +107,13 @@ def fill(session: Session, *, now: datetime, seed: int = 2026, officer: str = "d
         jenis, kategori, text = rng.choice(TOPICS)
         kanal = KANAL_MIX[i % len(KANAL_MIX)]
         name, sex = rng.choice(PEOPLE)
-        age_days = rng.randint(0, 6) if target == "diterima" else rng.randint(3, 50)
+        # Closed cases come from the last seven weeks; open ones mostly from the last days.
+        if target in ("selesai", "diarsipkan"):
+            age_days = rng.randint(3, 50)
+        elif target == "diterima":
+            age_days = rng.randint(0, 4)
+        else:
+            age_days = rng.choice((1, 2, 3, 4, 5, 6, 8, 12))
         received = _office_time(now - timedelta(days=age_days), rng)
         if received > now:
             received = now - timedelta(hours=1)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli import __version__
-from lapor_cli.cli import admin, cases
+from lapor_cli.cli import admin, cases, deadlines
 from lapor_cli.cli._app import LaporTyper, state
 
 app = LaporTyper(
@@ -53,4 +53,5 @@ def main(
 
 
 cases.register(app)
+deadlines.register(app)
 admin.register(app)

@@ -160,24 +160,37 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
     ) -> None:
         """Verifikasi dan kategorikan kasus (SOP langkah 3); bukan kewenangan → diarsipkan."""
         from lapor_cli import workflow
+        from lapor_cli.deadlines import Deadlines
         from lapor_cli.references import normalize_kategori
 
         kode = normalize_kategori(kategori)
-        _step(
-            nomor,
-            petugas,
-            json,
-            lambda case, ctx: workflow.verify(
+
+        def step(case, ctx):
+            book = Deadlines(ctx.session, ctx.now)
+            result = workflow.verify(
                 case.nomor,
                 case.status,
+                now=ctx.now,
                 kategori=kode,
                 kewenangan=kewenangan,
                 alasan=alasan,
                 dirujuk_ke=dirujuk_ke,
                 nomor_surat=nomor_surat,
                 catatan=catatan,
-            ),
-        )
+                tepat_waktu=None if kewenangan else book.met(case, ctx.now),
+            )
+            new_rule = book.rule_for_category(case, kode) if kewenangan else None
+            if new_rule is not None:
+                result.changes.update(
+                    sla_satuan=new_rule.satuan,
+                    sla_nilai=new_rule.nilai,
+                    sla_perpanjangan=new_rule.perpanjangan,
+                )
+                rule_text = Deadlines.rule_of(new_rule).describe()
+                result.data["sla"] = rule_text
+            return result
+
+        _step(nomor, petugas, json, step)
 
     @app.command(rich_help_panel="Alur SOP")
     def distribusi(
@@ -263,7 +276,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         from lapor_cli.deadlines import Deadlines
 
         def step(case, ctx):
-            on_time = Deadlines(ctx.session).met(case, ctx.now)
+            on_time = Deadlines(ctx.session, ctx.now).met(case, ctx.now)
             return workflow.close(
                 case.nomor,
                 case.status,
@@ -346,7 +359,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
                     catatan="Identitas/isi lengkap dibuka dengan --lengkap",
                     data={},
                 )
-            deadlines = Deadlines(ctx.session)
+            deadlines = Deadlines(ctx.session, ctx.now)
             due = deadlines.due(case)
             view = core.case_view(case, batas_waktu=due, reveal=lengkap)
             view["riwayat"] = [core.history_view(e) for e in core.case_history(ctx.session, case)]
@@ -425,7 +438,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
             if limit:
                 query = query.limit(limit)
             rows = ctx.session.execute(query).all()
-            deadlines = Deadlines(ctx.session)
+            deadlines = Deadlines(ctx.session, ctx.now)
             views = [core.case_view(r, batas_waktu=deadlines.due(r)) for r in rows]
         if json:
             emit_json(views)
@@ -444,7 +457,7 @@ def _step(nomor: str, petugas: str | None, json: bool, make_step) -> None:
         case = core.get_case(ctx.session, nomor)
         step = make_step(case, ctx)
         core.apply_step(ctx.session, case, step, now=ctx.now, oleh=_officer(petugas))
-        due = Deadlines(ctx.session).due(case)
+        due = Deadlines(ctx.session, ctx.now).due(case)
         view = core.case_view(case, batas_waktu=due)
     if json:
         emit_json(view)
