@@ -43,8 +43,10 @@ def tanggal(value: date | datetime | None, *, with_day: bool = False, time: bool
 
 
 def emit_json(document: object) -> None:
-    """Exactly one JSON document on stdout, nothing else."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Exactly one JSON document on stdout, nothing else: indented for a person at a terminal,
+    compact for a script (the C encoder, several times faster on long lists)."""
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=indent, default=str) + "\n")
     sys.stdout.flush()
 
 

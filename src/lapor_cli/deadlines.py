@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -33,6 +34,11 @@ from lapor_cli.workdays import WorkCalendar
 YEARS_AHEAD = 1
 
 
+@lru_cache(maxsize=256)
+def _rule(satuan: str, nilai: int, perpanjangan: int) -> sla.Rule:
+    return sla.Rule(satuan, nilai, perpanjangan)
+
+
 class Deadlines:
     """Calendars and deadlines for one command (one session)."""
 
@@ -40,6 +46,9 @@ class Deadlines:
         self.session = session
         self.as_of = as_of  # closes a pause that is still running; None: pauses ignored
         self._pauses: dict[int, list[tuple[date, date | None]]] | None = None
+        # A deadline in working days depends only on the rule and the receipt date: many cases
+        # share both, so each is computed once per command.
+        self._due_cache: dict[tuple, datetime] = {}
         self._years: set[int] = set()
         self._package: list[NonWorkingDay] = []
         self._office: tuple[list[NonWorkingDay], list[date]] | None = None
@@ -79,6 +88,7 @@ class Deadlines:
             self._package.extend(package_days(year))
         self._years |= wanted
         self._calendars.clear()
+        self._due_cache.clear()
 
     def days(self, profile: sla.Profile) -> list[NonWorkingDay]:
         added, removed = self._office_days()
@@ -111,8 +121,8 @@ class Deadlines:
     def rule_of(row) -> sla.Rule:
         """The rule a case (or an ``SlaRule``) carries."""
         if isinstance(row, SlaRule):
-            return sla.Rule(row.satuan, row.nilai, row.perpanjangan)
-        return sla.Rule(row.sla_satuan, row.sla_nilai, row.sla_perpanjangan)
+            return _rule(row.satuan, row.nilai, row.perpanjangan)
+        return _rule(row.sla_satuan, row.sla_nilai, row.sla_perpanjangan)
 
     @staticmethod
     def describe(row) -> str:
@@ -133,12 +143,15 @@ class Deadlines:
         rule = self.rule_of(row)
         if rule.satuan == sla.MENIT:
             return sla.deadline(row.diterima, rule, WorkCalendar(()))
+        pauses = self.pauses(row.id)
+        key = (row.sla_profil, rule, row.diterima.date())
+        if not pauses and key in self._due_cache:
+            return self._due_cache[key]
         year = row.diterima.year
         self.ensure_years(year, year + YEARS_AHEAD)
         while True:
             cal = self.calendar(row.sla_profil)
             paused = 0
-            pauses = self.pauses(row.id)
             if pauses:
                 as_of = (self.as_of or row.diterima).date()
                 if row.ditutup is not None:
@@ -146,6 +159,8 @@ class Deadlines:
                 paused = sla.paused_workdays(pauses, cal, as_of)
             due = sla.deadline(row.diterima, rule, cal, paused)
             if due.year <= max(self._years):
+                if not pauses:
+                    self._due_cache[key] = due
                 return due
             self.ensure_years(year, due.year + YEARS_AHEAD)
 
@@ -162,9 +177,12 @@ class Deadlines:
             days, name = self.profile(row.sla_profil).tahap_tindaklanjut, "tindak lanjut unit"
         else:
             return None
-        self.ensure_years(start.year, start.year + YEARS_AHEAD)
-        rule = sla.Rule(sla.HARI_KERJA, days)
-        return name, sla.deadline(start, rule, self.calendar(row.sla_profil))
+        key = (row.sla_profil, days, start.date())
+        if key not in self._due_cache:
+            self.ensure_years(start.year, start.year + YEARS_AHEAD)
+            rule = _rule(sla.HARI_KERJA, days, 0)
+            self._due_cache[key] = sla.deadline(start, rule, self.calendar(row.sla_profil))
+        return name, self._due_cache[key]
 
     def ready_to_close(self, row, as_of: datetime) -> bool:
         """A follow-up given and no reply for ``tanpa_respons`` working days: SP4N-LAPOR! closes
@@ -194,7 +212,7 @@ class Deadlines:
         return []
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SlaLine:
     """One open case as ``lapor sla`` shows it."""
 
@@ -260,10 +278,15 @@ def open_case_lines(session: Session, as_of: datetime, *, only_late: bool = Fals
     book = Deadlines(session, as_of)
     rows = session.execute(sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))).all()
     lines: list[SlaLine] = []
+    remaining_cache: dict[tuple[str, date], int] = {}
     for row in rows:
         due = book.due(row)
-        cal = book.calendar(row.sla_profil)
-        remaining = sla.remaining_workdays(as_of.date(), due.date(), cal)
+        key = (row.sla_profil, due.date())
+        remaining = remaining_cache.get(key)
+        if remaining is None:
+            cal = book.calendar(row.sla_profil)
+            remaining = sla.remaining_workdays(as_of.date(), due.date(), cal)
+            remaining_cache[key] = remaining
         tanda = sla.flag(as_of, due, remaining)
         if only_late and tanda != sla.TERLAMBAT:
             continue
