@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli import __version__
-from lapor_cli.cli import admin, cases, deadlines
+from lapor_cli.cli import admin, cases, deadlines, importing, monev
 from lapor_cli.cli._app import LaporTyper, state
 
 app = LaporTyper(
@@ -54,4 +54,6 @@ def main(
 
 cases.register(app)
 deadlines.register(app)
+importing.register(app)
+monev.register(app)
 admin.register(app)

@@ -1,0 +1,9 @@
+"""Commands of the importing family (being written)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass
