@@ -104,7 +104,7 @@ def _sqlite_engine(url: str, *, memory: bool = False) -> Engine:
 
 def _create_private_file(path: Path) -> None:
     """Create the register file readable by its owner only, before SQLite opens it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:

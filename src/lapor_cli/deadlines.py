@@ -174,7 +174,7 @@ class Deadlines:
             )
         elif row.status == "didisposisikan" and row.didistribusikan is not None:
             start = row.didistribusikan
-            days, name = self.profile(row.sla_profil).tahap_tindaklanjut, "tindak lanjut unit"
+            days, name = self.profile(row.sla_profil).tahap_tindaklanjut, "tindak lanjut"
         else:
             return None
         key = (row.sla_profil, days, start.date())

@@ -11,7 +11,7 @@ from lapor_cli.console import console, emit_json, message, tanggal
 from lapor_cli.errors import NotFoundError, StatusError, ValidationError
 
 FLAG_STYLE = {"terlambat": "bold red", "jatuh_tempo": "yellow", "aman": "green"}
-FLAG_LABEL = {"terlambat": "terlambat", "jatuh_tempo": "segera jatuh tempo", "aman": "aman"}
+FLAG_LABEL = {"terlambat": "terlambat", "jatuh_tempo": "jatuh tempo", "aman": "aman"}
 SOURCE_LABEL = {"nasional": "libur nasional", "cuti_bersama": "cuti bersama", "kantor": "kantor"}
 
 
@@ -394,6 +394,7 @@ def _render_explanation(view: dict) -> None:
 
 
 def _render_sla(lines, as_of) -> None:
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
@@ -408,9 +409,11 @@ def _render_sla(lines, as_of) -> None:
     )
     if not lines:
         return
-    table = Table(header_style="bold")
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for col in ("Nomor", "Status", "Batas waktu", "Sisa", "Tanda", "Tahap berjalan", "Catatan"):
-        table.add_column(col, no_wrap=col in ("Nomor", "Batas waktu"))
+        table.add_column(
+            col, no_wrap=col != "Catatan", justify="right" if col == "Sisa" else "left"
+        )
     for line in lines:
         notes = []
         if line.segera:
@@ -419,7 +422,7 @@ def _render_sla(lines, as_of) -> None:
             notes.append("ditunda")
         if line.siap_ditutup:
             notes.append("siap ditutup")
-        stage = f"{line.tahap} s.d. {line.tahap_batas:%d/%m}" if line.tahap else "-"
+        stage = f"{line.tahap} {line.tahap_batas:%d/%m}" if line.tahap else "-"
         due = line.batas_waktu.strftime("%d/%m/%Y %H:%M" if line.satuan == "menit" else "%d/%m/%Y")
         table.add_row(
             line.nomor,
