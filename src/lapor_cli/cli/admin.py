@@ -70,6 +70,89 @@ def register(app: typer.Typer) -> None:
             f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}"
         )
 
+    @app.command(rich_help_panel="Pemeliharaan")
+    def cadangan(
+        berkas: Annotated[str, typer.Argument(metavar="FILE", help="Berkas cadangan.")],
+        pulihkan: Annotated[
+            bool, typer.Option("--pulihkan", help="Pulihkan register DARI berkas cadangan ini.")
+        ] = False,
+        timpa: Annotated[
+            bool, typer.Option("--timpa", help="Timpa berkas yang sudah ada.")
+        ] = False,
+        ya: Annotated[
+            bool, typer.Option("--ya", help="Jangan tanya konfirmasi (untuk skrip).")
+        ] = False,
+        json: JsonOpt = False,
+    ) -> None:
+        """Salinan register yang utuh walau sedang dipakai; atau pulihkan dari salinan."""
+        from datetime import datetime
+        from pathlib import Path
+
+        from lapor_cli import maintenance
+        from lapor_cli.cli._app import interactive, location
+        from lapor_cli.db import KNOWN_REVISIONS, is_url
+
+        register_path = location()
+        if is_url(register_path):
+            raise ValidationError("db", "cadangan hanya untuk register berkas SQLite.")
+        source, target = Path(register_path).expanduser(), Path(berkas).expanduser()
+        if not pulihkan:
+            count = maintenance.backup(source, target, overwrite=timpa)
+            if json:
+                emit_json({"cadangan": str(target), "kasus": count})
+            else:
+                message(f"Cadangan dibuat: {target} ({count} kasus).")
+            return
+        if not ya:
+            if not interactive():
+                raise ValidationError(
+                    "ya", "Pemulihan mengganti register; ulangi dengan --ya untuk memastikan."
+                )
+            typer.confirm(
+                f"Ganti register {source} dengan isi {target}? Register sekarang disimpan di "
+                "sampingnya",
+                abort=True,
+                err=True,
+            )
+        aside = maintenance.restore(target, source, KNOWN_REVISIONS, datetime.now())
+        if json:
+            emit_json({"dipulihkan_dari": str(target), "register_lama": str(aside)})
+        else:
+            message(f"Register dipulihkan dari {target}. Register lama disimpan: {aside}")
+
+    @app.command(rich_help_panel="Pemeliharaan")
+    def periksa(json: JsonOpt = False) -> None:
+        """Periksa keutuhan register: SQLite, versi skema, rantai riwayat, nomor urut."""
+        from pathlib import Path
+
+        from lapor_cli import maintenance
+        from lapor_cli.cli._app import location
+        from lapor_cli.db import KNOWN_REVISIONS, SCHEMA_HEAD
+        from lapor_cli.errors import RegisterError
+
+        path = Path(location()).expanduser()
+        report = maintenance.check(path, KNOWN_REVISIONS)
+        view = {
+            "register": str(path),
+            "skema": report.schema,
+            "skema_terbaru": SCHEMA_HEAD,
+            "kasus": report.cases,
+            "riwayat": report.entries,
+            "pemeriksaan": [
+                {"nama": name, "ok": ok, "keterangan": detail} for name, ok, detail in report.checks
+            ],
+            "masalah": report.problems,
+        }
+        if json:
+            emit_json(view)
+        else:
+            for name, ok, detail in report.checks:
+                mark = "[green]✓[/]" if ok else "[bold red]✗[/]"
+                console.print(f"{mark} {name}: {detail}")
+            console.print(f"{report.cases} kasus, {report.entries} entri riwayat.")
+        if report.problems:
+            raise RegisterError(f"Register bermasalah: {'; '.join(report.problems)}")
+
     @app.command(rich_help_panel="Pengaturan")
     def demo(json: JsonOpt = False) -> None:
         """Isi register demo terpisah dengan kasus contoh di setiap status, lalu tampilkan."""

@@ -411,9 +411,7 @@ def _render_sla(lines, as_of) -> None:
         return
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     for col in ("Nomor", "Status", "Batas waktu", "Sisa", "Tanda", "Tahap berjalan", "Ket."):
-        table.add_column(
-            col, no_wrap=col != "Ket.", justify="right" if col == "Sisa" else "left"
-        )
+        table.add_column(col, no_wrap=col != "Ket.", justify="right" if col == "Sisa" else "left")
     for line in lines:
         notes = []
         if line.segera:
