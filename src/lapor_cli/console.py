@@ -6,12 +6,34 @@ import json
 import os
 import sys
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
-_width = int(os.environ["LAPOR_LEBAR"]) if os.environ.get("LAPOR_LEBAR", "").isdigit() else None
-console = Console(highlight=False, width=_width)
-err_console = Console(stderr=True, highlight=False, width=_width)
+
+class _LazyConsole:
+    """A Rich console made on first use: ``lapor --help`` never pays for importing Rich."""
+
+    def __init__(self, *, stderr: bool) -> None:
+        self._stderr = stderr
+        self._real: Console | None = None
+
+    def _console(self) -> Console:
+        if self._real is None:
+            from rich.console import Console
+
+            lebar = os.environ.get("LAPOR_LEBAR", "")
+            width = int(lebar) if lebar.isdigit() else None
+            self._real = Console(stderr=self._stderr, highlight=False, width=width)
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console(), name)
+
+
+console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
 
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 BULAN = (
