@@ -29,8 +29,8 @@ from lapor_cli.resources import app_dir
 
 #: The newest migration this code knows; a register stamped with any other unknown revision
 #: was made by a newer lapor-cli and is refused rather than touched.
-SCHEMA_HEAD = "0002"
-KNOWN_REVISIONS = ("0001", "0002")
+SCHEMA_HEAD = "0003"
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -61,6 +61,7 @@ class Register:
         """One session, one transaction; committed at the end, rolled back on any error."""
         bind = self.engine.execution_options(lapor_write=write)
         session = Session(bind, expire_on_commit=False)
+        session.info["write"] = write
         try:
             with translate_db_errors(self.location):
                 yield session

@@ -20,18 +20,56 @@ from lapor_cli import sla
 from lapor_cli.cases import SlaRule
 from lapor_cli.errors import NotFoundError
 from lapor_cli.holiday_calendar import (
+    CUTI_BERSAMA,
     KANTOR,
     NonWorkingDay,
-    cuti_bersama_known_until,
+    holidays_version,
     merge_days,
     package_days,
 )
-from lapor_cli.models import Case, OfficeDay, Pause
+from lapor_cli.models import Case, OfficeDay, PackageYear, Pause
 from lapor_cli.validation import CaseInput
 from lapor_cli.workdays import WorkCalendar
 
 #: Years loaded past a case's receipt year: room for 60-working-day rules and pauses.
 YEARS_AHEAD = 1
+
+
+def cached_package_days(session: Session, years: list[int]) -> list[NonWorkingDay]:
+    """The package's days of ``years``, from the register's cache when it was made by the
+    installed ``holidays`` version; computed (and, in a writing command, stored) otherwise."""
+    version = holidays_version()
+    stored = {
+        row.tahun: row
+        for row in session.exec(select(PackageYear).where(PackageYear.tahun.in_(years)))
+    }
+    days: list[NonWorkingDay] = []
+    for year in years:
+        row = stored.get(year)
+        if row is not None and row.versi == version:
+            days.extend(
+                NonWorkingDay(
+                    date.fromisoformat(d["tanggal"]), d["keterangan"], d["sumber"], d["perkiraan"]
+                )
+                for d in row.hari
+            )
+            continue
+        fresh = package_days(year)
+        days.extend(fresh)
+        if session.info.get("write"):
+            row = row or PackageYear(tahun=year, versi=version)
+            row.versi = version
+            row.hari = [
+                {
+                    "tanggal": d.tanggal.isoformat(),
+                    "keterangan": d.keterangan,
+                    "sumber": d.sumber,
+                    "perkiraan": d.perkiraan,
+                }
+                for d in fresh
+            ]
+            session.add(row)
+    return days
 
 
 @lru_cache(maxsize=256)
@@ -84,8 +122,7 @@ class Deadlines:
         wanted = set(range(first, last + 1)) - self._years
         if not wanted:
             return
-        for year in sorted(wanted):
-            self._package.extend(package_days(year))
+        self._package.extend(cached_package_days(self.session, sorted(wanted)))
         self._years |= wanted
         self._calendars.clear()
         self._due_cache.clear()
@@ -198,18 +235,21 @@ class Deadlines:
         return moment <= self.due(row)
 
     def notes(self, row) -> list[str]:
-        """Plain warnings about a deadline, e.g. one beyond the years cuti bersama are known."""
+        """Plain warnings about a deadline, e.g. one in a year whose cuti bersama the holidays
+        package does not know yet (judged from the days already loaded: no extra cost)."""
         if row.sla_satuan == sla.MENIT:
             return []
         due = self.due(row)
-        known = cuti_bersama_known_until()
-        if due.year > known and self.profile(row.sla_profil).cuti_bersama_libur:
-            return [
-                f"Cuti bersama tahun {due.year} belum diketahui paket holidays (dikenal s.d. "
-                f"{known}); batas waktu dihitung tanpa cuti bersama. Tambahkan dengan "
-                "`lapor libur tambah` bila SKB sudah terbit."
-            ]
-        return []
+        if not self.profile(row.sla_profil).cuti_bersama_libur:
+            return []
+        known = any(d.sumber == CUTI_BERSAMA and d.tanggal.year == due.year for d in self._package)
+        if known:
+            return []
+        return [
+            f"Cuti bersama tahun {due.year} belum diketahui paket holidays; batas waktu "
+            "dihitung tanpa cuti bersama. Tambahkan dengan `lapor libur tambah` bila SKB "
+            "sudah terbit."
+        ]
 
 
 @dataclass(slots=True)

@@ -128,3 +128,14 @@ class Pause(SQLModel, table=True):
     mulai: datetime = Field(sa_type=NaiveDateTime)
     selesai: datetime | None = Field(default=None, sa_type=NaiveDateTime)
     alasan: str = Field(sa_type=sa.Text)
+
+
+class PackageYear(SQLModel, table=True):
+    """A year's libur nasional and cuti bersama as the ``holidays`` package (``versi``) gave
+    them: computing them costs ~200 ms, reading them back a fraction of a millisecond."""
+
+    __tablename__ = "kalender_paket"
+
+    tahun: int = Field(primary_key=True)
+    versi: str = Field(max_length=40)
+    hari: list = Field(default_factory=list, sa_type=sa.JSON)
