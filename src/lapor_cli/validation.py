@@ -268,7 +268,9 @@ def validate_case(
         for f in ("uraian", "nama", "alamat", "nomor_lapor", "nomor_formulir", "petugas")
     }
     for field in ("kanal", "jenis"):
-        value = clean_text(field, raw.get(field)) if raw.get(field) is not None else None
+        value = check(field, lambda field=field: clean_text(field, raw.get(field)))
+        if value is None and any(e.field == field for e in errors):
+            continue
         if value is None:
             errors.append(ValidationError(field, f"{field.capitalize()} wajib diisi."))
         else:
