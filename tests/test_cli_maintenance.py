@@ -1,0 +1,187 @@
+"""cadangan, --pulihkan and periksa: backups taken while others write, tamper evidence."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import threading
+
+import pytest
+from typer.testing import CliRunner
+
+from lapor_cli.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _register(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAPOR_DB", str(tmp_path / "register.db"))
+    monkeypatch.setenv("LAPOR_WAKTU", "2026-11-23 10:00")
+    monkeypatch.setenv("LAPOR_LEBAR", "120")
+    monkeypatch.setenv("LAPOR_PETUGAS", "uji")
+    for var in ("HOME", "XDG_CONFIG_HOME", "APPDATA"):
+        monkeypatch.setenv(var, str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+
+
+def lapor(*args: str):
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in (result.stderr or "")
+    return result
+
+
+def catat(i: int = 0) -> str:
+    result = lapor(
+        "catat",
+        "--kanal",
+        "surat",
+        "--jenis",
+        "aduan",
+        "--uraian",
+        f"Aduan {i}",
+        "--nama",
+        f"Pelapor {i}",
+        "--json",
+    )
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["nomor"]
+
+
+def test_backup_is_private_complete_and_checked(tmp_path):
+    for i in range(3):
+        catat(i)
+    result = lapor("cadangan", "cadangan.db", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"cadangan": "cadangan.db", "kasus": 3}
+    if os.name == "posix":
+        assert stat.S_IMODE((tmp_path / "cadangan.db").stat().st_mode) == 0o600
+    with sqlite3.connect(tmp_path / "cadangan.db") as conn:
+        assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 3
+    again = lapor("cadangan", "cadangan.db")
+    assert again.exit_code == 1
+    assert "--timpa" in again.stderr
+    assert lapor("cadangan", "cadangan.db", "--timpa").exit_code == 0
+
+
+def test_backup_while_another_desk_writes(tmp_path):
+    catat(0)
+    env = {**os.environ}
+
+    def desk() -> None:
+        for i in range(8):
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "lapor_cli",
+                    "catat",
+                    "--kanal",
+                    "sms",
+                    "--jenis",
+                    "aduan",
+                    "--uraian",
+                    f"serentak {i}",
+                    "--nama",
+                    "X",
+                ],
+                env=env,
+                capture_output=True,
+                check=True,
+                timeout=120,
+            )
+
+    writer = threading.Thread(target=desk)
+    writer.start()
+    copies = []
+    for n in range(4):
+        result = lapor("cadangan", f"c{n}.db", "--json")
+        assert result.exit_code == 0, result.stderr
+        copies.append(json.loads(result.stdout)["kasus"])
+    writer.join()
+    for n in range(4):
+        with sqlite3.connect(tmp_path / f"c{n}.db") as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            # each copy is a consistent snapshot: every case has its history entry
+            cases = conn.execute("SELECT count(*) FROM kasus").fetchone()[0]
+            entries = conn.execute("SELECT count(*) FROM riwayat").fetchone()[0]
+            assert cases == entries == copies[n]
+
+
+def test_restore_keeps_the_old_register_aside(tmp_path):
+    first = catat(1)
+    assert lapor("cadangan", "pagi.db").exit_code == 0
+    catat(2)
+    refused = lapor("cadangan", "pagi.db", "--pulihkan")  # a script must say --ya
+    assert refused.exit_code == 1
+    assert len(json.loads(lapor("daftar", "--json").stdout)) == 2
+    result = lapor("cadangan", "pagi.db", "--pulihkan", "--ya", "--json")
+    assert result.exit_code == 0, result.stderr
+    aside = json.loads(result.stdout)["register_lama"]
+    listed = json.loads(lapor("daftar", "--json").stdout)
+    assert [c["nomor"] for c in listed] == [first]
+    with sqlite3.connect(aside) as conn:
+        assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 2
+
+
+def test_periksa_passes_on_a_sound_register():
+    nomor = catat()
+    lapor("verifikasi", nomor, "--kategori", "PKH")
+    result = lapor("periksa", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["masalah"] == []
+    assert report["kasus"] == 1 and report["riwayat"] == 2
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE riwayat SET catatan = 'diubah diam-diam' WHERE id = 1",
+        "DELETE FROM riwayat WHERE id = 2",
+        "UPDATE riwayat SET oleh = 'orang lain' WHERE id = 3",
+    ],
+)
+def test_periksa_detects_tampering(tmp_path, tamper):
+    nomor = catat()
+    lapor("verifikasi", nomor, "--kategori", "PKH")
+    lapor("distribusi", nomor, "--unit", "Sekretariat")
+    with sqlite3.connect(tmp_path / "register.db") as conn:
+        conn.execute(tamper)
+    result = lapor("periksa")
+    assert result.exit_code == 1
+    assert "rantai riwayat" in result.stderr
+    assert result.stderr.startswith("Ditolak:")
+
+
+def test_damaged_register_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "register.db"
+    path.write_bytes(b"bukan register" * 100)
+    before = path.read_bytes()
+    for args in (
+        ["daftar"],
+        ["periksa"],
+        ["catat", "--kanal", "sms", "--jenis", "aduan", "--uraian", "x", "--nama", "y"],
+    ):
+        result = lapor(*args)
+        assert result.exit_code == 1
+        assert "rusak" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_is_refused_without_writing(tmp_path):
+    catat()
+    path = tmp_path / "register.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with sqlite3.connect(path) as conn:
+        dump = list(conn.iterdump())
+    result = lapor("catat", "--kanal", "sms", "--jenis", "aduan", "--uraian", "x", "--nama", "y")
+    assert result.exit_code == 1
+    assert "lebih baru" in result.stderr
+    with sqlite3.connect(path) as conn:
+        assert list(conn.iterdump()) == dump
