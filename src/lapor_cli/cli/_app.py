@@ -22,21 +22,36 @@ if TYPE_CHECKING:
     from lapor_cli.db import Register
 
 
+def _guarded(fn: Callable) -> Callable:
+    """The function, with a ``LaporError`` turned into one line on stderr and its exit code."""
+
+    @functools.wraps(fn)
+    def guarded(*a: Any, **kw: Any) -> Any:
+        try:
+            return fn(*a, **kw)
+        except LaporError as exc:
+            refuse(exc)
+
+    return guarded
+
+
 class LaporTyper(typer.Typer):
-    """A Typer whose commands turn a ``LaporError`` into one line on stderr and its exit code."""
+    """A Typer whose commands and callbacks render refusals in one place (``refuse``)."""
 
     def command(self, *args: Any, **kwargs: Any) -> Callable:
         register = super().command(*args, **kwargs)
 
         def decorator(fn: Callable) -> Callable:
-            @functools.wraps(fn)
-            def guarded(*a: Any, **kw: Any) -> Any:
-                try:
-                    return fn(*a, **kw)
-                except LaporError as exc:
-                    refuse(exc)
+            register(_guarded(fn))
+            return fn
 
-            register(guarded)
+        return decorator
+
+    def callback(self, *args: Any, **kwargs: Any) -> Callable:
+        register = super().callback(*args, **kwargs)
+
+        def decorator(fn: Callable) -> Callable:
+            register(_guarded(fn))
             return fn
 
         return decorator
@@ -99,14 +114,24 @@ class Context:
 @contextmanager
 def opened(*, write: bool) -> Iterator[Context]:
     """Open the register for one command: one transaction, committed only if nothing failed."""
-    from lapor_cli.cases import get_settings
-    from lapor_cli.db import open_register
+    from pathlib import Path
 
-    register = open_register(location(), write=write)
+    from lapor_cli.cases import get_settings
+    from lapor_cli.db import is_url, open_register
+
+    where = location()
+    new_file = write and not is_url(where) and not Path(where).expanduser().exists()
+    register = open_register(where, write=write)
     try:
         with register.transaction(write) as session:
             settings = get_settings(session)
             yield Context(register, session, settings, now_for(settings["zona_waktu"]))
+    except BaseException:
+        if new_file:  # a refused first command leaves no register behind
+            register.engine.dispose()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{Path(where).expanduser()}{suffix}").unlink(missing_ok=True)
+        raise
     finally:
         register.engine.dispose()
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lapor_cli.cli._app import JsonOpt, OfficerOpt, default_officer, opened
+from lapor_cli.cli._app import JsonOpt, LaporTyper, OfficerOpt, default_officer, opened
 from lapor_cli.console import console, emit_json, message, tanggal
 from lapor_cli.errors import NotFoundError, StatusError, ValidationError
 
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
             return
         _render_sla(lines, as_of)
 
-    libur_app = typer.Typer(
+    libur_app = LaporTyper(
         help="Hari libur: libur nasional, cuti bersama, dan hari libur kantor sendiri.",
         invoke_without_command=True,
     )
@@ -405,7 +405,8 @@ def _render_sla(lines, as_of) -> None:
     console.print(
         f"Per {tanggal(as_of, with_day=True, time=True)}: [bold red]{late} terlambat[/], "
         f"[yellow]{today} jatuh tempo hari ini[/], {soon} dalam 2 hari kerja, "
-        f"{len(lines)} kasus terbuka" + (f", {ready} siap ditutup" if ready else "") + "."
+        f"{len(lines)} kasus terbuka" + (f", {ready} siap ditutup" if ready else "") + ".",
+        soft_wrap=True,
     )
     if not lines:
         return
