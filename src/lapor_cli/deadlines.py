@@ -316,37 +316,73 @@ def open_case_lines(session: Session, as_of: datetime, *, only_late: bool = Fals
     from lapor_cli.workflow import OPEN_STATUSES
 
     book = Deadlines(session, as_of)
-    rows = session.execute(sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))).all()
+    query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))
+    rows = session.connection().execute(query).all()
     lines: list[SlaLine] = []
-    remaining_cache: dict[tuple[str, date], int] = {}
+    # Everything shown depends only on the rule, the status and a few dates: cases that share
+    # them (most of a large register) share one computation.
+    computed: dict[tuple, tuple] = {}
+    as_of_day = as_of.date()
     for row in rows:
-        due = book.due(row)
-        key = (row.sla_profil, due.date())
-        remaining = remaining_cache.get(key)
-        if remaining is None:
-            cal = book.calendar(row.sla_profil)
-            remaining = sla.remaining_workdays(as_of.date(), due.date(), cal)
-            remaining_cache[key] = remaining
-        tanda = sla.flag(as_of, due, remaining)
+        (
+            case_id,
+            nomor,
+            status,
+            diterima,
+            distributed,
+            followed,
+            _closed,
+            segera,
+            unit,
+            profil,
+            satuan,
+            nilai,
+            perpanjangan,
+        ) = row
+        paused = book.pauses(case_id)
+        key = None
+        if not paused:
+            key = (
+                profil,
+                satuan,
+                nilai,
+                perpanjangan,
+                diterima if satuan == sla.MENIT else diterima.date(),
+                status,
+                distributed.date() if distributed else None,
+                followed.date() if followed else None,
+            )
+        result = computed.get(key) if key else None
+        if result is None:
+            due = book.due(row)
+            remaining = sla.remaining_workdays(as_of_day, due.date(), book.calendar(profil))
+            result = (
+                due,
+                remaining,
+                sla.flag(as_of, due, remaining),
+                book.stage_due(row),
+                book.ready_to_close(row, as_of),
+            )
+            if key:
+                computed[key] = result
+        due, remaining, tanda, stage, ready = result
         if only_late and tanda != sla.TERLAMBAT:
             continue
-        stage = book.stage_due(row)
-        paused = any(end is None for _, end in book.pauses(row.id))
         lines.append(
             SlaLine(
-                nomor=row.nomor,
-                status=row.status,
-                batas_waktu=due,
-                sisa_hari_kerja=remaining,
-                terlambat=tanda == sla.TERLAMBAT,
-                tanda=tanda,
-                tahap=stage[0] if stage else None,
-                tahap_batas=stage[1] if stage else None,
-                siap_ditutup=book.ready_to_close(row, as_of),
-                ditunda=paused,
-                segera=bool(row.segera),
-                satuan=row.sla_satuan,
-                unit=row.unit,
+                nomor,
+                status,
+                due,
+                remaining,
+                tanda == sla.TERLAMBAT,
+                tanda,
+                stage[0] if stage else None,
+                stage[1] if stage else None,
+                ready,
+                any(end is None for _, end in paused),
+                bool(segera),
+                satuan,
+                unit,
             )
         )
     order = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2}
