@@ -89,15 +89,12 @@ def _sqlite_engine(url: str, *, memory: bool = False) -> Engine:
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
         if not memory:
-            mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
-            if mode.lower() != "wal":
-                cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = FULL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        write = conn.get_execution_options().get("lapor_write", True)
+        write = conn.get_execution_options().get("lapor_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
@@ -159,13 +156,15 @@ def ensure_schema(register: Register) -> None:
         with register.engine.connect() as conn:
             version = schema_version(conn)
             conn.rollback()
-        if version == SCHEMA_HEAD:
-            return
         if version is not None and version not in KNOWN_REVISIONS:
             raise RegisterError(
                 f"Register ini berskema {version}, dibuat oleh lapor-cli yang lebih baru. "
                 "Perbarui lapor-cli; register tidak diubah."
             )
+        if not register.in_memory:
+            _use_wal(register.engine)  # only now: the file is known to be a register
+        if version == SCHEMA_HEAD:
+            return
         try:
             run_migrations(register.engine)
         except (sa.exc.OperationalError, sa.exc.IntegrityError):
@@ -175,15 +174,47 @@ def ensure_schema(register: Register) -> None:
                     raise
 
 
+def _use_wal(engine: Engine) -> None:
+    """WAL lets readers and one writer work at once; the mode is kept in the file."""
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if raw.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            try:
+                raw.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError:
+                pass  # a read-only register stays as it is; reading still works
+
+
 def run_migrations(engine: Engine, target: str = "head") -> None:
+    """Apply the pending migrations, each in its own transaction.
+
+    SQLite rebuilds a table to alter it (``batch_alter_table``), which the foreign keys of
+    the history would refuse mid-way: they are switched off for the migration (outside any
+    transaction, where SQLite honours it), checked afterwards, and switched on again.
+    """
     from alembic import command
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", "lapor_cli:migrations")
-    with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, target)
+    with engine.execution_options(lapor_write=True).connect() as conn:
+        raw = conn.connection.driver_connection
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, target)
+            if sqlite:
+                orphans = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if orphans:
+                    raise RegisterError(
+                        f"Migrasi register menemukan {len(orphans)} baris riwayat yatim; "
+                        "jalankan `lapor periksa` dan pulihkan dari cadangan."
+                    )
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 @contextmanager

@@ -180,6 +180,7 @@ def _walk(session, deadlines, case, target, kategori, received, now, rng, office
                 alasan="Aduan menyangkut penyaluran oleh bank, bukan kewenangan Dinas Sosial.",
                 dirujuk_ke="Bank penyalur (Himbara)",
                 tepat_waktu=deadlines.met(case, moment),
+                kanal=case.kanal,
             )
         )
         return

@@ -205,6 +205,7 @@ def parse_email(value: str) -> str:
     local, at, domain = text.rpartition("@")
     if (
         not at
+        or text.count("@") != 1
         or not local
         or "." not in domain.strip(".")
         or any(ch.isspace() for ch in text)

@@ -117,6 +117,7 @@ def verify(
     nomor_surat: str | None = None,
     catatan: str | None = None,
     tepat_waktu: bool | None = None,
+    kanal: str | None = None,
 ) -> Step:
     """SOP step 3: categorise; in authority → terverifikasi, otherwise archived with a reason.
 
@@ -154,20 +155,16 @@ def verify(
     if nomor_surat:
         data["nomor_surat"] = nomor_surat
     data["tepat_waktu"] = tepat_waktu
-    return Step(
-        "verifikasi",
-        current,
-        Status.DIARSIPKAN,
-        {
-            "kategori": kategori,
-            "kewenangan": False,
-            "hasil": told,
-            "ditutup": now,
-            "tepat_waktu": tepat_waktu,
-        },
-        told,
-        data,
-    )
+    changes: dict[str, object] = {
+        "kategori": kategori,
+        "kewenangan": False,
+        "hasil": told,
+        "ditutup": now,
+        "tepat_waktu": tepat_waktu,
+    }
+    if kanal == "sp4n-lapor":  # the reporter must still be answered there (step 9)
+        changes["dilaporkan_balik"] = False
+    return Step("verifikasi", current, Status.DIARSIPKAN, changes, told, data)
 
 
 def _sentence(text: str) -> str:

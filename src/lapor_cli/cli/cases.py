@@ -21,7 +21,7 @@ def _officer(value: str | None) -> str:
 def _refuse_all(errors: list[ValidationError]) -> None:
     first = errors[0]
     if len(errors) > 1:
-        raise ValidationError(first.field, "; ".join(e.message for e in errors))
+        raise ValidationError(first.field, " ".join(e.message for e in errors))
     raise first
 
 
@@ -178,6 +178,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
                 nomor_surat=nomor_surat,
                 catatan=catatan,
                 tepat_waktu=None if kewenangan else book.met(case, ctx.now),
+                kanal=case.kanal,
             )
             new_rule = book.rule_for_category(case, kode) if kewenangan else None
             if new_rule is not None:

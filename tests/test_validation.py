@@ -1,0 +1,425 @@
+"""validation: NIK, KK, phone, email, dates, yes/no words, free text, a whole new case, masks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from lapor_cli.errors import ValidationError
+from lapor_cli.validation import (
+    CaseInput,
+    clean_text,
+    mask_nik,
+    mask_phone,
+    parse_bool,
+    parse_date,
+    parse_datetime,
+    parse_email,
+    parse_kk,
+    parse_month,
+    parse_nik,
+    parse_phone,
+    validate_case,
+)
+
+NOW = datetime(2026, 11, 23, 10, 0)
+
+
+def refusal(fn, *args, field: str) -> str:
+    """Call ``fn`` expecting a ValidationError for ``field``; its message."""
+    with pytest.raises(ValidationError) as info:
+        fn(*args)
+    assert info.value.field == field
+    return info.value.message
+
+
+# ---------------------------------------------------------------------------------- NIK
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("3171014101900001", "3171014101900001"),  # woman (day 01 + 40), 1 Jan 1990
+        ("5371010101850002", "5371010101850002"),  # Kota Kupang, man, 1 Jan 1985
+        ("3171010101900001", "3171010101900001"),  # the same date for a man
+        ("3171017101900001", "3171017101900001"),  # woman born 31 Jan (31 + 40 = 71)
+        ("3171012902000001", "3171012902000001"),  # 29 Feb 2000 (a leap year)
+        (" 3171 0141 0190 0001 ", "3171014101900001"),  # spaces as copied from a form
+        ("3171-0141-0190-0001", "3171014101900001"),
+        ("3171.0141.0190.0001", "3171014101900001"),
+    ],
+)
+def test_nik_accepted_and_compacted(raw: str, expected: str) -> None:
+    assert parse_nik(raw) == expected
+
+
+def test_nik_fifteen_digits_says_how_many() -> None:
+    message = refusal(parse_nik, "317101410190001", field="nik")
+    assert "16 digit" in message
+    assert "15" in message
+
+
+@pytest.mark.parametrize("raw", ["31710141019000a1", "NIK3171014101900", "3171O14101900001"])
+def test_nik_with_letters_refused(raw: str) -> None:
+    assert "angka" in refusal(parse_nik, raw, field="nik")
+
+
+def test_nik_unknown_region_refused() -> None:
+    message = refusal(parse_nik, "9999014101900001", field="nik")
+    assert "wilayah" in message
+    assert "9999" in message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "3171013201900001",  # 32 January
+        "3171010113900001",  # month 13
+        "3171010100900001",  # month 00
+        "3171013002900001",  # 30 February
+        "3171012902010001",  # 29 February 2001 (not a leap year)
+        "3171014001900001",  # woman, day 40 - 40 = 0
+        "3171017201900001",  # woman, day 72 - 40 = 32
+        "3171010001900001",  # day 00
+    ],
+)
+def test_nik_impossible_encoded_birth_date_refused(raw: str) -> None:
+    assert "tanggal lahir" in refusal(parse_nik, raw, field="nik")
+
+
+def test_nik_women_date_is_day_plus_forty() -> None:
+    # 41 = the 1st for a woman; 01 = the 1st for a man: both real dates, both accepted.
+    assert parse_nik("3171014101900001") != parse_nik("3171010101900001")
+    # 71 (31 + 40) is fine, 31 + 40 + 1 is not.
+    parse_nik("3171017101900001")
+    refusal(parse_nik, "3171017201900001", field="nik")
+
+
+# ----------------------------------------------------------------------------------- KK
+
+
+def test_kk_accepted_and_compacted() -> None:
+    assert parse_kk("3171 0101 0100 0001") == "3171010101000001"
+
+
+@pytest.mark.parametrize("raw", ["317101010100000", "31710101010000011", "3171o10101000001"])
+def test_kk_wrong_length_or_letters_refused(raw: str) -> None:
+    message = refusal(parse_kk, raw, field="kk")
+    assert "KK" in message
+    assert "16 digit" in message
+
+
+def test_kk_unknown_region_refused() -> None:
+    assert "9999" in refusal(parse_kk, "9999010101000001", field="kk")
+
+
+# -------------------------------------------------------------------------------- phone
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("081234567890", "+6281234567890"),
+        ("0812-3456-7890", "+6281234567890"),
+        ("0812 3456 7890", "+6281234567890"),
+        ("+6281234567890", "+6281234567890"),
+        ("+62 812-3456-7890", "+6281234567890"),
+        ("6281234567890", "+6281234567890"),
+        ("0380-821234", "+62380821234"),  # landline, Kupang
+        ("(0380) 821234", "+62380821234"),
+        ("021-5551234", "+62215551234"),  # landline, Jakarta
+    ],
+)
+def test_phone_normalised_to_e164(raw: str, expected: str) -> None:
+    assert parse_phone(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["12345", "0812", "abc", "0812-3456-7890-1234-5", "+62"])
+def test_phone_invalid_refused(raw: str) -> None:
+    message = refusal(parse_phone, raw, field="hp")
+    assert "telepon" in message
+    assert repr(raw) in message
+
+
+# -------------------------------------------------------------------------------- email
+
+
+@pytest.mark.parametrize("raw", ["siti@contoh.id", "  siti.aminah+pkh@dinsos.kupangkota.go.id "])
+def test_email_accepted(raw: str) -> None:
+    assert parse_email(raw) == raw.strip()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["siti", "siti@", "@contoh.id", "siti@contoh", "siti aminah@contoh.id", "siti@.id"],
+)
+def test_email_invalid_refused(raw: str) -> None:
+    assert "email" in refusal(parse_email, raw, field="email").lower()
+
+
+@pytest.mark.parametrize("raw", ["siti@@contoh.id", "si@ti@contoh.id"])
+def test_email_with_two_at_signs_refused(raw: str) -> None:
+    refusal(parse_email, raw, field="email")
+
+
+# -------------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-11-23", datetime(2026, 11, 23, 0, 0)),
+        ("2026-11-23 14:05", datetime(2026, 11, 23, 14, 5)),
+        ("23/11/2026", datetime(2026, 11, 23, 0, 0)),  # day first
+        ("01/02/2026", datetime(2026, 2, 1, 0, 0)),  # 1 February, not 2 January
+        ("  2026-11-23   14:05 ", datetime(2026, 11, 23, 14, 5)),
+        (date(2026, 11, 23), datetime(2026, 11, 23)),
+        (datetime(2026, 11, 23, 14, 5, 7, 123), datetime(2026, 11, 23, 14, 5, 7)),
+    ],
+)
+def test_datetime_accepted_forms(raw: object, expected: datetime) -> None:
+    assert parse_datetime("diterima", raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["11/23/2026", "2026-02-30", "23-11-2026", "kemarin", "", "2026-11-23 25:00"]
+)
+def test_datetime_unrecognised_refused_with_the_accepted_forms(raw: str) -> None:
+    message = refusal(parse_datetime, "diterima", raw, field="diterima")
+    assert "2026-11-23" in message
+    assert "23/11/2026" in message
+
+
+def test_date_accepts_both_day_forms_and_refuses_others() -> None:
+    assert parse_date("per", "2026-11-23") == date(2026, 11, 23)
+    assert parse_date("per", "23/11/2026") == date(2026, 11, 23)
+    refusal(parse_date, "per", "23 November 2026", field="per")
+
+
+def test_month() -> None:
+    assert parse_month("2026-11") == (2026, 11)
+    assert parse_month(" 2026-01 ") == (2026, 1)
+    for raw in ("2026-13", "11-2026", "2026", "November"):
+        refusal(parse_month, raw, field="bulan")
+
+
+# ------------------------------------------------------------------------------ yes/no
+
+
+@pytest.mark.parametrize("raw", ["ya", "Ya", " YA ", "y", "Y", "1", "true", "TRUE", 1, True, 1.0])
+def test_bool_yes_words(raw: object) -> None:
+    assert parse_bool("anonim", raw) is True
+
+
+@pytest.mark.parametrize(
+    "raw", ["tidak", "Tidak", "t", "T", "0", "false", "FALSE", "", "  ", None, 0, False]
+)
+def test_bool_no_words_and_empty(raw: object) -> None:
+    assert parse_bool("anonim", raw) is False
+
+
+@pytest.mark.parametrize("raw", ["mungkin", "yes please", "2", 2, -1, 0.5])
+def test_bool_other_words_refused(raw: object) -> None:
+    assert "anonim" in refusal(parse_bool, "anonim", raw, field="anonim")
+
+
+# ---------------------------------------------------------------------------- free text
+
+
+def test_clean_text_trims_and_empty_is_none() -> None:
+    assert clean_text("nama", "  Siti Aminah  ") == "Siti Aminah"
+    assert clean_text("nama", "   ") is None
+    assert clean_text("nama", None) is None
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\n", "\t"])
+def test_clean_text_control_characters_refused_in_one_line_fields(char: str) -> None:
+    message = refusal(clean_text, "nama", f"Siti{char}Aminah", field="nama")
+    assert "Nama" in message
+    assert f"U+{ord(char):04X}" in message
+
+
+def test_clean_text_multiline_keeps_newlines_and_tabs_but_not_other_controls() -> None:
+    assert clean_text("uraian", "baris 1\r\nbaris 2\r\tb", multiline=True) == (
+        "baris 1\nbaris 2\n\tb"
+    )
+    refusal(lambda: clean_text("uraian", "a\x00b", multiline=True), field="uraian")
+
+
+@pytest.mark.parametrize(("field", "limit"), [("nama", 200), ("uraian", 20_000), ("alamat", 500)])
+def test_clean_text_max_length(field: str, limit: int) -> None:
+    multiline = field != "nama"
+    assert clean_text(field, "x" * limit, multiline=multiline) == "x" * limit
+    with pytest.raises(ValidationError) as info:
+        clean_text(field, "x" * (limit + 1), multiline=multiline)
+    assert info.value.field == field
+    assert "terlalu panjang" in info.value.message
+    assert str(limit) in info.value.message
+
+
+# ------------------------------------------------------------------------- a whole case
+
+
+def good(**overrides: object) -> dict[str, object]:
+    raw: dict[str, object] = {
+        "kanal": "whatsapp",
+        "jenis": "aduan",
+        "uraian": "PKH belum cair sejak Agustus",
+        "nama": "Siti Aminah",
+    }
+    raw.update(overrides)
+    return raw
+
+
+def test_validate_case_normalises_everything() -> None:
+    data, errors = validate_case(
+        good(
+            kanal="WA",
+            jenis="Pengaduan",
+            uraian="  PKH belum cair  ",
+            nama=" Siti Aminah ",
+            nik="3171 0141 0190 0001",
+            kk="3171010101000001",
+            hp="0812-3456-7890",
+            email="siti@contoh.id",
+            alamat="Jl. Merdeka 1\nKupang",
+            diterima="20/11/2026 08:30",
+            nomor_lapor="LAP-123",
+            rahasia="ya",
+            petugas="Budi",
+        ),
+        now=NOW,
+    )
+    assert errors == []
+    assert data == CaseInput(
+        kanal="whatsapp",
+        jenis="aduan",
+        uraian="PKH belum cair",
+        diterima=datetime(2026, 11, 20, 8, 30),
+        nama="Siti Aminah",
+        nik="3171014101900001",
+        kk="3171010101000001",
+        hp="+6281234567890",
+        email="siti@contoh.id",
+        alamat="Jl. Merdeka 1\nKupang",
+        nomor_lapor="LAP-123",
+        rahasia=True,
+        petugas="Budi",
+    )
+
+
+@pytest.mark.parametrize("kanal", ["SP4N-LAPOR!", "sp4n-lapor", "Tatap Muka", "kotak_saran"])
+def test_validate_case_channel_is_case_insensitive(kanal: str) -> None:
+    data, errors = validate_case(good(kanal=kanal), now=NOW)
+    assert errors == []
+    assert data is not None
+    assert data.kanal in ("sp4n-lapor", "tatap-muka", "kotak-saran")
+
+
+def test_validate_case_received_defaults_to_now_and_future_refused() -> None:
+    data, _ = validate_case(good(), now=NOW)
+    assert data is not None
+    assert data.diterima == NOW
+    data, _ = validate_case(good(diterima="  "), now=NOW)
+    assert data is not None
+    assert data.diterima == NOW
+    _, errors = validate_case(good(diterima="2026-11-23 10:01"), now=NOW)
+    assert [e.field for e in errors] == ["diterima"]
+    assert "masa depan" in errors[0].message
+    _, errors = validate_case(good(diterima="24/11/2026"), now=NOW)
+    assert [e.field for e in errors] == ["diterima"]
+
+
+def test_validate_case_collects_all_errors_at_once() -> None:
+    data, errors = validate_case(
+        {
+            "kanal": "merpati",
+            "jenis": "gosip",
+            "uraian": "   ",
+            "nik": "123",
+            "kk": "abc",
+            "hp": "12345",
+            "email": "bukan-email",
+            "diterima": "kemarin",
+        },
+        now=NOW,
+    )
+    assert data is None
+    assert {e.field for e in errors} == {
+        "kanal",
+        "jenis",
+        "uraian",
+        "nik",
+        "kk",
+        "hp",
+        "email",
+        "diterima",
+        "nama",
+    }
+    assert all(isinstance(e, ValidationError) and e.message for e in errors)
+
+
+def test_validate_case_required_fields() -> None:
+    _, errors = validate_case({}, now=NOW)
+    assert {e.field for e in errors} == {"kanal", "jenis", "uraian", "nama"}
+
+
+def test_validate_case_name_required_unless_anonim() -> None:
+    _, errors = validate_case(good(nama=None), now=NOW)
+    assert [e.field for e in errors] == ["nama"]
+    assert "anonim" in errors[0].message
+    data, errors = validate_case(good(nama=None, anonim=True), now=NOW)
+    assert errors == []
+    assert data is not None
+    assert data.anonim
+    assert (data.nama, data.nik, data.kk, data.hp, data.email, data.alamat) == (None,) * 6
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("nama", "Siti Aminah"),
+        ("nik", "3171014101900001"),
+        ("kk", "3171010101000001"),
+        ("hp", "081234567890"),
+        ("email", "siti@contoh.id"),
+        ("alamat", "Jl. Merdeka 1"),
+    ],
+)
+def test_validate_case_anonim_with_identity_refused(field: str, value: str) -> None:
+    raw = good(nama=None, anonim="ya")
+    raw[field] = value
+    data, errors = validate_case(raw, now=NOW)
+    assert data is None
+    assert [e.field for e in errors] == [field]
+    assert "anonim" in errors[0].message
+    assert field in errors[0].message
+
+
+def test_validate_case_anonim_with_empty_identity_fields_is_fine() -> None:
+    raw = good(anonim=True, nama="", nik="", hp=None)
+    data, errors = validate_case(raw, now=NOW)
+    assert errors == []
+    assert data is not None
+    assert data.nama is None
+
+
+# ---------------------------------------------------------------------------------- masks
+
+
+def test_mask_nik() -> None:
+    assert mask_nik("3171014101900001") == "3171********0001"
+    assert mask_nik(None) is None
+    assert mask_nik("") == ""
+    assert mask_nik("12345678") == "********"
+
+
+def test_mask_phone() -> None:
+    assert mask_phone("+6281234567890") == "+62812****7890"
+    assert mask_phone("+62380821234") == "+62380**1234"
+    assert mask_phone(None) is None
+    masked = mask_phone("+6281234567890")
+    assert "34567" not in masked
+    assert masked.startswith("+62")
+    assert masked.endswith("7890")
