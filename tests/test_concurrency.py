@@ -64,3 +64,41 @@ def test_concurrent_first_use_of_a_new_register(tmp_path):
         assert result.returncode == 0, result.stderr
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 4
+
+
+def test_a_refused_first_command_does_not_lose_another_desks_case(tmp_path):
+    """One desk's first command on a new register is refused while others record: the refused
+    one removes nothing but its own attempt (creation is guarded by a lock file)."""
+    db = tmp_path / "baru.db"
+    env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja"}
+
+    def desk(i: int) -> subprocess.CompletedProcess:
+        if i % 2:
+            return _catat(env, i)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "lapor_cli",
+                "catat",
+                "--kanal",
+                "merpati",
+                "--jenis",
+                "aduan",
+                "--uraian",
+                "x",
+                "--nama",
+                "y",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(desk, range(6)))
+    assert [r.returncode for r in results] == [1, 0, 1, 0, 1, 0]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 3
+    assert not (tmp_path / "baru.db.sedang-dibuat").exists()

@@ -55,6 +55,20 @@ class Register:
     location: str
     engine: Engine
     in_memory: bool = False
+    #: Set while this process is creating the register: others wait for it to go away.
+    creation_lock: Path | None = None
+
+    def finish_creation(self, *, keep: bool) -> None:
+        """End a creation: keep the new register, or remove it (its first command was refused)
+        before anyone else may open it."""
+        if self.creation_lock is None:
+            return
+        self.engine.dispose()
+        if not keep:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self.location}{suffix}").unlink(missing_ok=True)
+        self.creation_lock.unlink(missing_ok=True)
+        self.creation_lock = None
 
     @contextmanager
     def transaction(self, write: bool) -> Iterator[Session]:
@@ -102,7 +116,6 @@ def _sqlite_engine(url: str, *, memory: bool = False) -> Engine:
 
 def _create_private_file(path: Path) -> None:
     """Create the register file readable by its owner only, before SQLite opens it."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
@@ -123,19 +136,72 @@ def open_register(location: str, *, write: bool) -> Register:
     path = Path(location).expanduser()
     if path.is_dir():
         raise RegisterError(f"Register {path} adalah folder, bukan berkas. Periksa --db/LAPOR_DB.")
+    lock = _creation_lock(path)
+    _wait_for_creation(lock)
     if not path.exists() and not write:
         register = Register(location, _sqlite_engine("sqlite://", memory=True), in_memory=True)
-    else:
-        if not path.exists():
-            try:
-                _create_private_file(path)
-            except OSError as exc:
-                raise RegisterError(
-                    f"Register tidak dapat dibuat di {path}: {exc.strerror}. Periksa --db/LAPOR_DB."
-                ) from None
+    elif path.exists():
         register = Register(str(path), _sqlite_engine(f"sqlite:///{path}"))
-    ensure_schema(register)
+    else:
+        register = _create(path, lock)
+        if register is None:  # another desk created it meanwhile
+            return open_register(location, write=write)
+    try:
+        ensure_schema(register)
+    except BaseException:
+        register.finish_creation(keep=False)
+        raise
     return register
+
+
+def _creation_lock(path: Path) -> Path:
+    return path.with_name(f"{path.name}.sedang-dibuat")
+
+
+def _wait_for_creation(lock: Path) -> None:
+    """Another process is creating this register (and may still remove it if its first
+    command is refused): wait until it is done; a lock left by a killed process expires."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while lock.exists():
+        try:
+            age = time.time() - lock.stat().st_mtime
+        except FileNotFoundError:
+            return
+        if age > 60:
+            lock.unlink(missing_ok=True)
+            return
+        if time.monotonic() > deadline:
+            raise RegisterError("Register sedang dibuat proses lain; coba lagi sebentar.")
+        time.sleep(0.05)
+
+
+def _create(path: Path, lock: Path) -> Register | None:
+    """Create the register file (owner-only) under a creation lock; None if another process
+    got there first."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        _wait_for_creation(lock)
+        return None
+    except OSError as exc:
+        raise RegisterError(
+            f"Register tidak dapat dibuat di {path}: {exc.strerror}. Periksa --db/LAPOR_DB."
+        ) from None
+    os.close(fd)
+    if path.exists():
+        lock.unlink(missing_ok=True)
+        return None
+    try:
+        _create_private_file(path)
+    except OSError as exc:
+        lock.unlink(missing_ok=True)
+        raise RegisterError(
+            f"Register tidak dapat dibuat di {path}: {exc.strerror}. Periksa --db/LAPOR_DB."
+        ) from None
+    return Register(str(path), _sqlite_engine(f"sqlite:///{path}"), creation_lock=lock)
 
 
 def schema_version(conn: sa.Connection) -> str | None:

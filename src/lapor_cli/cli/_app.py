@@ -114,24 +114,19 @@ class Context:
 @contextmanager
 def opened(*, write: bool) -> Iterator[Context]:
     """Open the register for one command: one transaction, committed only if nothing failed."""
-    from pathlib import Path
-
     from lapor_cli.cases import get_settings
-    from lapor_cli.db import is_url, open_register
+    from lapor_cli.db import open_register
 
-    where = location()
-    new_file = write and not is_url(where) and not Path(where).expanduser().exists()
-    register = open_register(where, write=write)
+    register = open_register(location(), write=write)
     try:
         with register.transaction(write) as session:
             settings = get_settings(session)
             yield Context(register, session, settings, now_for(settings["zona_waktu"]))
     except BaseException:
-        if new_file:  # a refused first command leaves no register behind
-            register.engine.dispose()
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{Path(where).expanduser()}{suffix}").unlink(missing_ok=True)
+        register.finish_creation(keep=False)  # a refused first command leaves no register
         raise
+    else:
+        register.finish_creation(keep=True)
     finally:
         register.engine.dispose()
 
