@@ -790,6 +790,12 @@ class _Sheet:
         from openpyxl.styles import Alignment, Font, PatternFill
 
         self.ws = wb.create_sheet(title)
+        # Printed (or turned into PDF) as a reader expects: landscape, one page wide.
+        self.ws.page_setup.orientation = "landscape"
+        self.ws.page_setup.paperSize = "9"  # A4
+        self.ws.page_setup.fitToWidth = 1
+        self.ws.page_setup.fitToHeight = 0
+        self.ws.sheet_properties.pageSetUpPr.fitToPage = True
         self.rows = 0
         self._cell = WriteOnlyCell
         self._bold = Font(bold=True)
