@@ -7,10 +7,12 @@ parsed as Indonesian by phonenumbers and stored as E.164. Every problem names it
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from lapor_cli.errors import ValidationError
@@ -24,6 +26,10 @@ DATE_FORMATS = (
     "%Y-%m-%dT%H:%M",
 )
 DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+#: The same forms as DATE_FORMATS + DAY_FORMATS, read without strptime (a bulk import reads
+#: one date per row); anything else still goes through strptime.
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{1,2}))?")
 
 MAX_LEN = {
     "uraian": 20_000,
@@ -71,6 +77,16 @@ def parse_datetime(field: str, value: str | datetime | date) -> datetime:
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
     text = " ".join(str(value).split())
+    if (match := _ISO.fullmatch(text)) is not None:
+        y, m, d, hh, mm, ss = match.groups()
+    elif (match := _DMY.fullmatch(text)) is not None:
+        d, m, y, hh, mm = match.groups()
+        ss = None
+    if match is not None:
+        try:
+            return datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+        except ValueError:
+            pass  # 2026-02-30: strptime below refuses it too
     for fmt in DATE_FORMATS + DAY_FORMATS:
         try:
             return datetime.strptime(text, fmt)
@@ -116,8 +132,9 @@ def clean_text(field: str, value: object, *, multiline: bool = False) -> str | N
     text = text.strip()
     if not text:
         return None
+    plain = text.replace("\n", "").replace("\t", "") if multiline else text
     allowed = {"\n", "\t"} if multiline else set()
-    for ch in text:
+    for ch in () if plain.isprintable() else text:  # printable text has no Cc or Cs
         if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs"):
             raise ValidationError(
                 field,
@@ -168,9 +185,14 @@ def parse_nik(value: str, field: str = "nik") -> str:
 
 
 def _known_region(number: str) -> bool:
+    return _known_region_code(number[:4])
+
+
+@functools.lru_cache(maxsize=1024)
+def _known_region_code(code: str) -> bool:
     from stdnum import numdb
 
-    return bool(numdb.get("id/loc").info(number[:4])[0][1])
+    return bool(numdb.get("id/loc").info(code)[0][1])
 
 
 def parse_kk(value: str) -> str:
@@ -239,13 +261,16 @@ class CaseInput:
 
     def fingerprint(self) -> str:
         """A hash of the content a paper form carries: the import's key without a form number."""
-        parts = asdict(self)
-        parts.pop("petugas")
-        parts.pop("nomor_formulir")
+        parts = {name: getattr(self, name) for name in _FINGERPRINTED}
         parts["diterima"] = self.diterima.isoformat()
         text = "\x1f".join(f"{k}={parts[k]}" for k in sorted(parts))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+
+#: What a fingerprint covers: everything but who typed the form in and the form's number.
+_FINGERPRINTED = tuple(
+    f.name for f in fields(CaseInput) if f.name not in ("petugas", "nomor_formulir")
+)
 
 IDENTITY_FIELDS = ("nama", "nik", "kk", "hp", "email", "alamat")
 

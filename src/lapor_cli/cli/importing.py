@@ -1,9 +1,228 @@
-"""Commands of the importing family (being written)."""
+"""The importing family: ``lapor impor FILE`` (paper forms from CSV/XLSX) and
+``lapor impor --templat FILE.xlsx``. Parse, call the core (``lapor_cli.importing``), render."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from lapor_cli.cli._app import JsonOpt, OfficerOpt, default_officer, opened
+from lapor_cli.console import console, emit_json, err_console, message, warn
+from lapor_cli.errors import LaporError, ValidationError
+
+if TYPE_CHECKING:
+    from lapor_cli.importing import ImportResult, Progress
+
+#: Errors listed on a terminal; ``--json`` always carries all of them.
+SCREEN_ERRORS = 1_000
+#: Files smaller than this are checked too quickly for a progress bar to help.
+BAR_FROM_BYTES = 256 * 1024
 
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command(rich_help_panel="Impor dan ekspor")
+    def impor(
+        berkas: Annotated[
+            Path | None,
+            typer.Argument(
+                metavar="FILE",
+                help="Berkas CSV (UTF-8, dipisah koma atau titik koma) atau XLSX; baris 1 = "
+                "judul kolom.",
+                show_default=False,
+            ),
+        ] = None,
+        uji: Annotated[
+            bool, typer.Option("--uji", help="Periksa saja dan laporkan; tidak menulis apa pun.")
+        ] = False,
+        templat: Annotated[
+            Path | None,
+            typer.Option(
+                "--templat",
+                metavar="FILE.xlsx",
+                help="Buat templat XLSX kosong (judul kolom, daftar pilihan, petunjuk).",
+                show_default=False,
+            ),
+        ] = None,
+        timpa: Annotated[
+            bool, typer.Option("--timpa", help="Dengan --templat: timpa berkas yang sudah ada.")
+        ] = False,
+        petugas: OfficerOpt = None,
+        json: JsonOpt = False,
+    ) -> None:
+        """Impor formulir kertas dari CSV/XLSX. Semua baris diperiksa dulu; satu baris salah →
+        tidak ada yang ditulis. Baris yang sudah ada di register dilewati."""
+        if templat is not None:
+            if berkas is not None:
+                raise typer.BadParameter(
+                    "pakai FILE atau --templat, tidak keduanya.", param_hint="FILE"
+                )
+            _template(templat.expanduser(), timpa=timpa, json=json)
+            return
+        if berkas is None:
+            raise typer.BadParameter(
+                "sebutkan berkas yang diimpor, atau --templat FILE.xlsx untuk membuat templat.",
+                param_hint="FILE",
+            )
+        try:
+            result = _import(berkas.expanduser(), uji=uji, petugas=petugas, json=json)
+        except KeyboardInterrupt:
+            raise LaporError("Impor dibatalkan (Ctrl-C); register tidak berubah.") from None
+        _render(result, json=json)
+
+
+def _template(path: Path, *, timpa: bool, json: bool) -> None:
+    from lapor_cli.importing import write_template
+
+    if path.exists() and not timpa:
+        raise ValidationError(
+            "templat", f"{path} sudah ada; pilih nama lain atau tambahkan --timpa."
+        )
+    try:
+        write_template(path)
+    except OSError as exc:
+        raise LaporError(f"Templat tidak dapat ditulis ke {path}: {exc.strerror}.") from None
+    if json:
+        emit_json({"templat": str(path)})
+        return
+    from rich.markup import escape
+
+    console.print(f"Templat impor ditulis: [bold]{escape(str(path))}[/]")
+    message("Isi lembar 'Formulir' (petunjuk di lembar 'Petunjuk'), lalu: lapor impor BERKAS --uji")
+
+
+def _import(path: Path, *, uji: bool, petugas: str | None, json: bool) -> ImportResult:
+    from lapor_cli import importing
+
+    officer = (petugas or default_officer()).strip() or "petugas"
+    with opened(write=False) as ctx:  # the register's clock; no lock held while checking
+        now = ctx.now
+    show_bar = not json and sys.stderr.isatty() and _size(path) >= BAR_FROM_BYTES
+    with _progress(show_bar) as progress:
+        checked = importing.check_file(path, now=now, petugas=officer, progress=progress)
+        try:
+            if checked.errors:
+                result = importing.ImportResult(
+                    galat=checked.errors,
+                    peringatan=checked.warnings,
+                    baris=checked.rows,
+                    uji=uji,
+                    header_row=checked.header_row,
+                )
+            elif uji:
+                with opened(write=False) as ctx:
+                    result = importing.preview(ctx.session, checked)
+            else:
+                with opened(write=True) as ctx:
+                    result = importing.write_checked(
+                        ctx.session,
+                        checked,
+                        now=ctx.now,
+                        settings=ctx.settings,
+                        progress=progress,
+                    )
+        finally:
+            checked.close()
+    return result
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+@contextmanager
+def _progress(show: bool) -> Iterator[Progress | None]:
+    """A Rich progress bar on stderr (a terminal only), fed by the core's callback."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    labels = {"periksa": "Memeriksa baris", "tulis": "Menulis ke register"}
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        # Live needs the Console itself (it enters it as a context manager), not the lazy
+        # proxy that console.py exports.
+        console=err_console._console(),  # noqa: SLF001
+        transient=True,
+    )
+    tasks: dict[str, int] = {}
+
+    def update(phase: str, done: int, total: int | None) -> None:
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(labels.get(phase, phase), total=total)
+        bar.update(tasks[phase], completed=done, total=total)
+
+    with bar:
+        yield update
+
+
+def _render(result: ImportResult, *, json: bool) -> None:
+    from lapor_cli.importing import ImportRefused
+
+    if json:
+        emit_json(result.as_json())
+    elif result.galat:
+        _error_table(result)
+    else:
+        _summary(result)
+    if not json:
+        from rich.markup import escape
+
+        for note in result.peringatan:
+            warn(escape(note))  # notes quote the file's own values
+    if result.galat:
+        raise ImportRefused(result.galat, header_row=result.header_row)
+
+
+def _error_table(result: ImportResult) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_lines=False)
+    table.add_column("Baris", justify="right", no_wrap=True)
+    table.add_column("Kolom", no_wrap=True)
+    table.add_column("Nilai", overflow="fold", max_width=30)
+    table.add_column("Masalah", overflow="fold")
+    for error in result.galat[:SCREEN_ERRORS]:
+        # Text, not markup: values and messages quote what the file holds ("[", "[/]", …).
+        table.add_row(
+            str(error.baris), Text(error.kolom or "-"), Text(error.nilai or ""), Text(error.pesan)
+        )
+    console.print(table)
+    if len(result.galat) > SCREEN_ERRORS:
+        console.print(
+            f"… dan {len(result.galat) - SCREEN_ERRORS} masalah lain; "
+            "semuanya tercantum dengan --json."
+        )
+
+
+def _summary(result: ImportResult) -> None:
+    skipped = (
+        f"; {result.dilewati} baris dilewati karena sudah ada (di register atau di baris "
+        "sebelumnya)"
+        if result.dilewati
+        else ""
+    )
+    if result.uji:
+        console.print(
+            f"Uji saja, tidak ada yang ditulis: {result.baris} baris sah; "
+            f"{result.diimpor} akan diimpor{skipped}."
+        )
+    elif result.diimpor:
+        console.print(
+            f"Diimpor: [bold]{result.diimpor}[/] kasus "
+            f"({result.nomor_awal} s.d. {result.nomor_akhir}){skipped}."
+        )
+    else:
+        console.print(f"Tidak ada kasus baru{skipped}.")

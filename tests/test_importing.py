@@ -1,0 +1,210 @@
+"""The import core: reading CSV/XLSX, checking every row, writing in one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from lapor_cli import cases as core
+from lapor_cli import importing
+from lapor_cli.db import open_register
+from lapor_cli.errors import LaporError
+
+NOW = datetime(2026, 11, 23, 10, 0)
+HEADER = ["nomor_formulir", "diterima", "kanal", "jenis", "uraian", "nama", "nik", "hp"]
+
+
+@pytest.fixture(autouse=True)
+def _register(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAPOR_DB", str(tmp_path / "register.db"))
+    monkeypatch.setenv("LAPOR_WAKTU", "2026-11-23 10:00")
+    monkeypatch.setenv("LAPOR_LEBAR", "120")
+    for var in ("HOME", "XDG_CONFIG_HOME", "APPDATA"):
+        monkeypatch.setenv(var, str(tmp_path))
+    monkeypatch.delenv("LAPOR_DATA", raising=False)
+
+
+def row(i: int) -> list[object]:
+    return [
+        f"F-{i}",
+        "2026-11-20 09:15",
+        "surat",
+        "aduan",
+        f"Aduan nomor {i}",
+        f"Pelapor {i}",
+        "3171014101900001",
+        "0812-3456-7890",
+    ]
+
+
+def xlsx(path: Path, rows: list[list[object]], *, at: str = "A1") -> Path:
+    book = Workbook()
+    ws = book.active
+    start_row, start_col = ws[at].row, ws[at].column
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            ws.cell(start_row + r, start_col + c, value)
+    book.save(path)
+    return path
+
+
+def check(path: Path) -> importing.Checked:
+    checked = importing.check_file(path, now=NOW, petugas="meja")
+    return checked
+
+
+def test_column_names_and_letters():
+    assert importing.column_key(" Nomor Formulir ") == "nomor_formulir"
+    assert importing.column_key("NOMOR-LAPOR") == "nomor_lapor"
+    assert importing.column_key(None) == ""
+    assert [importing.column_letter(i) for i in (0, 25, 26, 701, 702)] == [
+        "A",
+        "Z",
+        "AA",
+        "ZZ",
+        "AAA",
+    ]
+
+
+def test_xlsx_away_from_a1_is_numbered_as_the_spreadsheet_shows(tmp_path):
+    rows = [HEADER, row(1), row(2)]
+    rows[2][6] = "123"
+    checked = check(xlsx(tmp_path / "b3.xlsx", rows, at="B3"))
+    assert [(e.baris, e.kolom) for e in checked.errors] == [(5, "nik")]
+    checked.close()
+
+
+def test_header_below_empty_rows_is_named_by_its_own_row(tmp_path):
+    checked = check(xlsx(tmp_path / "b3.xlsx", [[*HEADER, "telp"], row(1)], at="B3"))
+    assert [(e.baris, e.kolom) for e in checked.errors] == [(3, "telp")]
+    assert "kolom J" in checked.errors[0].pesan
+    assert checked.header_row == 3
+
+
+def test_a_value_under_no_header_is_refused_with_its_column_letter(tmp_path):
+    rows = [HEADER, row(1), [*row(2), None, "catatan liar"]]
+    checked = check(xlsx(tmp_path / "liar.xlsx", rows))
+    assert [(e.baris, e.kolom, e.nilai) for e in checked.errors] == [(3, None, "catatan liar")]
+    assert "kolom J" in checked.errors[0].pesan
+    checked.close()
+
+
+def test_duplicate_header_is_refused(tmp_path):
+    checked = check(xlsx(tmp_path / "dobel.xlsx", [[*HEADER, "Kanal"], row(1)]))
+    assert [(e.baris, e.kolom) for e in checked.errors] == [(1, "kanal")]
+    assert "dua kali" in checked.errors[0].pesan
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls"),
+        ("diterima,kanal".encode("utf-16"), "UTF-16"),
+        (b"PK\x03\x04 not really a workbook", "tidak dapat dibaca sebagai XLSX"),
+    ],
+)
+def test_files_that_are_not_csv_or_xlsx_are_refused(tmp_path, content, message):
+    path = tmp_path / "berkas.csv"
+    path.write_bytes(content)
+    with pytest.raises(LaporError, match=message):
+        check(path)
+
+
+def test_an_empty_file_is_refused(tmp_path):
+    path = tmp_path / "kosong.csv"
+    path.write_text("\n\n", "utf-8")
+    checked = check(path)
+    assert [e.baris for e in checked.errors] == [1]
+    assert "kosong" in checked.errors[0].pesan
+
+
+def test_openpyxl_reads_the_same_as_calamine(tmp_path, monkeypatch):
+    rows = [
+        HEADER + ["anonim"],
+        [*row(1)[:6], 3171014101900001, 81234567890, 0],
+        [*row(2)[:1], datetime(2026, 11, 21, 8, 30), *row(2)[2:], False],
+    ]
+    path = xlsx(tmp_path / "dua.xlsx", rows)
+    fast = check(path)
+    fast_cases = [c for chunk in fast.cases() for c in chunk]
+    fast.close()
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # not installed
+    slow = check(path)
+    slow_cases = [c for chunk in slow.cases() for c in chunk]
+    slow.close()
+    assert fast_cases == slow_cases
+    assert [c.nik for _, c, _ in fast_cases] == ["3171014101900001", "3171014101900001"]
+    assert [c.hp for _, c, _ in fast_cases] == ["+6281234567890", "+6281234567890"]
+    assert fast_cases[1][1].diterima == datetime(2026, 11, 21, 8, 30)
+    assert fast.warnings and not fast.errors
+
+
+def test_good_rows_wait_in_a_spill_file_not_in_memory(tmp_path):
+    path = tmp_path / "banyak.csv"
+    lines = [",".join(HEADER)] + [",".join(map(str, row(i))) for i in range(1, 4_501)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    checked = check(path)
+    try:
+        assert (checked.rows, checked.count, checked.errors) == (4_500, 4_500, [])
+        assert checked.spill is not None and checked.spill.tell() > 0
+        chunks = list(checked.cases())
+        assert [len(c) for c in chunks] == [2_000, 2_000, 500]
+        assert chunks[-1][-1][0] == 4_501  # spreadsheet row of the last form
+    finally:
+        checked.close()
+
+
+def _write(db: Path, checked: importing.Checked, progress=None) -> importing.ImportResult:
+    register = open_register(str(db), write=True)
+    try:
+        with register.transaction(True) as session:
+            settings = core.get_settings(session)
+            return importing.write_checked(
+                session, checked, now=NOW, settings=settings, progress=progress
+            )
+    finally:
+        register.finish_creation(keep=True)  # as the CLI does after a new register's first write
+        register.engine.dispose()
+
+
+def test_ctrl_c_while_writing_leaves_the_register_as_it_was(tmp_path):
+    db = tmp_path / "register.db"
+    path = tmp_path / "a.csv"
+    lines = [",".join(HEADER)] + [",".join(map(str, row(i))) for i in range(1, 4_101)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    checked = check(path)
+    first = check(xlsx(tmp_path / "satu.xlsx", [HEADER, row(0)]))
+    assert _write(db, first).diimpor == 1
+    first.close()
+
+    def interrupt(phase: str, done: int, total: int | None) -> None:
+        if phase == "tulis" and done >= 2_000:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _write(db, checked, progress=interrupt)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM kasus").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM riwayat").fetchone() == (1,)
+        assert conn.execute("SELECT terakhir FROM nomor_urut").fetchone() == (1,)
+    result = _write(db, checked)  # and the same checked file can still go in afterwards
+    assert (result.diimpor, result.nomor_awal, result.nomor_akhir) == (
+        4_100,
+        "DS-2026-00002",
+        "DS-2026-04101",
+    )
+    checked.close()
+
+
+def test_refusal_message_names_rows_or_the_header():
+    errors = [importing.RowError(3, "telp", "telp", "Kolom x.")]
+    header = importing.ImportRefused(errors, header_row=3)
+    assert header.message.startswith("judul kolom (baris 3) bermasalah: Kolom x.")
+    assert importing.ImportRefused(errors).message.startswith("1 baris bermasalah (baris 3)")
+    many = importing.ImportRefused([importing.RowError(r, "nik", None, "x") for r in range(2, 20)])
+    assert many.message.startswith("18 baris bermasalah (baris 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …)")
