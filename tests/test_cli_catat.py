@@ -430,3 +430,13 @@ def test_daftar_screen_on_an_empty_register(run) -> None:
     assert code == 0, err
     assert "Tidak ada kasus" in out
     assert json.loads(run("daftar", "--json")[1]) == []
+
+
+def test_daftar_shows_whole_dates_in_80_columns(run, catat, monkeypatch) -> None:
+    # Bug: at 80 columns the Batas column was cut to "26/11/20", which reads as a year.
+    monkeypatch.setenv("LAPOR_LEBAR", "80")
+    catat(kanal="kotak-saran", nama="Siti Aminah binti Abdullah", waktu="2026-11-23 09:00")
+    code, screen, _ = run("daftar")
+    assert code == 0
+    assert "23/11/2026" in screen and "26/11/2026" in screen
+    assert max(len(line) for line in screen.splitlines()) <= 80

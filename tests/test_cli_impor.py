@@ -598,3 +598,22 @@ def test_a_killed_import_leaves_the_register_as_it_was(tmp_path):
     assert query("SELECT * FROM nomor_urut") == before_counter
     assert chain_breaks() == []
     assert catat() == "DS-2026-00002"  # the register works on, numbering continues
+
+
+def test_the_shipped_template_is_the_one_the_command_writes(tmp_path):
+    from lapor_cli.resources import shipped_data_dir
+
+    fresh = tmp_path / "baru.xlsx"
+    assert impor("--templat", fresh).exit_code == 0
+
+    def shape(path):
+        book = load_workbook(path)
+        ws = book["Formulir"]
+        rules = sorted((str(r.sqref), r.formula1) for r in ws.data_validations.dataValidation)
+        guide = [row for row in book["Petunjuk"].iter_rows(values_only=True)]
+        return [c.value for c in ws[1]], rules, guide
+
+    shipped = shipped_data_dir() / "templat-impor.xlsx"
+    assert shape(shipped) == shape(fresh), (
+        "regenerate: lapor impor --templat data/templat-impor.xlsx --timpa"
+    )

@@ -133,11 +133,16 @@ def test_openpyxl_reads_the_same_as_calamine(tmp_path, monkeypatch):
     fast = check(path)
     fast_cases = [c for chunk in fast.cases() for c in chunk]
     fast.close()
-    monkeypatch.setitem(sys.modules, "python_calamine", None)  # not installed
+    monkeypatch.setattr(importing, "CALAMINE_MAX_BYTES", 0)  # a large file streams
     slow = check(path)
     slow_cases = [c for chunk in slow.cases() for c in chunk]
     slow.close()
     assert fast_cases == slow_cases
+    monkeypatch.setattr(importing, "CALAMINE_MAX_BYTES", 1 << 30)
+    monkeypatch.setitem(sys.modules, "python_calamine", None)  # not installed
+    missing = check(path)
+    assert [c for chunk in missing.cases() for c in chunk] == fast_cases
+    missing.close()
     assert [c.nik for _, c, _ in fast_cases] == ["3171014101900001", "3171014101900001"]
     assert [c.hp for _, c, _ in fast_cases] == ["+6281234567890", "+6281234567890"]
     assert fast_cases[1][1].diterima == datetime(2026, 11, 21, 8, 30)

@@ -59,7 +59,15 @@ def render_list(views: list[dict], total: int) -> None:
         console.print("Tidak ada kasus yang cocok.")
         return
     wide = console.width >= 110
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False, padding=(0, 1))
+    # No edges and two spaces between columns: a whole date still fits in 80 columns.
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
     table.add_column("Nomor", no_wrap=True, min_width=13)
     table.add_column("Diterima", no_wrap=True, min_width=10)
     table.add_column("Kanal", no_wrap=True, min_width=8)
