@@ -53,22 +53,8 @@ TOPICS = (
     "Usul agar penyaluran bansos diumumkan di kelurahan",
     "Lansia terlantar di lingkungan RT kami perlu rehabilitasi sosial",
 )
-HEADER = [
-    "nomor_formulir",
-    "diterima",
-    "kanal",
-    "jenis",
-    "uraian",
-    "nama",
-    "nik",
-    "kk",
-    "hp",
-    "email",
-    "alamat",
-    "nomor_lapor",
-    "anonim",
-    "rahasia",
-]
+#: Every column of a paper form (``segera`` is never set on paper).
+HEADER = [name for name in importing.COLUMNS if name != "segera"]
 
 
 def make_rows(n: int, seed: int = 2026) -> list[list[str]]:

@@ -27,14 +27,9 @@ HEADER = ["nomor_formulir", "diterima", "kanal", "jenis", "uraian", "nama", "nik
 
 
 @pytest.fixture(autouse=True)
-def _register(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAPOR_DB", str(tmp_path / "register.db"))
-    monkeypatch.setenv("LAPOR_WAKTU", "2026-11-23 10:00")
-    monkeypatch.setenv("LAPOR_LEBAR", "120")
+def _officer(monkeypatch):
+    """conftest isolates the register, the clock and the width; imports here are by one desk."""
     monkeypatch.setenv("LAPOR_PETUGAS", "meja-impor")
-    for var in ("HOME", "XDG_CONFIG_HOME", "APPDATA"):
-        monkeypatch.setenv(var, str(tmp_path))
-    monkeypatch.delenv("LAPOR_DATA", raising=False)
 
 
 def form(i: int, **changes: str) -> dict[str, str]:

@@ -19,16 +19,6 @@ NOW = datetime(2026, 11, 23, 10, 0)
 HEADER = ["nomor_formulir", "diterima", "kanal", "jenis", "uraian", "nama", "nik", "hp"]
 
 
-@pytest.fixture(autouse=True)
-def _register(tmp_path, monkeypatch):
-    monkeypatch.setenv("LAPOR_DB", str(tmp_path / "register.db"))
-    monkeypatch.setenv("LAPOR_WAKTU", "2026-11-23 10:00")
-    monkeypatch.setenv("LAPOR_LEBAR", "120")
-    for var in ("HOME", "XDG_CONFIG_HOME", "APPDATA"):
-        monkeypatch.setenv(var, str(tmp_path))
-    monkeypatch.delenv("LAPOR_DATA", raising=False)
-
-
 def row(i: int) -> list[object]:
     return [
         f"F-{i}",
