@@ -440,3 +440,13 @@ def test_daftar_shows_whole_dates_in_80_columns(run, catat, monkeypatch) -> None
     assert code == 0
     assert "23/11/2026" in screen and "26/11/2026" in screen
     assert max(len(line) for line in screen.splitlines()) <= 80
+
+
+def test_lihat_history_reads_in_80_columns(run, catat, monkeypatch) -> None:
+    # The five-column timeline left the note ~15 characters: every note came out in slivers.
+    monkeypatch.setenv("LAPOR_LEBAR", "80")
+    nomor = catat(kanal="kotak-saran", waktu="2026-11-23 09:00")["nomor"]
+    code, screen, _ = run("lihat", nomor)
+    assert code == 0
+    assert "Diterima lewat kotak-saran pada 2026-11-23 09:00" in screen
+    assert max(len(line.rstrip()) for line in screen.splitlines()) <= 80

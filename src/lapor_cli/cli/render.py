@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich import box
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -150,11 +151,9 @@ def render_case(view: dict) -> None:
         head.add_row(label, value if isinstance(value, Text) else Text(str(value)))
     console.print(head)
     console.print()
-    timeline = Table(title="Riwayat", title_justify="left", header_style="bold")
-    for col in ("Waktu", "Langkah", "Status", "Oleh", "Keterangan"):
-        timeline.add_column(col, overflow="fold")
     from lapor_cli.workflow import ACTION_LABEL
 
+    entries = []
     for e in view["riwayat"]:
         change = e["ke"] if e["dari"] in (None, e["ke"]) else f"{e['dari']} → {e['ke']}"
         detail = e["catatan"] or ""
@@ -165,11 +164,22 @@ def render_case(view: dict) -> None:
         }
         if extra:
             detail += " (" + ", ".join(f"{k}: {v}" for k, v in extra.items()) + ")"
-        timeline.add_row(
-            _short(e["waktu"]),
-            ACTION_LABEL.get(e["aksi"], e["aksi"]),
-            change,
-            e["oleh"],
-            Text(detail),
+        entries.append(
+            (_short(e["waktu"]), ACTION_LABEL.get(e["aksi"], e["aksi"]), change, e["oleh"], detail)
         )
+    if console.width < 100:  # a table of five columns leaves the note a sliver: one entry a block
+        console.print(Text("Riwayat", style="bold"))
+        for waktu, langkah, change, oleh, detail in entries:
+            line = Text(f"{waktu}  ")
+            line.append(langkah, style="bold")
+            line.append(f"  {change}  ({oleh})")
+            console.print(line)
+            if detail:
+                console.print(Padding(Text(detail), (0, 0, 0, 4)))
+        return
+    timeline = Table(title="Riwayat", title_justify="left", header_style="bold")
+    for col in ("Waktu", "Langkah", "Status", "Oleh", "Keterangan"):
+        timeline.add_column(col, overflow="fold")
+    for waktu, langkah, change, oleh, detail in entries:
+        timeline.add_row(waktu, langkah, change, oleh, Text(detail))
     console.print(timeline)
