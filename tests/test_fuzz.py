@@ -93,3 +93,78 @@ def test_catat_stores_exactly_or_refuses(tmp_path, monkeypatch, uraian, nama):
         assert result.exit_code == 1
         assert result.stderr.startswith("Ditolak:")
         assert result.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------- the import parser
+
+IMPORT_COLUMNS = ["nomor_formulir", "diterima", "kanal", "jenis", "uraian", "nama", "hp"]
+
+
+def _import(runner: CliRunner, folder, name: str, content: bytes):
+    import sqlite3
+
+    path = folder / f"{name}.csv"
+    path.write_bytes(content)
+    db = folder / f"{name}.db"
+    result = runner.invoke(app, ["impor", str(path), "--json"], env={"LAPOR_DB": str(db)})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stderr
+    stored: list[tuple[str, str]] = []
+    if db.exists():
+        with sqlite3.connect(db) as conn:
+            stored = conn.execute("SELECT uraian, nama FROM kasus ORDER BY urut").fetchall()
+    return result, stored
+
+
+_examples = iter(range(10**9))
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cells=st.lists(st.tuples(nasty, nasty, nasty), min_size=1, max_size=4),
+    delimiter=st.sampled_from([",", ";"]),
+    bom=st.booleans(),
+)
+def test_import_stores_every_row_exactly_or_refuses_the_file(
+    tmp_path, monkeypatch, cells, delimiter, bom
+):
+    import csv
+    import io
+
+    monkeypatch.setenv("LAPOR_WAKTU", "2026-11-23 10:00")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    text = io.StringIO()
+    writer = csv.writer(text, delimiter=delimiter)
+    writer.writerow(IMPORT_COLUMNS)
+    for uraian, nama, formulir in cells:
+        writer.writerow([formulir, "2026-11-20 09:15", "surat", "aduan", uraian, nama, ""])
+    content = ("\ufeff" if bom else "") + text.getvalue()
+    result, stored = _import(CliRunner(), tmp_path, f"f{next(_examples)}", content.encode())
+    if result.exit_code == 0:
+        doc = json.loads(result.stdout)
+        assert doc["galat"] == []
+        assert doc["diimpor"] == len(stored) <= len(cells)
+        wanted = {
+            (u.replace("\r\n", "\n").replace("\r", "\n").strip(), n.strip()) for u, n, _ in cells
+        }
+        assert set(stored) <= wanted  # repeats of a row are skipped, nothing else changes
+    else:
+        assert result.exit_code == 1
+        assert stored == []  # refused: nothing written
+        assert result.stderr.startswith("Ditolak:") and result.stderr.count("\n") == 1
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(content=st.binary(max_size=400))
+def test_import_of_any_bytes_never_crashes(tmp_path, monkeypatch, content):
+    monkeypatch.setenv("LAPOR_WAKTU", "2026-11-23 10:00")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    result, stored = _import(CliRunner(), tmp_path, f"b{next(_examples)}", content)
+    assert result.exit_code in (0, 1)
+    if result.exit_code == 1:
+        assert stored == []
+        assert result.stderr.startswith("Ditolak:") and result.stderr.count("\n") == 1
