@@ -110,7 +110,6 @@ def write_xlsx(path: Path, rows: list[list[str]]) -> None:
 def fresh_register(folder: Path, name: str) -> Path:
     path = folder / name
     register = open_register(str(path), write=True)
-    register.finish_creation(keep=True)
     register.engine.dispose()
     return path
 

@@ -330,3 +330,16 @@ def test_history_chain_breaks_when_an_entry_is_altered(
     assert breaks
     assert reason in breaks[0].reason
     assert breaks[0].entry_id in (3, 4)
+
+
+def test_a_register_opened_outside_a_command_is_kept_at_once(tmp_path) -> None:
+    # Bug: open_register(write=True) on a new path left its creation lock behind, so the next
+    # open (a benchmark, a script) waited and failed with "Register sedang dibuat proses lain".
+    from lapor_cli.db import open_register
+
+    path = tmp_path / "baru.db"
+    open_register(str(path), write=True).engine.dispose()
+    assert not (tmp_path / "baru.db.sedang-dibuat").exists()
+    again = open_register(str(path), write=False)
+    assert not again.in_memory
+    again.engine.dispose()

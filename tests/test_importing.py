@@ -163,7 +163,6 @@ def _write(db: Path, checked: importing.Checked, progress=None) -> importing.Imp
                 session, checked, now=NOW, settings=settings, progress=progress
             )
     finally:
-        register.finish_creation(keep=True)  # as the CLI does after a new register's first write
         register.engine.dispose()
 
 

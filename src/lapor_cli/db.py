@@ -123,11 +123,15 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def open_register(location: str, *, write: bool) -> Register:
+def open_register(location: str, *, write: bool, provisional: bool = False) -> Register:
     """Open (and migrate) the register; a missing file is created only by a writing command.
 
     A reading command on a register that does not exist yet sees an empty in-memory one, so
     ``lapor daftar`` on a fresh machine answers with an empty list and creates nothing.
+
+    A register created here is kept at once, unless ``provisional``: then it stays behind its
+    creation lock until the caller's ``finish_creation`` keeps it or (its first command was
+    refused) removes it. Only a command runner wants that.
     """
     if is_url(location):
         raise RegisterError(
@@ -145,12 +149,14 @@ def open_register(location: str, *, write: bool) -> Register:
     else:
         register = _create(path, lock)
         if register is None:  # another desk created it meanwhile
-            return open_register(location, write=write)
+            return open_register(location, write=write, provisional=provisional)
     try:
         ensure_schema(register)
     except BaseException:
         register.finish_creation(keep=False)
         raise
+    if not provisional:
+        register.finish_creation(keep=True)
     return register
 
 

@@ -117,7 +117,7 @@ def opened(*, write: bool) -> Iterator[Context]:
     from lapor_cli.cases import get_settings
     from lapor_cli.db import open_register
 
-    register = open_register(location(), write=write)
+    register = open_register(location(), write=write, provisional=True)
     try:
         with register.transaction(write) as session:
             settings = get_settings(session)
