@@ -408,6 +408,28 @@ def test_sla_screen_has_summary_line_on_top() -> None:
     assert "{" not in result.stdout  # not JSON
 
 
+def test_sla_screen_lists_the_most_urgent_and_counts_all() -> None:
+    # Bug: the screen rendered every open case; 42,000 of them took 51 s to print.
+    n = _four_cases()
+    result = ok("sla", "--batas", "2")
+    assert "4 kasus terbuka" in summary(result.stdout)
+    assert n["late_old"] in result.stdout and n["late_new"] in result.stdout
+    assert n["aman"] not in result.stdout
+    assert "Menampilkan 2 kasus paling mendesak dari 4" in result.stdout
+    assert [line["nomor"] for line in ok_json("sla", "--batas", "1")] == [n["late_old"]]
+    assert len(ok_json("sla")) == 4  # scripts get every case unless they ask otherwise
+    refused("sla", "--batas", "-1", contains="--batas")
+
+
+def test_sla_screen_keeps_numbers_and_dates_whole_in_80_columns() -> None:
+    n = _four_cases()
+    result = ok("sla", env={"LAPOR_LEBAR": "80"})
+    for nomor in n.values():
+        assert nomor in result.stdout
+    assert "05/11/2026" in result.stdout and "verifikasi 26/11" in result.stdout
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines()[1:]) <= 80
+
+
 def test_sla_screen_on_empty_register() -> None:
     first = summary(ok("sla").stdout)
     assert "0 terlambat" in first and "0 kasus terbuka" in first

@@ -10,6 +10,8 @@ from lapor_cli.cli._app import JsonOpt, LaporTyper, OfficerOpt, default_officer,
 from lapor_cli.console import console, emit_json, message, tanggal
 from lapor_cli.errors import NotFoundError, StatusError, ValidationError
 
+#: Cases listed on a screen unless --batas says otherwise (the summary line counts them all).
+SCREEN_ROWS = 50
 FLAG_STYLE = {"terlambat": "bold red", "jatuh_tempo": "yellow", "aman": "green"}
 FLAG_LABEL = {"terlambat": "terlambat", "jatuh_tempo": "jatuh tempo", "aman": "aman"}
 SOURCE_LABEL = {"nasional": "libur nasional", "cuti_bersama": "cuti bersama", "kantor": "kantor"}
@@ -30,11 +32,21 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
         jelaskan: Annotated[
             bool, typer.Option("--jelaskan", help="Hitungan hari demi hari untuk satu kasus.")
         ] = False,
+        batas: Annotated[
+            int | None,
+            typer.Option(
+                help="Paling banyak N kasus, yang paling mendesak dulu (bawaan 50 di layar, "
+                "semua untuk --json; 0 = semua)."
+            ),
+        ] = None,
         json: JsonOpt = False,
     ) -> None:
         """Batas waktu kasus terbuka: sisa hari kerja dan tanda terlambat / segera / aman."""
         from lapor_cli.validation import parse_datetime
 
+        if batas is not None and batas < 0:
+            raise ValidationError("batas", "--batas tidak boleh negatif.")
+        limit = batas if batas is not None else (None if json else SCREEN_ROWS)
         if jelaskan and not nomor:
             raise ValidationError("nomor", "--jelaskan perlu NOMOR kasus.")
         with opened(write=False) as ctx:
@@ -53,10 +65,11 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
             else:
                 _render_explanation(view)
             return
+        shown = lines[:limit] if limit else lines
         if json:
-            emit_json([line.as_json() for line in lines])
+            emit_json([line.as_json() for line in shown])
             return
-        _render_sla(lines, as_of)
+        _render_sla(lines, shown, as_of)
 
     libur_app = LaporTyper(
         help="Hari libur: libur nasional, cuti bersama, dan hari libur kantor sendiri.",
@@ -393,7 +406,8 @@ def _render_explanation(view: dict) -> None:
         message(f"[yellow]{note}[/]")
 
 
-def _render_sla(lines, as_of) -> None:
+def _render_sla(lines, shown, as_of) -> None:
+    """The summary line over all ``lines``, then a table of ``shown`` (the most urgent)."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -410,26 +424,43 @@ def _render_sla(lines, as_of) -> None:
     )
     if not lines:
         return
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    for col in ("Nomor", "Status", "Batas waktu", "Sisa", "Tanda", "Tahap berjalan", "Ket."):
+    # Under 100 columns the running stage goes into the notes: numbers and dates stay whole.
+    stage_column = console.width >= 100
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        header_style="bold",
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    columns = ["Nomor", "Status", "Batas waktu", "Sisa", "Tanda"]
+    columns += ["Tahap berjalan", "Ket."] if stage_column else ["Ket."]
+    for col in columns:
         table.add_column(col, no_wrap=col != "Ket.", justify="right" if col == "Sisa" else "left")
-    for line in lines:
+    for line in shown:
         notes = []
+        stage = f"{line.tahap} {line.tahap_batas:%d/%m}" if line.tahap else "-"
+        if not stage_column and line.tahap:
+            notes.append(stage)
         if line.segera:
             notes.append("mendesak")
         if line.ditunda:
             notes.append("ditunda")
         if line.siap_ditutup:
             notes.append("siap ditutup")
-        stage = f"{line.tahap} {line.tahap_batas:%d/%m}" if line.tahap else "-"
         due = line.batas_waktu.strftime("%d/%m/%Y %H:%M" if line.satuan == "menit" else "%d/%m/%Y")
-        table.add_row(
+        cells = [
             line.nomor,
             line.status,
             due,
             str(line.sisa_hari_kerja),
             Text(FLAG_LABEL[line.tanda], style=FLAG_STYLE[line.tanda]),
-            stage,
-            ", ".join(notes),
-        )
+        ]
+        cells += [stage, ", ".join(notes)] if stage_column else [", ".join(notes)]
+        table.add_row(*cells)
     console.print(table)
+    if len(shown) < len(lines):
+        console.print(
+            f"[dim]Menampilkan {len(shown)} kasus paling mendesak dari {len(lines)}; "
+            "pakai --batas 0 untuk semua, --json untuk skrip.[/]"
+        )
