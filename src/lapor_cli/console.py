@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +64,29 @@ def tanggal(value: date | datetime | None, *, with_day: bool = False, time: bool
     if time and isinstance(value, datetime):
         text += f" {value:%H:%M}"
     return text
+
+
+def emit_json_list(items: Iterable[object], chunk: int = 2_000) -> None:
+    """A JSON list on stdout written ``chunk`` items at a time (the C encoder per chunk), so
+    that a list of 400,000 cases never exists twice in memory, as dicts and as one string."""
+    if sys.stdout.isatty():
+        emit_json(list(items))
+        return
+    write = sys.stdout.write
+    write("[")
+    first = True
+    for part in _batched(items, chunk):
+        text = json.dumps(list(part), ensure_ascii=False, default=str)[1:-1]
+        write(text if first else ", " + text)
+        first = False
+    write("]\n")
+    sys.stdout.flush()
+
+
+def _batched(items: Iterable[object], size: int) -> Iterator[tuple[object, ...]]:
+    iterator = iter(items)
+    while part := tuple(itertools.islice(iterator, size)):
+        yield part
 
 
 def emit_json(document: object) -> None:

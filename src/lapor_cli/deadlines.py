@@ -317,7 +317,9 @@ def open_case_lines(session: Session, as_of: datetime, *, only_late: bool = Fals
 
     book = Deadlines(session, as_of)
     query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))
-    rows = session.connection().execute(query).all()
+    book.pauses(0)  # load every pause before the cases stream in
+    # Streamed, not .all(): a million-case register keeps only the lines, not every row too.
+    rows = session.connection().execute(query)
     lines: list[SlaLine] = []
     # Everything shown depends only on the rule, the status and a few dates: cases that share
     # them (most of a large register) share one computation.

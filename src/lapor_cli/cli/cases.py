@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli.cli._app import JsonOpt, OfficerOpt, default_officer, interactive, opened
-from lapor_cli.console import console, emit_json, message, tanggal, warn
+from lapor_cli.console import console, emit_json, emit_json_list, message, tanggal, warn
 from lapor_cli.errors import ValidationError
 
 NomorArg = Annotated[str, typer.Argument(help="Nomor register kasus, mis. DS-2026-00042.")]
@@ -438,12 +438,16 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
             ).scalar_one()
             if limit:
                 query = query.limit(limit)
-            rows = ctx.session.execute(query).all()
             deadlines = Deadlines(ctx.session, ctx.now)
-            views = [core.case_view(r, batas_waktu=deadlines.due(r)) for r in rows]
-        if json:
-            emit_json(views)
-            return
+            deadlines.pauses(0)  # every pause loaded before the cases stream in
+            views = (
+                core.case_view(r, batas_waktu=deadlines.due(r))
+                for r in ctx.session.connection().execute(query)
+            )
+            if json:  # streamed: a million cases are never all in memory at once
+                emit_json_list(views)
+                return
+            views = list(views)
         from lapor_cli.cli.render import render_list
 
         render_list(views, total)

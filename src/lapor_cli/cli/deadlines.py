@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli.cli._app import JsonOpt, LaporTyper, OfficerOpt, default_officer, opened
-from lapor_cli.console import console, emit_json, message, tanggal
+from lapor_cli.console import console, emit_json, emit_json_list, message, tanggal
 from lapor_cli.errors import NotFoundError, StatusError, ValidationError
 
 #: Cases listed on a screen unless --batas says otherwise (the summary line counts them all).
@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
             return
         shown = lines[:limit] if limit else lines
         if json:
-            emit_json([line.as_json() for line in shown])
+            emit_json_list(line.as_json() for line in shown)
             return
         _render_sla(lines, shown, as_of)
 
