@@ -510,6 +510,7 @@ def list_query(
     bulan: tuple[int, int] | None = None,
     cari: str | None = None,
     belum_dilaporkan: bool = False,
+    dialect: str = "sqlite",
 ) -> sa.Select:
     """A Core select of case columns with the `daftar` filters, newest first."""
     t = Case.__table__
@@ -528,13 +529,21 @@ def list_query(
         query = query.where(t.c.kanal == "sp4n-lapor", t.c.dilaporkan_balik.is_(False))
     if cari:
         needle = cari.strip()
+
+        def has(column: sa.Column) -> sa.ColumnElement[bool]:
+            # SQLite's LIKE already ignores (ASCII) case and its lower() folds nothing more, so
+            # lower(x) LIKE lower(y) only costs a call per row (1M cases: 1.1 s -> 0.5 s).
+            if dialect == "sqlite":
+                return column.contains(needle, autoescape=True)
+            return column.icontains(needle, autoescape=True)
+
         query = query.where(
             sa.or_(
-                t.c.nomor.icontains(needle, autoescape=True),
-                t.c.nomor_lapor.icontains(needle, autoescape=True),
-                t.c.nomor_formulir.icontains(needle, autoescape=True),
-                sa.and_(t.c.anonim.is_(False), t.c.nama.icontains(needle, autoescape=True)),
-                sa.and_(t.c.rahasia.is_(False), t.c.uraian.icontains(needle, autoescape=True)),
+                has(t.c.nomor),
+                has(t.c.nomor_lapor),
+                has(t.c.nomor_formulir),
+                sa.and_(t.c.anonim.is_(False), has(t.c.nama)),
+                sa.and_(t.c.rahasia.is_(False), has(t.c.uraian)),
             )
         )
     return query.order_by(t.c.diterima.desc(), t.c.id.desc())

@@ -420,18 +420,20 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
                         + ", ".join(s.value for s in Status)
                         + ".",
                     )
-        query = core.list_query(
-            status=statuses,
-            kanal=normalize_kanal(kanal) if kanal else None,
-            bulan=parse_month(bulan) if bulan else None,
-            cari=cari,
-            belum_dilaporkan=belum_dilaporkan,
-        )
+        filters = {
+            "status": statuses,
+            "kanal": normalize_kanal(kanal) if kanal else None,
+            "bulan": parse_month(bulan) if bulan else None,
+            "cari": cari,
+            "belum_dilaporkan": belum_dilaporkan,
+        }
         if batas is not None and batas < 0:
             raise ValidationError("batas", "--batas tidak boleh negatif.")
         limit = batas if batas is not None else (None if json else 50)
         with opened(write=False) as ctx:
             import sqlalchemy as sa
+
+            query = core.list_query(**filters, dialect=ctx.session.get_bind().dialect.name)
 
             total = ctx.session.execute(
                 sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
