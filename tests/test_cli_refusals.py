@@ -224,5 +224,26 @@ def test_usage_error_exit_2_writes_nothing(run, populated, args: list[str]) -> N
     code, out, err = run(*resolve(args, populated))
     assert code == 2
     assert out == ""
-    assert err.strip()
+    # one Indonesian line (not Click's English "Usage: … Error: …"), then where help is
+    first, second = err.splitlines()
+    assert first.startswith("Cara pakai salah: ") and "Error" not in err, err
+    assert second.startswith("Bantuan: lapor") and second.endswith("--help")
     assert dump_register() == before
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["catat", "--kanl", "surat"], "opsi --kanl tidak dikenal; mungkin maksud Anda"),
+        (["catta"], "perintah 'catta' tidak ada; mungkin maksud Anda 'catat'."),
+        (["nilai", "DS-2026-00001", "--skor", "lima"], "--skor harus bilangan bulat."),
+        (["nilai"], "NOMOR wajib diisi."),
+        (["catat", "--kanal"], "opsi --kanal perlu nilai."),
+        (["lihat", "DS-2026-00001", "lagi"], "isian berlebih: lagi"),
+        (["impor"], "FILE: sebutkan berkas yang diimpor"),
+    ],
+)
+def test_usage_errors_say_what_is_wrong_in_indonesian(run, args, said) -> None:
+    code, out, err = run(*args)
+    assert code == 2 and out == ""
+    assert err.startswith("Cara pakai salah: " + said), err

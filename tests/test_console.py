@@ -11,7 +11,7 @@ from lapor_cli.console import emit_json_list
 
 @pytest.mark.parametrize("count", [0, 1, 2, 3, 7])
 def test_chunked_list_is_one_valid_document(capsys, count) -> None:
-    items = [{"nomor": f"DS-2026-{i:05d}", "catatan": "ä, \"kutip\" [x]"} for i in range(count)]
+    items = [{"nomor": f"DS-2026-{i:05d}", "catatan": 'ä, "kutip" [x]'} for i in range(count)]
     emit_json_list(iter(items), chunk=3)
     out = capsys.readouterr().out
     assert out.endswith("\n") and out.count("\n") == 1

@@ -1,0 +1,88 @@
+"""Usage errors (exit 2) in Indonesian.
+
+Click, inside Typer, writes its own English usage block ("Usage: … Error: No such option").
+Our users are not programmers: a wrong option gets one Indonesian line naming the option and
+what was probably meant, and the help command to run. Only the rendering changes; the parsing,
+the exception and the exit code 2 stay Click's.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import IO, Any
+
+from typer._click import exceptions as click_errors
+
+PREFIX = "Cara pakai salah: "
+
+
+def _hint(error: click_errors.BadParameter) -> str:
+    if error.param_hint is not None:
+        hints = [error.param_hint] if isinstance(error.param_hint, str) else error.param_hint
+        return " / ".join(hints)
+    if error.param is not None:
+        opts = getattr(error.param, "opts", None) or []
+        if getattr(error.param, "param_type_name", "") == "argument":
+            return str(getattr(error.param, "metavar", None) or error.param.name or "").upper()
+        return " / ".join(opts) or str(error.param.name)
+    return "nilai"
+
+
+#: Typer's own conversion messages (English) → what the value must be.
+_CONVERSIONS = (
+    ("Input should be a valid integer", "harus bilangan bulat"),
+    ("Input should be a valid number", "harus angka"),
+    ("Input should be a valid boolean", "harus ya/tidak"),
+    ("Input should be a valid date", "harus tanggal"),
+)
+
+
+def _bad_value(error: click_errors.BadParameter) -> str:
+    hint = _hint(error)
+    for english, wanted in _CONVERSIONS:
+        if error.message.startswith(english):
+            return f"{hint} {wanted}."
+    if error.message.startswith("Input should be"):
+        return f"nilai {hint} tidak sah ({error.message})."
+    return f"{hint}: {error.message}"  # our own BadParameter messages are Indonesian
+
+
+def indonesian(error: click_errors.UsageError) -> str:
+    """The one-line Indonesian text of a Click usage error."""
+    if isinstance(error, click_errors.NoSuchOption):
+        text = f"opsi {error.option_name} tidak dikenal"
+        if error.possibilities:
+            text += f"; mungkin maksud Anda {', '.join(sorted(error.possibilities))}"
+        return text + "."
+    if isinstance(error, click_errors.MissingParameter):
+        return f"{_hint(error)} wajib diisi."
+    if isinstance(error, click_errors.BadParameter):
+        return _bad_value(error)
+    if isinstance(error, click_errors.BadOptionUsage) and "requires an argument" in error.message:
+        return f"opsi {error.option_name} perlu nilai."
+    message = error.message
+    if match := re.match(r"No such command '(.*?)'\.?(?: Did you mean (.*)\?)?$", message):
+        text = f"perintah {match[1]!r} tidak ada"
+        if match[2]:
+            text += f"; mungkin maksud Anda {match[2]}"
+        return text + "."
+    if match := re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", message):
+        return f"isian berlebih: {match[1]} (teks berspasi harus diapit tanda kutip)."
+    return message
+
+
+def show(error: click_errors.UsageError, file: IO[Any] | None = None) -> None:
+    """Replaces ``UsageError.show``: one Indonesian line, then where help is."""
+    out = file or sys.stderr
+    command = error.ctx.command_path if error.ctx is not None else "lapor"
+    try:
+        text = indonesian(error)
+    except Exception:  # noqa: BLE001 - a rendering slip must not hide the user's mistake
+        text = error.format_message()
+    out.write(f"{PREFIX}{text}\nBantuan: {command} --help\n")
+    out.flush()
+
+
+def install() -> None:
+    click_errors.UsageError.show = show  # type: ignore[method-assign]
