@@ -236,6 +236,7 @@ def test_catat_gives_hand_checked_deadline(shared: dict, label: str) -> None:
         "satuan": "hari_kerja",
         "nilai": 3,
         "perpanjangan": 0,
+        "diperpanjang": False,
     }
 
 

@@ -202,3 +202,28 @@ def test_refusal_message_names_rows_or_the_header():
     assert importing.ImportRefused(errors).message.startswith("1 baris bermasalah (baris 3)")
     many = importing.ImportRefused([importing.RowError(r, "nik", None, "x") for r in range(2, 20)])
     assert many.message.startswith("18 baris bermasalah (baris 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …)")
+
+
+def test_insert_many_fills_python_side_defaults_and_refuses_missing_values():
+    # Bug: a model column with a Python-side default (``diperpanjang: bool = False``) left out
+    # of the rows made the bulk insert fail with KeyError on the whole import.
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    meta = sa.MetaData()
+    table = sa.Table(
+        "t",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("nama", sa.String, nullable=False),
+        sa.Column("tanda", sa.Boolean, default=False, nullable=False),
+        sa.Column("waktu", sa.DateTime, nullable=False),
+    )
+    engine = sa.create_engine("sqlite://")
+    meta.create_all(engine)
+    with Session(engine) as session:
+        core.insert_many(session, table, [{"nama": "a", "waktu": NOW}, {"nama": "b", "waktu": NOW}])
+        rows = session.execute(sa.select(table.c.nama, table.c.tanda, table.c.waktu)).all()
+        assert rows == [("a", False, NOW), ("b", False, NOW)]
+        with pytest.raises(sa.exc.IntegrityError):  # no value and no default: NOT NULL says so
+            core.insert_many(session, table, [{"nama": "c"}])

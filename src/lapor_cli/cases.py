@@ -194,6 +194,7 @@ def case_row(
         "sla_satuan": rule.satuan,
         "sla_nilai": rule.nilai,
         "sla_perpanjangan": rule.perpanjangan,
+        "diperpanjang": False,
     }
 
 
@@ -265,6 +266,16 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, object]]
     dialect = conn.dialect
     processors = {n: table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names}
     processors = {n: p for n, p in processors.items() if p is not None}
+    # The compiled insert also fills columns with a Python-side default (e.g. a model's
+    # ``= False``) that the rows leave out: give those their default, or say which is missing.
+    defaults = {}
+    for key in {b.key for b in compiled.binds.values()} - set(names):
+        default = table.c[key].default
+        if default is None or not default.is_scalar:
+            raise LaporError(f"insert_many: kolom {key!r} tanpa nilai")  # a bug, not input
+        defaults[key] = default.arg
+    if defaults:
+        rows = [{**defaults, **row} for row in rows]
     if compiled.positional:
         order = [compiled.binds[b].key for b in compiled.positiontup]
         params: list = [
@@ -482,6 +493,7 @@ def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dic
             "satuan": row.sla_satuan,
             "nilai": row.sla_nilai,
             "perpanjangan": row.sla_perpanjangan,
+            "diperpanjang": bool(row.diperpanjang),
         },
     }
 

@@ -181,7 +181,8 @@ class Deadlines:
         if rule.satuan == sla.MENIT:
             return sla.deadline(row.diterima, rule, WorkCalendar(()))
         pauses = self.pauses(row.id)
-        key = (row.sla_profil, rule, row.diterima.date())
+        extended = bool(row.diperpanjang)
+        key = (row.sla_profil, rule, row.diterima.date(), extended)
         if not pauses and key in self._due_cache:
             return self._due_cache[key]
         year = row.diterima.year
@@ -194,7 +195,7 @@ class Deadlines:
                 if row.ditutup is not None:
                     as_of = row.ditutup.date()
                 paused = sla.paused_workdays(pauses, cal, as_of)
-            due = sla.deadline(row.diterima, rule, cal, paused)
+            due = sla.deadline(row.diterima, rule, cal, paused, extended=extended)
             if due.year <= max(self._years):
                 if not pauses:
                     self._due_cache[key] = due
@@ -308,6 +309,7 @@ SLA_COLUMNS = (
     Case.sla_satuan,
     Case.sla_nilai,
     Case.sla_perpanjangan,
+    Case.diperpanjang,
 )
 
 
@@ -340,6 +342,7 @@ def open_case_lines(session: Session, as_of: datetime, *, only_late: bool = Fals
             satuan,
             nilai,
             perpanjangan,
+            diperpanjang,
         ) = row
         paused = book.pauses(case_id)
         key = None
@@ -349,6 +352,7 @@ def open_case_lines(session: Session, as_of: datetime, *, only_late: bool = Fals
                 satuan,
                 nilai,
                 perpanjangan,
+                diperpanjang,
                 diterima if satuan == sla.MENIT else diterima.date(),
                 status,
                 distributed.date() if distributed else None,

@@ -66,6 +66,7 @@ class Case(SQLModel, table=True):
     sla_satuan: str = Field(max_length=12)
     sla_nilai: int
     sla_perpanjangan: int = 0
+    diperpanjang: bool = False  # the rule's one extension has been granted (`perpanjang`)
 
 
 class History(SQLModel, table=True):

@@ -219,6 +219,7 @@ FACT_COLUMNS = (
     Case.sla_satuan,
     Case.sla_nilai,
     Case.sla_perpanjangan,
+    Case.diperpanjang,
 )
 DETAIL_COLUMNS = (
     Case.id,

@@ -70,6 +70,9 @@ ACTION_LABEL = {
     "nilai": "Dinilai pelapor",
     "laporbalik": "Dilaporkan balik ke SP4N-LAPOR!",
     "lihat-lengkap": "Identitas dibuka",
+    "tunda": "Jam ditunda",
+    "lanjut": "Jam dilanjutkan",
+    "perpanjang": "Batas waktu diperpanjang",
 }
 
 
@@ -309,3 +312,39 @@ def rate(
     if comment:
         data["komentar"] = comment
     return Step("nilai", current, current, {"skor": skor, "komentar": comment}, comment, data)
+
+
+def extend(
+    nomor: str,
+    status: str,
+    *,
+    allowed_days: int,
+    already: bool,
+    alasan: str | None,
+    overdue: bool,
+) -> Step:
+    """The one extension a case's rule may grant (UU 14/2008 art. 22(7): 7 working days for an
+    information request), given while the case is open and its deadline has not passed, with
+    the reason the applicant is told."""
+    current = Status(status)
+    if current not in OPEN_STATUSES:
+        raise StatusError(f"Kasus {nomor} sudah {current}; batas waktunya tidak berjalan lagi.")
+    if allowed_days <= 0:
+        raise StatusError(
+            f"Aturan batas waktu kasus {nomor} tidak mengenal perpanjangan (lihat `lapor profil`)."
+        )
+    if already:
+        raise StatusError(f"Batas waktu kasus {nomor} sudah pernah diperpanjang; hanya sekali.")
+    if overdue:
+        raise StatusError(
+            f"Batas waktu kasus {nomor} sudah lewat; perpanjangan harus diberikan sebelumnya."
+        )
+    reason = _required("alasan", alasan, "--alasan wajib: tulis mengapa perlu waktu lebih.")
+    return Step(
+        "perpanjang",
+        current,
+        current,
+        {"diperpanjang": True},
+        f"Diperpanjang {allowed_days} hari kerja: {reason}",
+        {"hari_kerja": allowed_days},
+    )

@@ -365,7 +365,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
             view = core.case_view(case, batas_waktu=due, reveal=lengkap)
             view["riwayat"] = [core.history_view(e) for e in core.case_history(ctx.session, case)]
             view["kantor"] = ctx.settings["kantor_nama"]
-            view["sla_keterangan"] = Deadlines.describe(case)
+            view["sla_keterangan"] = Deadlines.describe(case) + (
+                f", diperpanjang {case.sla_perpanjangan} hari kerja" if case.diperpanjang else ""
+            )
         if json:
             emit_json(view)
         else:

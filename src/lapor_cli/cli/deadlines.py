@@ -260,6 +260,19 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
         _pause(nomor, alasan, petugas, json, start=True)
 
     @app.command(rich_help_panel="Batas waktu")
+    def perpanjang(
+        nomor: Annotated[str, typer.Argument(help="Nomor kasus.")],
+        alasan: Annotated[
+            str | None, typer.Option(help="Mengapa perlu waktu lebih (disampaikan ke pemohon).")
+        ] = None,
+        petugas: OfficerOpt = None,
+        json: JsonOpt = False,
+    ) -> None:
+        """Perpanjang batas waktu sekali, bila aturannya mengizinkan (UU 14/2008: 7 hari kerja
+        untuk permintaan informasi)."""
+        _extend(nomor, alasan, petugas, json)
+
+    @app.command(rich_help_panel="Batas waktu")
     def lanjut(
         nomor: Annotated[str, typer.Argument(help="Nomor kasus.")],
         petugas: OfficerOpt = None,
@@ -284,7 +297,7 @@ def _pause(nomor: str, alasan: str | None, petugas: str | None, json: bool, *, s
         running = ctx.session.execute(
             sa.select(Pause).where(Pause.kasus_id == case.id, Pause.selesai.is_(None))
         ).scalar_one_or_none()
-        who = (petugas or default_officer()).strip() or "petugas"
+        who = _who(petugas)
         if start:
             if running is not None:
                 raise StatusError(
@@ -321,6 +334,40 @@ def _pause(nomor: str, alasan: str | None, petugas: str | None, json: bool, *, s
         return
     message(f"{note}. Batas waktu kini {tanggal(due, with_day=True)}.")
     console.print(case.nomor)
+
+
+def _extend(nomor: str, alasan: str | None, petugas: str | None, json: bool) -> None:
+    from lapor_cli import cases as core
+    from lapor_cli.deadlines import Deadlines
+    from lapor_cli.workflow import extend
+
+    with opened(write=True) as ctx:
+        case = core.get_case(ctx.session, nomor)
+        book = Deadlines(ctx.session, ctx.now)
+        before = book.due(case)
+        step = extend(
+            case.nomor,
+            case.status,
+            allowed_days=case.sla_perpanjangan,
+            already=case.diperpanjang,
+            alasan=alasan,
+            overdue=ctx.now > before,
+        )
+        core.apply_step(ctx.session, case, step, now=ctx.now, oleh=_who(petugas))
+        due = book.due(case)
+        view = core.case_view(case, batas_waktu=due)
+    if json:
+        emit_json(view)
+        return
+    message(
+        f"Batas waktu {case.nomor} diperpanjang {case.sla_perpanjangan} hari kerja: "
+        f"{tanggal(before, with_day=True)} → {tanggal(due, with_day=True)}."
+    )
+    console.print(case.nomor)
+
+
+def _who(petugas: str | None) -> str:
+    return (petugas or default_officer()).strip() or "petugas"
 
 
 def _profile_view(profile) -> dict:
@@ -364,7 +411,9 @@ def _one_case(ctx, nomor: str, as_of) -> dict:
         for d in book.days(profile)
     }
     pauses = [(s, e or as_of.date()) for s, e in book.pauses(case.id)]
-    lines = sla_core.explain(case.diterima, book.rule_of(case), cal, names, pauses)
+    lines = sla_core.explain(
+        case.diterima, book.rule_of(case), cal, names, pauses, extended=case.diperpanjang
+    )
     remaining = sla_core.remaining_workdays(as_of.date(), due.date(), cal)
     return {
         "nomor": case.nomor,
