@@ -423,3 +423,11 @@ def test_mask_phone() -> None:
     assert "34567" not in masked
     assert masked.startswith("+62")
     assert masked.endswith("7890")
+
+
+def test_landline_and_a_migrant_workers_foreign_number() -> None:
+    # Decided: a number with its own country code (PMI in Malaysia) is kept, in E.164 too.
+    from lapor_cli.validation import parse_phone
+
+    assert parse_phone("(0380) 821234") == "+62380821234"
+    assert parse_phone("+60 12-345 6789") == "+60123456789"
