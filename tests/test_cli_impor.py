@@ -612,3 +612,9 @@ def test_the_shipped_template_is_the_one_the_command_writes(tmp_path):
     assert shape(shipped) == shape(fresh), (
         "regenerate: lapor impor --templat data/templat-impor.xlsx --timpa"
     )
+
+
+def test_one_imported_case_is_named_once(tmp_path):
+    result = impor(write_csv(tmp_path / "satu.csv", [form(1)]))
+    assert result.exit_code == 0, result.stderr
+    assert "Diimpor: 1 kasus (DS-2026-00001)." in result.stdout

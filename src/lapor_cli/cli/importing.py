@@ -220,9 +220,11 @@ def _summary(result: ImportResult) -> None:
             f"{result.diimpor} akan diimpor{skipped}."
         )
     elif result.diimpor:
-        console.print(
-            f"Diimpor: [bold]{result.diimpor}[/] kasus "
-            f"({result.nomor_awal} s.d. {result.nomor_akhir}){skipped}."
+        numbers = (
+            result.nomor_awal
+            if result.nomor_awal == result.nomor_akhir
+            else f"{result.nomor_awal} s.d. {result.nomor_akhir}"
         )
+        console.print(f"Diimpor: [bold]{result.diimpor}[/] kasus ({numbers}){skipped}.")
     else:
         console.print(f"Tidak ada kasus baru{skipped}.")
