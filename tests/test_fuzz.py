@@ -11,25 +11,11 @@ from typer.testing import CliRunner
 
 from lapor_cli.cli import app
 from lapor_cli.errors import ValidationError
+from lapor_cli.importing import COLUMNS
 from lapor_cli.validation import validate_case
 
 NOW = datetime(2026, 11, 23, 10, 0)
-FIELDS = (
-    "kanal",
-    "jenis",
-    "uraian",
-    "nama",
-    "nik",
-    "kk",
-    "hp",
-    "email",
-    "alamat",
-    "diterima",
-    "nomor_lapor",
-    "nomor_formulir",
-    "anonim",
-    "rahasia",
-)
+FIELDS = tuple(name for name in COLUMNS if name != "segera")  # what a form can carry
 
 nasty = st.one_of(
     st.text(max_size=60),

@@ -457,9 +457,9 @@ def _render_explanation(view: dict) -> None:
 
 def _render_sla(lines, shown, as_of) -> None:
     """The summary line over all ``lines``, then a table of ``shown`` (the most urgent)."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
+
+    from lapor_cli.cli.render import list_table
 
     late = sum(1 for line in lines if line.tanda == "terlambat")
     today = sum(1 for line in lines if not line.terlambat and line.sisa_hari_kerja == 0)
@@ -475,13 +475,7 @@ def _render_sla(lines, shown, as_of) -> None:
         return
     # Under 100 columns the running stage goes into the notes: numbers and dates stay whole.
     stage_column = console.width >= 100
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        header_style="bold",
-        show_edge=False,
-        pad_edge=False,
-        collapse_padding=True,
-    )
+    table = list_table()
     columns = ["Nomor", "Status", "Batas waktu", "Sisa", "Tanda"]
     columns += ["Tahap berjalan", "Ket."] if stage_column else ["Ket."]
     for col in columns:

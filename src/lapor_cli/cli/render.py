@@ -55,13 +55,10 @@ def unit_short(name: str | None) -> str:
     return name
 
 
-def render_list(views: list[dict], total: int) -> None:
-    if not views:
-        console.print("Tidak ada kasus yang cocok.")
-        return
-    wide = console.width >= 110
-    # No edges and two spaces between columns: a whole date still fits in 80 columns.
-    table = Table(
+def list_table() -> Table:
+    """A list of cases: no edges, two spaces between columns, so that a whole case number and
+    a whole date still fit in 80 columns."""
+    return Table(
         box=box.SIMPLE_HEAD,
         header_style="bold",
         show_edge=False,
@@ -69,6 +66,14 @@ def render_list(views: list[dict], total: int) -> None:
         padding=(0, 1),
         collapse_padding=True,
     )
+
+
+def render_list(views: list[dict], total: int) -> None:
+    if not views:
+        console.print("Tidak ada kasus yang cocok.")
+        return
+    wide = console.width >= 110
+    table = list_table()
     table.add_column("Nomor", no_wrap=True, min_width=13)
     table.add_column("Diterima", no_wrap=True, min_width=10)
     table.add_column("Kanal", no_wrap=True, min_width=8)
