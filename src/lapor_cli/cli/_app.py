@@ -36,7 +36,13 @@ def _guarded(fn: Callable) -> Callable:
 
 
 class LaporTyper(typer.Typer):
-    """A Typer whose commands and callbacks render refusals in one place (``refuse``)."""
+    """A Typer whose commands and callbacks render refusals in one place (``refuse``), with
+    Indonesian placeholders in its usage lines."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPSI]")
+        kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        super().__init__(**kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable:
         register = super().command(*args, **kwargs)

@@ -1,9 +1,10 @@
-"""Usage errors (exit 2) in Indonesian.
+"""Click's own words in Indonesian: usage errors (exit 2) and the frame of the help pages.
 
-Click, inside Typer, writes its own English usage block ("Usage: … Error: No such option").
-Our users are not programmers: a wrong option gets one Indonesian line naming the option and
-what was probably meant, and the help command to run. Only the rendering changes; the parsing,
-the exception and the exit code 2 stay Click's.
+Click, inside Typer, writes an English usage block ("Usage: … Error: No such option") and
+English help headings ("Options", "Show this message and exit."). Our users are not
+programmers: a wrong option gets one Indonesian line naming the option and what was probably
+meant, and the help command to run; help pages say "Cara pakai", "Opsi", "Perintah". Only the
+rendering changes; the parsing, the exceptions and the exit code 2 stay Click's.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import re
 import sys
 from typing import IO, Any
 
+from typer._click import core as click_core
 from typer._click import exceptions as click_errors
+from typer._click.formatting import HelpFormatter
 
 PREFIX = "Cara pakai salah: "
 
@@ -84,5 +87,44 @@ def show(error: click_errors.UsageError, file: IO[Any] | None = None) -> None:
     out.flush()
 
 
+HEADINGS = {"Options": "Opsi", "Commands": "Perintah", "Arguments": "Argumen"}
+#: Click's and Typer's help texts → Indonesian (whole texts, or bracketed notes' parts).
+TEXTS = (
+    ("Show this message and exit.", "Tampilkan bantuan ini lalu keluar."),
+    ("Install completion for the current shell.", "Pasang pelengkapan Tab untuk shell ini."),
+    (
+        "Show completion for the current shell, to copy it or customize the installation.",
+        "Tampilkan skrip pelengkapan Tab untuk shell ini (untuk disalin atau disesuaikan).",
+    ),
+    ("[env var: ", "[variabel lingkungan: "),
+    ("; env var: ", "; variabel lingkungan: "),
+    ("[default: ", "[bawaan: "),
+    ("; default: ", "; bawaan: "),
+    ("[required]", "[wajib]"),
+    ("; required]", "; wajib]"),
+)
+
+
+def _indonesian_text(text: str) -> str:
+    for english, ours in TEXTS:
+        text = text.replace(english, ours)
+    return text
+
+
+class IndonesianHelpFormatter(HelpFormatter):
+    """Click's help formatter with Indonesian headings and help texts."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "Cara pakai: " if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(HEADINGS.get(heading, heading))
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = [(term, _indonesian_text(text)) for term, text in rows]
+        super().write_dl(rows, col_max, col_spacing)
+
+
 def install() -> None:
     click_errors.UsageError.show = show  # type: ignore[method-assign]
+    click_core.Context.formatter_class = IndonesianHelpFormatter
