@@ -431,3 +431,25 @@ def test_landline_and_a_migrant_workers_foreign_number() -> None:
 
     assert parse_phone("(0380) 821234") == "+62380821234"
     assert parse_phone("+60 12-345 6789") == "+60123456789"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20/11/2026 09.15", datetime(2026, 11, 20, 9, 15)),  # Excel, Indonesian locale
+        ("2026-11-20 9.15", datetime(2026, 11, 20, 9, 15)),
+        ("2026-11-20 14:05", datetime(2026, 11, 20, 14, 5)),
+    ],
+)
+def test_time_with_the_indonesian_separator(text, expected) -> None:
+    from lapor_cli.validation import parse_datetime
+
+    assert parse_datetime("diterima", text) == expected
+
+
+def test_a_date_that_does_not_exist_is_refused_whatever_the_separator() -> None:
+    from lapor_cli.validation import parse_datetime
+
+    for text in ("31/11/2026 09.15", "2026-02-30", "2026-11-20 25.00"):
+        with pytest.raises(ValidationError):
+            parse_datetime("diterima", text)

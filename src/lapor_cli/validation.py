@@ -27,9 +27,10 @@ DATE_FORMATS = (
 )
 DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 #: The same forms as DATE_FORMATS + DAY_FORMATS, read without strptime (a bulk import reads
-#: one date per row); anything else still goes through strptime.
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?")
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2}):(\d{1,2}))?")
+#: one date per row), also with the Indonesian time separator (``09.15``, as Excel in an
+#: Indonesian locale writes it); anything else still goes through strptime.
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2})[:.](\d{2})(?::(\d{2}))?)?")
+_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2})[:.](\d{2}))?")
 
 MAX_LEN = {
     "uraian": 20_000,
