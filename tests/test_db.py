@@ -343,3 +343,25 @@ def test_a_register_opened_outside_a_command_is_kept_at_once(tmp_path) -> None:
     again = open_register(str(path), write=False)
     assert not again.in_memory
     again.engine.dispose()
+
+
+def test_read_only_register_messages(monkeypatch, tmp_path) -> None:
+    # Checked by hand as user nobody (root ignores permissions): a read-only file in a writable
+    # folder reads fine and refuses writes; in a read-only folder SQLite cannot even read a WAL
+    # register (it must create -shm), and the refusal says so instead of "needs to write".
+    import sqlalchemy as sa
+
+    from lapor_cli import db
+    from lapor_cli.errors import RegisterError
+
+    readonly = sa.exc.OperationalError(
+        "INSERT", {}, Exception("attempt to write a readonly database")
+    )
+    location = str(tmp_path / "r.db")
+    with pytest.raises(RegisterError, match="hanya-baca; perintah ini perlu menulis"):
+        with db.translate_db_errors(location):
+            raise readonly
+    monkeypatch.setattr(db.os, "access", lambda path, mode: False)
+    with pytest.raises(RegisterError, match="folder hanya-baca"):
+        with db.translate_db_errors(location):
+            raise readonly

@@ -301,6 +301,13 @@ def translate_db_errors(location: str) -> Iterator[None]:
                 f"Register {location} sedang dikunci proses lain terlalu lama. Coba lagi sebentar."
             ) from None
         if "readonly" in text or "read-only" in text:
+            folder = Path(location).expanduser().parent
+            if not os.access(folder, os.W_OK):
+                raise RegisterError(
+                    f"Register {location} ada di folder hanya-baca: SQLite perlu membuat berkas "
+                    f"pendamping (-shm) di {folder} bahkan untuk membaca. Salin register ke "
+                    "folder yang dapat ditulis, atau periksa izinnya."
+                ) from None
             raise RegisterError(
                 f"Register {location} hanya-baca; perintah ini perlu menulis. Periksa izin berkas."
             ) from None
