@@ -270,6 +270,18 @@ def test_stale_cache_is_recomputed(session: Session) -> None:
     assert session.get(PackageYear, 2026).versi == holidays_version()
 
 
+def test_a_writing_command_refreshes_every_stale_year_once(session: Session) -> None:
+    # After a holidays upgrade every stored year is stale; reading commands cannot store, so
+    # without this each `sla` recomputed every old year it touched, run after run.
+    session.add(PackageYear(tahun=2024, versi="0.0-lama", hari=[]))
+    session.flush()
+    cached_package_days(session, [2026])
+    session.flush()
+    refreshed = session.get(PackageYear, 2024)
+    assert refreshed.versi == holidays_version()
+    assert "2024-12-25" in {d["tanggal"] for d in refreshed.hari}
+
+
 def test_reading_session_stores_no_cache(register) -> None:
     with register.transaction(False) as reader:
         days = cached_package_days(reader, [2030])
