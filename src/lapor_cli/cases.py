@@ -271,7 +271,7 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, object]]
     defaults = {}
     for key in {b.key for b in compiled.binds.values()} - set(names):
         default = table.c[key].default
-        if default is None or not default.is_scalar:
+        if default is None or not getattr(default, "is_scalar", False):
             raise LaporError(f"insert_many: kolom {key!r} tanpa nilai")  # a bug, not input
         defaults[key] = default.arg
     if defaults:
