@@ -107,6 +107,11 @@ def default_officer() -> str:
         return "petugas"
 
 
+def officer(petugas: str | None) -> str:
+    """Who a history entry names: --petugas / LAPOR_PETUGAS, else the computer's user."""
+    return (petugas or default_officer()).strip() or "petugas"
+
+
 @dataclass
 class Context:
     """What a command has once the register is open: one session, settings, the time."""
@@ -153,3 +158,40 @@ OfficerOpt = Annotated[
         show_default=False,
     ),
 ]
+
+
+def run_step(
+    nomor: str,
+    petugas: str | None,
+    json: bool,
+    make_step: Callable,
+    *,
+    tell: Callable[[Any, datetime], str] | None = None,
+) -> None:
+    """One SOP command on one case: load it, build the workflow step (``make_step(case,
+    ctx)``), apply it with its history entry, render. ``tell(case, new_deadline)`` replaces
+    the default one-line message ("Diverifikasi: NOMOR diterima → terverifikasi")."""
+    from lapor_cli import cases as core
+    from lapor_cli.console import console, emit_json, message
+    from lapor_cli.deadlines import Deadlines
+
+    with opened(write=True) as ctx:
+        case = core.get_case(ctx.session, nomor)
+        step = make_step(case, ctx)
+        core.apply_step(ctx.session, case, step, now=ctx.now, oleh=officer(petugas))
+        due = Deadlines(ctx.session, ctx.now).due(case)
+        view = core.case_view(case, batas_waktu=due)
+    if json:
+        emit_json(view)
+        return
+    if tell is not None:
+        message(tell(case, due))
+    else:
+        from lapor_cli.workflow import ACTION_LABEL
+
+        label = ACTION_LABEL.get(step.aksi, step.aksi)
+        if step.dari != step.ke:
+            message(f"{label}: {case.nomor} [dim]{step.dari}[/] → [bold]{step.ke}[/]")
+        else:
+            message(f"{label}: {case.nomor} ([bold]{step.ke}[/])")
+    console.print(case.nomor)

@@ -7,15 +7,11 @@ from typing import Annotated
 
 import typer
 
-from lapor_cli.cli._app import JsonOpt, OfficerOpt, default_officer, interactive, opened
-from lapor_cli.console import console, emit_json, emit_json_list, message, tanggal, warn
+from lapor_cli.cli._app import JsonOpt, OfficerOpt, interactive, officer, opened, run_step
+from lapor_cli.console import console, emit_json, emit_json_list, tanggal, warn
 from lapor_cli.errors import ValidationError
 
 NomorArg = Annotated[str, typer.Argument(help="Nomor register kasus, mis. DS-2026-00042.")]
-
-
-def _officer(value: str | None) -> str:
-    return (value or default_officer()).strip() or "petugas"
 
 
 def _refuse_all(errors: list[ValidationError]) -> None:
@@ -103,7 +99,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
             "anonim": anonim,
             "rahasia": rahasia,
             "segera": segera,
-            "petugas": _officer(petugas),
+            "petugas": officer(petugas),
         }
         with opened(write=True) as ctx:
             data, errors = validate_case(raw, now=ctx.now)
@@ -191,7 +187,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
                 result.data["sla"] = rule_text
             return result
 
-        _step(nomor, petugas, json, step)
+        run_step(nomor, petugas, json, step)
 
     @app.command(rich_help_panel="Alur SOP")
     def distribusi(
@@ -218,7 +214,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         from lapor_cli.references import normalize_unit
 
         unit_name = normalize_unit(unit) if unit else None
-        _step(
+        run_step(
             nomor,
             petugas,
             json,
@@ -249,7 +245,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         """Catat satu langkah tindak lanjut unit (SOP langkah 5–7)."""
         from lapor_cli import workflow
 
-        _step(
+        run_step(
             nomor,
             petugas,
             json,
@@ -288,7 +284,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
                 dilaporkan_balik=dilaporkan,
             )
 
-        _step(nomor, petugas, json, step)
+        run_step(nomor, petugas, json, step)
 
     @app.command(rich_help_panel="Alur SOP")
     def laporbalik(
@@ -299,7 +295,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         """Tandai status kasus SP4N-LAPOR! sudah dilaporkan balik di SP4N-LAPOR! (SOP langkah 9)."""
         from lapor_cli import workflow
 
-        _step(
+        run_step(
             nomor,
             petugas,
             json,
@@ -321,7 +317,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         """Catat penilaian pelapor atas penanganan kasus yang sudah selesai (SOP langkah 9)."""
         from lapor_cli import workflow
 
-        _step(
+        run_step(
             nomor,
             petugas,
             json,
@@ -353,7 +349,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
                     ctx.session,
                     case,
                     waktu=ctx.now,
-                    oleh=_officer(petugas),
+                    oleh=officer(petugas),
                     aksi="lihat-lengkap",
                     dari=case.status,
                     ke=case.status,
@@ -455,27 +451,3 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         from lapor_cli.cli.render import render_list
 
         render_list(views, total)
-
-
-def _step(nomor: str, petugas: str | None, json: bool, make_step) -> None:
-    """Load the case, build the workflow step, apply it with its history entry, render."""
-    from lapor_cli import cases as core
-    from lapor_cli.deadlines import Deadlines
-
-    with opened(write=True) as ctx:
-        case = core.get_case(ctx.session, nomor)
-        step = make_step(case, ctx)
-        core.apply_step(ctx.session, case, step, now=ctx.now, oleh=_officer(petugas))
-        due = Deadlines(ctx.session, ctx.now).due(case)
-        view = core.case_view(case, batas_waktu=due)
-    if json:
-        emit_json(view)
-        return
-    from lapor_cli.workflow import ACTION_LABEL
-
-    label = ACTION_LABEL.get(step.aksi, step.aksi)
-    if step.dari != step.ke:
-        message(f"{label}: {case.nomor} [dim]{step.dari}[/] → [bold]{step.ke}[/]")
-    else:
-        message(f"{label}: {case.nomor} ([bold]{step.ke}[/])")
-    console.print(case.nomor)

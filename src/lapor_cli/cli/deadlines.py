@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lapor_cli.cli._app import JsonOpt, LaporTyper, OfficerOpt, default_officer, opened
+from lapor_cli.cli._app import JsonOpt, LaporTyper, OfficerOpt, officer, opened, run_step
 from lapor_cli.console import console, emit_json, emit_json_list, message, tanggal
 from lapor_cli.errors import NotFoundError, StatusError, ValidationError
 
@@ -160,7 +160,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
                     keterangan=text,
                     sk=sk,
                     dicatat=c.now,
-                    oleh=(petugas or default_officer()),
+                    oleh=officer(petugas),
                 )
             )
         message(f"Libur kantor ditambahkan: {tanggal(day, with_day=True)} — {text}.")
@@ -203,7 +203,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
                     jenis="kerja",
                     keterangan=keterangan or f"{package[day].keterangan} dibatalkan",
                     dicatat=c.now,
-                    oleh=(petugas or default_officer()),
+                    oleh=officer(petugas),
                 )
             )
         message(
@@ -297,7 +297,7 @@ def _pause(nomor: str, alasan: str | None, petugas: str | None, json: bool, *, s
         running = ctx.session.execute(
             sa.select(Pause).where(Pause.kasus_id == case.id, Pause.selesai.is_(None))
         ).scalar_one_or_none()
-        who = _who(petugas)
+        who = officer(petugas)
         if start:
             if running is not None:
                 raise StatusError(
@@ -337,37 +337,32 @@ def _pause(nomor: str, alasan: str | None, petugas: str | None, json: bool, *, s
 
 
 def _extend(nomor: str, alasan: str | None, petugas: str | None, json: bool) -> None:
-    from lapor_cli import cases as core
     from lapor_cli.deadlines import Deadlines
     from lapor_cli.workflow import extend
 
-    with opened(write=True) as ctx:
-        case = core.get_case(ctx.session, nomor)
-        book = Deadlines(ctx.session, ctx.now)
-        before = book.due(case)
-        step = extend(
+    before = {}
+
+    def step(case, ctx):
+        before["due"] = Deadlines(ctx.session, ctx.now).due(case)
+        return extend(
             case.nomor,
             case.status,
             allowed_days=case.sla_perpanjangan,
             already=case.diperpanjang,
             alasan=alasan,
-            overdue=ctx.now > before,
+            overdue=ctx.now > before["due"],
         )
-        core.apply_step(ctx.session, case, step, now=ctx.now, oleh=_who(petugas))
-        due = book.due(case)
-        view = core.case_view(case, batas_waktu=due)
-    if json:
-        emit_json(view)
-        return
-    message(
-        f"Batas waktu {case.nomor} diperpanjang {case.sla_perpanjangan} hari kerja: "
-        f"{tanggal(before, with_day=True)} → {tanggal(due, with_day=True)}."
+
+    run_step(
+        nomor,
+        petugas,
+        json,
+        step,
+        tell=lambda case, due: (
+            f"Batas waktu {case.nomor} diperpanjang {case.sla_perpanjangan} hari kerja: "
+            f"{tanggal(before['due'], with_day=True)} → {tanggal(due, with_day=True)}."
+        ),
     )
-    console.print(case.nomor)
-
-
-def _who(petugas: str | None) -> str:
-    return (petugas or default_officer()).strip() or "petugas"
 
 
 def _profile_view(profile) -> dict:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lapor_cli.cli._app import JsonOpt, OfficerOpt, default_officer, opened
+from lapor_cli.cli._app import JsonOpt, OfficerOpt, officer, opened
 from lapor_cli.console import console, emit_json, err_console, message, warn
 from lapor_cli.errors import LaporError, ValidationError
 
@@ -98,12 +98,11 @@ def _template(path: Path, *, timpa: bool, json: bool) -> None:
 def _import(path: Path, *, uji: bool, petugas: str | None, json: bool) -> ImportResult:
     from lapor_cli import importing
 
-    officer = (petugas or default_officer()).strip() or "petugas"
     with opened(write=False) as ctx:  # the register's clock; no lock held while checking
         now = ctx.now
     show_bar = not json and sys.stderr.isatty() and _size(path) >= BAR_FROM_BYTES
     with _progress(show_bar) as progress:
-        checked = importing.check_file(path, now=now, petugas=officer, progress=progress)
+        checked = importing.check_file(path, now=now, petugas=officer(petugas), progress=progress)
         try:
             if checked.errors:
                 result = importing.ImportResult(
