@@ -98,33 +98,61 @@ def append_history(
 ) -> History:
     """Append one entry to the hash chain (the caller holds the write transaction)."""
     head = session.get(Setting, "rantai")
-    prev = head.nilai if head else chain.GENESIS
-    digest = chain.entry_hash(
-        prev,
-        nomor=case.nomor,
-        waktu=waktu,
-        oleh=oleh,
-        aksi=aksi,
-        dari_status=dari,
-        ke_status=ke,
-        catatan=catatan,
-        data=data,
-    )
     entry = History(
-        kasus_id=case.id,
-        waktu=waktu,
-        oleh=oleh,
-        aksi=aksi,
-        dari_status=dari,
-        ke_status=ke,
-        catatan=catatan,
-        data=data,
-        hash_sebelum=prev,
-        hash=digest,
+        **chained_entry(
+            head.nilai if head else chain.GENESIS,
+            kasus_id=case.id,
+            nomor=case.nomor,
+            waktu=waktu,
+            oleh=oleh,
+            aksi=aksi,
+            dari=dari,
+            ke=ke,
+            catatan=catatan,
+            data=data,
+        )
     )
     session.add(entry)
-    set_setting(session, "rantai", digest)
+    set_setting(session, "rantai", entry.hash)
     return entry
+
+
+def chained_entry(
+    prev: str,
+    *,
+    kasus_id: int,
+    nomor: str,
+    waktu: datetime,
+    oleh: str,
+    aksi: str,
+    dari: str | None,
+    ke: str | None,
+    catatan: str | None,
+    data: dict,
+) -> dict[str, object]:
+    """The columns of one history entry chained from ``prev``; its ``hash`` is the new head."""
+    return {
+        "kasus_id": kasus_id,
+        "waktu": waktu,
+        "oleh": oleh,
+        "aksi": aksi,
+        "dari_status": dari,
+        "ke_status": ke,
+        "catatan": catatan,
+        "data": data,
+        "hash_sebelum": prev,
+        "hash": chain.entry_hash(
+            prev,
+            nomor=nomor,
+            waktu=waktu,
+            oleh=oleh,
+            aksi=aksi,
+            dari_status=dari,
+            ke_status=ke,
+            catatan=catatan,
+            data=data,
+        ),
+    }
 
 
 # ---------------------------------------------------------------- numbers
@@ -331,32 +359,20 @@ def record_cases(
     entries = []
     for row, (data, rule, _sidik) in zip(rows, items, strict=True):
         catatan, detail = recording_entry(data, rule)
-        digest = chain.entry_hash(
+        entry = chained_entry(
             prev,
+            kasus_id=ids[row["urut"]],
             nomor=row["nomor"],
             waktu=now,
             oleh=data.petugas,
             aksi="catat",
-            dari_status=None,
-            ke_status=Status.DITERIMA,
+            dari=None,
+            ke=Status.DITERIMA.value,
             catatan=catatan,
             data=detail,
         )
-        entries.append(
-            {
-                "kasus_id": ids[row["urut"]],
-                "waktu": now,
-                "oleh": data.petugas,
-                "aksi": "catat",
-                "dari_status": None,
-                "ke_status": Status.DITERIMA.value,
-                "catatan": catatan,
-                "data": detail,
-                "hash_sebelum": prev,
-                "hash": digest,
-            }
-        )
-        prev = digest
+        entries.append(entry)
+        prev = entry["hash"]
     insert_many(session, riwayat, entries)
     set_setting(session, "rantai", prev)
     return [row["nomor"] for row in rows]
