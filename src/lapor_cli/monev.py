@@ -875,6 +875,12 @@ def _width(*lengths: int, cap: int = 60, floor: int = 6) -> float:
     return float(min(cap, max(floor, *lengths) + 2))
 
 
+def _fit(facts: list[CaseFacts], attribute: str, default: int, *, cap: int = 60) -> float:
+    """A column width for the longest value of ``attribute`` among ``facts``."""
+    longest = max((len(getattr(f, attribute) or "") for f in facts), default=default)
+    return _width(longest, cap=cap)
+
+
 def write_workbook(
     report: Monev,
     details: Iterable[tuple[CaseFacts, Detail]],
@@ -1175,13 +1181,13 @@ def _write_late(wb: Any, report: Monev) -> None:
     late = report.overdue
     sheet.widths(
         (
-            _width(max((len(f.nomor) for f in late), default=13)),
+            _fit(late, "nomor", 13),
             17,
             17,
             13,
             10,
-            _width(max((len(f.kategori or "") for f in late), default=8)),
-            _width(max((len(f.unit or "") for f in late), default=4), cap=45),
+            _fit(late, "kategori", 8),
+            _fit(late, "unit", 4, cap=45),
             16,
             13,
             11,
@@ -1217,12 +1223,12 @@ def _write_carried(wb: Any, report: Monev) -> None:
     carried = report.carried
     sheet.widths(
         (
-            _width(max((len(f.nomor) for f in carried), default=13)),
+            _fit(carried, "nomor", 13),
             17,
             13,
             10,
-            _width(max((len(f.kategori or "") for f in carried), default=8)),
-            _width(max((len(f.unit or "") for f in carried), default=4), cap=45),
+            _fit(carried, "kategori", 8),
+            _fit(carried, "unit", 4, cap=45),
             16,
             13,
             10,

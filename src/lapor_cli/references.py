@@ -59,24 +59,23 @@ def _key(value: str) -> str:
     return "-".join(value.strip().lower().replace("_", " ").replace("!", "").split())
 
 
-def normalize_kanal(value: str) -> str:
+def _choose(field: str, value: str, aliases: dict[str, str], allowed: tuple[str, ...]) -> str:
     key = _key(value)
-    key = KANAL_ALIASES.get(key, key)
-    if key not in KANAL:
+    key = aliases.get(key, key)
+    if key not in allowed:
         raise ValidationError(
-            "kanal", f"Kanal {value!r} tidak dikenal. Pilihan: {', '.join(KANAL)}."
+            field,
+            f"{field.capitalize()} {value!r} tidak dikenal. Pilihan: {', '.join(allowed)}.",
         )
     return key
+
+
+def normalize_kanal(value: str) -> str:
+    return _choose("kanal", value, KANAL_ALIASES, KANAL)
 
 
 def normalize_jenis(value: str) -> str:
-    key = _key(value)
-    key = JENIS_ALIASES.get(key, key)
-    if key not in JENIS:
-        raise ValidationError(
-            "jenis", f"Jenis {value!r} tidak dikenal. Pilihan: {', '.join(JENIS)}."
-        )
-    return key
+    return _choose("jenis", value, JENIS_ALIASES, JENIS)
 
 
 @dataclass(frozen=True)
