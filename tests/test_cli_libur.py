@@ -15,7 +15,6 @@ Hand-checked 2026 calendar (holidays package, language "id"):
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -25,13 +24,12 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner
 
-from lapor_cli import console as console_module
+from conftest import _cached_command, copy_register
 from lapor_cli.cli import app
 from lapor_cli.db import open_register
 
 NOW = "2026-11-23 10:00"  # Monday
 runner = CliRunner()
-_command = typer.main.get_command(app)  # built once: Typer rebuilds it on every invoke
 
 LIBUR_2026 = {
     "2026-01-01": "nasional",
@@ -62,23 +60,12 @@ LIBUR_2026 = {
 }
 
 
-def _cached_command(typer_app: typer.Typer):
-    return _command if typer_app is app else typer.main.get_command(typer_app)
-
-
 @pytest.fixture(scope="module")
 def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty, migrated register, made once: creating one (migrations, fsync) is slow."""
     path = tmp_path_factory.mktemp("template") / "register.db"
     open_register(str(path), write=True).engine.dispose()
     return path
-
-
-def _install(template: Path, db: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{template}{suffix}")
-        if source.exists():
-            shutil.copy2(source, f"{db}{suffix}")
 
 
 @pytest.fixture
@@ -88,23 +75,19 @@ def fresh() -> None:
 
 @pytest.fixture(autouse=True)
 def _env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, _template: Path
+    isolated_register: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    _template: Path,
 ) -> Path:
-    db = tmp_path / "register.db"
-    monkeypatch.setenv("LAPOR_DB", str(db))
+    """conftest isolates the register, home and clock; this module's width and officer, and
+    the empty register copied in (unless the test wants none)."""
     monkeypatch.setenv("LAPOR_LEBAR", "120")
     monkeypatch.setenv("LAPOR_PETUGAS", "uji")
-    monkeypatch.setenv("LAPOR_WAKTU", NOW)
-    for var in ("HOME", "XDG_CONFIG_HOME", "APPDATA"):
-        monkeypatch.setenv(var, str(tmp_path))
-    monkeypatch.delenv("LAPOR_DATA", raising=False)
     monkeypatch.setattr(typer.testing, "_get_command", _cached_command, raising=False)
-    # Rich consoles made afresh under this test's LAPOR_LEBAR, whoever printed before
-    for lazy in (console_module.console, console_module.err_console):
-        monkeypatch.setattr(lazy, "_real", None, raising=False)
     if "fresh" not in request.fixturenames:
-        _install(_template, db)
-    return db
+        copy_register(_template, isolated_register)
+    return isolated_register
 
 
 # -- helpers -------------------------------------------------------------------------------------

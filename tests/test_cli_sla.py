@@ -25,7 +25,6 @@ language "id", PUBLIC + GOVERNMENT):
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -33,13 +32,12 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner
 
-from lapor_cli import console as console_module
+from conftest import _cached_command, copy_register
 from lapor_cli.cli import app
 from lapor_cli.db import open_register
 
 NOW = "2026-11-23 10:00"  # Monday
 runner = CliRunner()
-_command = typer.main.get_command(app)  # built once: Typer rebuilds it on every invoke
 
 SLA_KEYS = {
     "nomor",
@@ -63,13 +61,6 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _install(template: Path, db: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        source = Path(f"{template}{suffix}")
-        if source.exists():
-            shutil.copy2(source, f"{db}{suffix}")
-
-
 @pytest.fixture
 def fresh() -> None:
     """Requested by a test that needs the register not to exist yet."""
@@ -77,27 +68,19 @@ def fresh() -> None:
 
 @pytest.fixture(autouse=True)
 def _env(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest, _template: Path
+    isolated_register: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+    _template: Path,
 ) -> Path:
-    db = tmp_path / "register.db"
-    monkeypatch.setenv("LAPOR_DB", str(db))
+    """conftest isolates the register, home and clock; this module's width and officer, and
+    the empty register copied in (unless the test wants none)."""
     monkeypatch.setenv("LAPOR_LEBAR", "120")
     monkeypatch.setenv("LAPOR_PETUGAS", "uji")
-    monkeypatch.setenv("LAPOR_WAKTU", NOW)
-    for var in ("HOME", "XDG_CONFIG_HOME", "APPDATA"):
-        monkeypatch.setenv(var, str(tmp_path))
-    monkeypatch.delenv("LAPOR_DATA", raising=False)
     monkeypatch.setattr(typer.testing, "_get_command", _cached_command, raising=False)
-    # Rich consoles made afresh under this test's LAPOR_LEBAR, whoever printed before
-    for lazy in (console_module.console, console_module.err_console):
-        monkeypatch.setattr(lazy, "_real", None, raising=False)
     if "fresh" not in request.fixturenames:
-        _install(_template, db)
-    return db
-
-
-def _cached_command(typer_app: typer.Typer):
-    return _command if typer_app is app else typer.main.get_command(typer_app)
+        copy_register(_template, isolated_register)
+    return isolated_register
 
 
 # -- helpers -------------------------------------------------------------------------------------
