@@ -197,6 +197,8 @@ def main() -> None:
         build_register(Path(args.bangun[0]), int(args.bangun[1]), dict(os.environ))
         return
     lapor = [PY, "-m", "lapor_cli"]
+    catat = [*lapor, "catat", "--kanal", "surat", "--jenis", "aduan"]
+    catat += ["--uraian", "x", "--nama", "y"]
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,
@@ -222,21 +224,7 @@ def main() -> None:
         line("lapor --help", t, typer_floor, m, "(sasaran ≤ 2×)")
         t, m = best([*lapor, "daftar"], env_empty)
         line("lapor daftar (register kosong)", t, db_floor, m, "(sasaran ≤ 1.5×)")
-        t, m = best(
-            [
-                *lapor,
-                "catat",
-                "--kanal",
-                "surat",
-                "--jenis",
-                "aduan",
-                "--uraian",
-                "x",
-                "--nama",
-                "y",
-            ],
-            env_empty,
-        )
+        t, m = best(catat, env_empty)
         line("lapor catat (register kosong)", t, db_floor, m)
         for size in args.ukuran:
             db = Path(tmp) / f"r{size}.db"
@@ -246,22 +234,7 @@ def main() -> None:
             # here would make every command after it report ~650 MiB.
             subprocess.run([PY, __file__, "--bangun", str(db), str(size)], env=env_db, check=True)
             print(f"{size:,} kasus (dibangun dalam {time.perf_counter() - started:.1f} s)")
-            t, m = best(
-                [
-                    *lapor,
-                    "catat",
-                    "--kanal",
-                    "surat",
-                    "--jenis",
-                    "aduan",
-                    "--uraian",
-                    "x",
-                    "--nama",
-                    "y",
-                ],
-                env_db,
-                repeat=3,
-            )
+            t, m = best(catat, env_db, repeat=3)
             line("lapor catat", t, db_floor, m)
             sla_t = in_process(db, SLA_CODE.format(db=str(db)), env_db)
             sla_floor = in_process(db, SLA_FLOOR.format(db=str(db)), env_db)
