@@ -198,25 +198,22 @@ def _max_rss_mb() -> float | None:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
 
 
-def _open(db: Path):
+def _monthly(session):
+    """The month's report, as `lapor rekap` / `lapor ekspor` compute it."""
+    from lapor_cli import monev
     from lapor_cli.cases import get_settings
-    from lapor_cli.db import open_register
 
-    register = open_register(str(db), write=False)
-    return register, get_settings
+    period = monev.month_period(YEAR, MONTH, now=NOW)
+    return monev.monthly(session, period, now=NOW, kantor=get_settings(session)["kantor_nama"])
 
 
 def phase_rekap(db: Path, out: Path) -> dict:
-    from lapor_cli import monev
+    from lapor_cli.db import open_register
 
     start = time.perf_counter()
-    register, get_settings = _open(db)
+    register = open_register(str(db), write=False)
     with register.transaction(False) as session:
-        period = monev.month_period(YEAR, MONTH, now=NOW)
-        report = monev.monthly(
-            session, period, now=NOW, kantor=get_settings(session)["kantor_nama"]
-        )
-        doc = report.as_json()
+        doc = _monthly(session).as_json()
     register.engine.dispose()
     return {"seconds": time.perf_counter() - start, "rows": doc["diterima"]}
 
@@ -225,14 +222,12 @@ def phase_ekspor(db: Path, out: Path) -> dict:
     import openpyxl  # noqa: F401 - imported before the clock, as in the floor
 
     from lapor_cli import monev
+    from lapor_cli.db import open_register
 
     start = time.perf_counter()
-    register, get_settings = _open(db)
+    register = open_register(str(db), write=False)
     with register.transaction(False) as session:
-        period = monev.month_period(YEAR, MONTH, now=NOW)
-        report = monev.monthly(
-            session, period, now=NOW, kantor=get_settings(session)["kantor_nama"]
-        )
+        report = _monthly(session)
         computed = time.perf_counter()
         monev.write_workbook(report, monev.case_details(session, report), out, overwrite=True)
     register.engine.dispose()
@@ -251,14 +246,14 @@ def phase_floor(db: Path, out: Path) -> dict:
     from openpyxl import Workbook
 
     from lapor_cli import monev
+    from lapor_cli.db import open_register
 
     def yes_no(value: bool | None) -> str | None:
         return None if value is None else ("ya" if value else "tidak")
 
-    register, _ = _open(db)
+    register = open_register(str(db), write=False)
     with register.transaction(False) as session:
-        period = monev.month_period(YEAR, MONTH, now=NOW)
-        report = monev.monthly(session, period, now=NOW, kantor="-")
+        report = _monthly(session)  # the floor's rows are the same cases, prepared off the clock
         cases = []
         for f, d in monev.case_details(session, report):
             nama, nik, hp = monev.identity_cells(d)
