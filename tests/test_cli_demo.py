@@ -13,35 +13,21 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner
 
-from lapor_cli import console as console_module
+from conftest import _cached_command
 from lapor_cli.cli import app
 from lapor_cli.workflow import OPEN_STATUSES, Status
 
 NOW = "2026-11-23 10:00"  # Monday
 runner = CliRunner()
-_command = typer.main.get_command(app)  # built once: Typer rebuilds it on every invoke
-
-
-def _cached_command(typer_app: typer.Typer):
-    return _command if typer_app is app else typer.main.get_command(typer_app)
 
 
 @pytest.fixture(autouse=True)
-def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "kantor" / "register.db"
-    db.parent.mkdir()
-    monkeypatch.setenv("LAPOR_DB", str(db))
+def _env(isolated_register: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """conftest isolates the office register, home and clock; this module's width and officer."""
     monkeypatch.setenv("LAPOR_LEBAR", "120")
     monkeypatch.setenv("LAPOR_PETUGAS", "uji")
-    monkeypatch.setenv("LAPOR_WAKTU", NOW)
-    for var in ("HOME", "XDG_CONFIG_HOME", "APPDATA"):
-        monkeypatch.setenv(var, str(tmp_path))
-    monkeypatch.delenv("LAPOR_DATA", raising=False)
     monkeypatch.setattr(typer.testing, "_get_command", _cached_command, raising=False)
-    # Rich consoles made afresh under this test's LAPOR_LEBAR, whoever printed before
-    for lazy in (console_module.console, console_module.err_console):
-        monkeypatch.setattr(lazy, "_real", None, raising=False)
-    return db
+    return isolated_register
 
 
 def ok(*args: str):
