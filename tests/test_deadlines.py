@@ -1,5 +1,5 @@
 """`lapor_cli.deadlines` on a real register session: deadlines from today's calendar, pauses,
-stage deadlines, "siap ditutup", the package-day cache and `open_case_lines` (SPEC §3).
+stage deadlines, "siap ditutup", the package-day cache and `sla_report` (SPEC §3).
 
 Dates are hand-checked on the 2026 Indonesian calendar (see tests/test_cli_sla.py): no
 holiday in November; 18-24 March Nyepi/Lebaran; 24 (cb) and 25 December Natal.
@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from lapor_cli import cases as core
 from lapor_cli.db import open_register
-from lapor_cli.deadlines import Deadlines, cached_package_days, open_case_lines
+from lapor_cli.deadlines import Deadlines, cached_package_days, sla_report
 from lapor_cli.holiday_calendar import holidays_version
 from lapor_cli.models import Case, OfficeDay, PackageYear, Pause
 from lapor_cli.sla import END_OF_DAY
@@ -290,10 +290,10 @@ def test_reading_session_stores_no_cache(register) -> None:
         assert reader.get(PackageYear, 2030) is None
 
 
-# -- open_case_lines -----------------------------------------------------------------------------
+# -- sla_report ----------------------------------------------------------------------------------
 
 
-def test_open_case_lines(session: Session) -> None:
+def test_sla_report(session: Session) -> None:
     aman = record(session, "2026-11-23")
     tempo = record(session, "2026-11-20")
     late = record(session, "2026-11-02")
@@ -304,24 +304,49 @@ def test_open_case_lines(session: Session) -> None:
     archived.status = "diarsipkan"
     session.add_all([closed, archived])
     session.flush()
-    lines = open_case_lines(session, NOW)
+    report = sla_report(session, NOW)
+    lines = report.lines
     assert [line.nomor for line in lines] == [late.nomor, tempo.nomor, aman.nomor]
     assert [line.tanda for line in lines] == ["terlambat", "jatuh_tempo", "aman"]
     assert [line.sisa_hari_kerja for line in lines] == [-12, 2, 3]
     assert [line.terlambat for line in lines] == [True, False, False]
     assert lines[0].as_json()["batas_waktu"] == "2026-11-05"
     assert lines[0].as_json()["tahap"] == "verifikasi"
-    only_late = open_case_lines(session, NOW, only_late=True)
-    assert [line.nomor for line in only_late] == [late.nomor]
-    assert open_case_lines(session, datetime(2026, 11, 2, 8)) != []
-    assert open_case_lines(session, datetime(2026, 11, 2, 8), only_late=True) == []
+    assert (report.terbuka, report.terlambat, report.jatuh_tempo, report.hari_ini) == (3, 1, 1, 0)
+    only_late = sla_report(session, NOW, only_late=True)
+    assert [line.nomor for line in only_late.lines] == [late.nomor]
+    assert only_late.terbuka == 1
+    assert sla_report(session, datetime(2026, 11, 2, 8)).lines != []
+    assert sla_report(session, datetime(2026, 11, 2, 8), only_late=True).lines == []
 
 
-def test_open_case_lines_minute_case_json(session: Session) -> None:
+def test_sla_report_limit_keeps_the_most_urgent_and_counts_all(session: Session) -> None:
+    # The bounded heap must pick exactly the head of the full ordering, ties on the deadline
+    # broken by number, and the counts must still cover every open case.
+    days = ["2026-11-23", "2026-11-02", "2026-11-20", "2026-11-02", "2026-11-18", "2026-11-19"]
+    for day in days * 3:
+        record(session, day)
+    session.flush()
+    full = sla_report(session, NOW)
+    for limit in (1, 4, 7, 18, 50):
+        head = sla_report(session, NOW, limit=limit)
+        assert [line.nomor for line in head.lines] == [line.nomor for line in full.lines][:limit]
+        assert (head.terbuka, head.terlambat, head.jatuh_tempo, head.hari_ini) == (
+            full.terbuka,
+            full.terlambat,
+            full.jatuh_tempo,
+            full.hari_ini,
+        )
+    assert full.terbuka == 18
+    # 18/11 is due 23/11 (today), 19 and 20/11 within 2 days, 02/11 late, 23/11 safe.
+    assert (full.terlambat, full.hari_ini, full.jatuh_tempo) == (6, 3, 9)
+
+
+def test_sla_report_minute_case_json(session: Session) -> None:
     desk = record(session, "2026-11-23 09:50", kanal="tatap-muka", profil="kota-kupang")
-    (line,) = open_case_lines(session, datetime(2026, 11, 23, 10, 6))
+    (line,) = sla_report(session, datetime(2026, 11, 23, 10, 6)).lines
     assert line.nomor == desk.nomor
     assert line.terlambat is True
     assert line.as_json()["batas_waktu"] == "2026-11-23T10:05"
-    (line,) = open_case_lines(session, datetime(2026, 11, 23, 10, 5))
+    (line,) = sla_report(session, datetime(2026, 11, 23, 10, 5)).lines
     assert line.terlambat is False

@@ -8,7 +8,9 @@ days plus the office's own additions and cancellations — so a day added later 
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -30,6 +32,9 @@ from lapor_cli.holiday_calendar import (
 from lapor_cli.models import Case, OfficeDay, PackageYear, Pause
 from lapor_cli.validation import CaseInput
 from lapor_cli.workdays import WorkCalendar
+
+#: The statuses with a stage deadline running (see :meth:`Deadlines.stage_due`).
+STAGED = frozenset({"diterima", "didisposisikan"})
 
 #: Years loaded past a case's receipt year: room for 60-working-day rules and pauses.
 YEARS_AHEAD = 1
@@ -184,15 +189,19 @@ class Deadlines:
     def describe(row) -> str:
         return Deadlines.rule_of(row).describe()
 
-    def pauses(self, case_id: int) -> list[tuple[date, date | None]]:
-        """The case's pauses as (start, end) dates; end None while it is still paused."""
+    def all_pauses(self) -> dict[int, list[tuple[date, date | None]]]:
+        """Every case's pauses as (start, end) dates, end None while still paused; one query."""
         if self._pauses is None:
             self._pauses = defaultdict(list)
             for kasus_id, mulai, selesai in self.session.execute(
                 sa.select(Pause.kasus_id, Pause.mulai, Pause.selesai).order_by(Pause.id)
             ):
                 self._pauses[kasus_id].append((mulai.date(), selesai.date() if selesai else None))
-        return self._pauses.get(case_id, [])
+        return self._pauses
+
+    def pauses(self, case_id: int) -> list[tuple[date, date | None]]:
+        """The case's pauses as (start, end) dates; end None while it is still paused."""
+        return self.all_pauses().get(case_id, [])
 
     def due(self, row) -> datetime:
         """The deadline of a case (a row or a Case) under today's calendar, pauses included."""
@@ -222,7 +231,8 @@ class Deadlines:
             self.ensure_years(year, due.year + YEARS_AHEAD)
 
     def stage_due(self, row) -> tuple[str, datetime] | None:
-        """The SP4N-LAPOR! stage deadline now running: verification or the unit's follow-up."""
+        """The SP4N-LAPOR! stage deadline now running: verification or the unit's follow-up
+        (None unless the case's status is one of :data:`STAGED`)."""
         if row.status == "diterima":
             start, days, name = (
                 row.diterima,
@@ -332,84 +342,89 @@ SLA_COLUMNS = (
 )
 
 
-def open_case_lines(session: Session, as_of: datetime, *, only_late: bool = False) -> list[SlaLine]:
-    """Every open case with its deadline as of ``as_of``, most urgent first."""
+@dataclass(slots=True)
+class SlaReport:
+    """``lapor sla``: counts over every open case, lines for the most urgent ones."""
+
+    lines: list[SlaLine]  # most urgent first; at most the limit asked for
+    terbuka: int  # open cases counted (only the late ones with ``only_late``)
+    terlambat: int
+    hari_ini: int  # due today, not late yet
+    jatuh_tempo: int  # due within 2 working days, today included, not late
+    siap_ditutup: int
+
+
+_RANK = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2}
+
+
+def sla_report(
+    session: Session, as_of: datetime, *, only_late: bool = False, limit: int | None = None
+) -> SlaReport:
+    """Every open case judged as of ``as_of``: the counts of all of them and, most urgent
+    first, the lines of the first ``limit`` (all when None).
+
+    One pass over the rows, streamed: a case's deadline depends only on its rule and its day
+    of receipt, which most cases of a large register share, so each is computed once; with a
+    limit only that many cases are kept (a bounded heap), not one line per open case.
+    """
     from lapor_cli.workflow import OPEN_STATUSES
 
     book = Deadlines(session, as_of)
+    pauses = book.all_pauses()  # every pause, before the cases stream in
     query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))
-    book.pauses(0)  # load every pause before the cases stream in
-    # Streamed, not .all(): a million-case register keeps only the lines, not every row too.
-    rows = session.connection().execute(query)
-    lines: list[SlaLine] = []
-    # Everything shown depends only on the rule, the status and a few dates: cases that share
-    # them (most of a large register) share one computation.
-    computed: dict[tuple, tuple] = {}
     as_of_day = as_of.date()
-    for row in rows:
-        (
-            case_id,
-            nomor,
-            status,
-            diterima,
-            distributed,
-            followed,
-            _closed,
-            segera,
-            unit,
-            profil,
-            satuan,
-            nilai,
-            perpanjangan,
-            diperpanjang,
-        ) = row
-        paused = book.pauses(case_id)
-        key = None
-        if not paused:
-            key = (
-                profil,
-                satuan,
-                nilai,
-                perpanjangan,
-                diperpanjang,
-                diterima if satuan == sla.MENIT else diterima.date(),
-                status,
-                distributed.date() if distributed else None,
-                followed.date() if followed else None,
-            )
-        result = computed.get(key) if key else None
-        if result is None:
-            due = book.due(row)
-            remaining = sla.remaining_workdays(as_of_day, due.date(), book.calendar(profil))
-            result = (
-                due,
-                remaining,
-                sla.flag(as_of, due, remaining),
-                book.stage_due(row),
-                book.ready_to_close(row, as_of),
-            )
-            if key:
-                computed[key] = result
-        due, remaining, tanda, stage, ready = result
-        if only_late and tanda != sla.TERLAMBAT:
-            continue
-        lines.append(
-            SlaLine(
-                nomor,
-                status,
-                due,
-                remaining,
-                tanda == sla.TERLAMBAT,
-                tanda,
-                stage[0] if stage else None,
-                stage[1] if stage else None,
-                ready,
-                any(end is None for _, end in paused),
-                bool(segera),
-                satuan,
-                unit,
-            )
-        )
-    order = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2}
-    lines.sort(key=lambda line: (order[line.tanda], line.batas_waktu, line.nomor))
-    return lines
+    dues: dict[tuple, tuple[datetime, int, str]] = {}
+    counts = {"terbuka": 0, "terlambat": 0, "hari_ini": 0, "jatuh_tempo": 0, "siap_ditutup": 0}
+
+    def judged(row) -> tuple[datetime, int, str]:
+        due = book.due(row)
+        remaining = sla.remaining_workdays(as_of_day, due.date(), book.calendar(row.sla_profil))
+        return due, remaining, sla.flag(as_of, due, remaining)
+
+    def entries() -> Iterator[tuple]:
+        for row in session.connection().execute(query):
+            _id, nomor, status, diterima, *_, profil, satuan, nilai, perpanjangan, extended = row
+            if _id in pauses:  # paused days move this case's deadline: its own computation
+                due, remaining, tanda = judged(row)
+            else:
+                day = diterima if satuan == sla.MENIT else diterima.date()
+                key = (profil, satuan, nilai, perpanjangan, extended, day)
+                if (known := dues.get(key)) is None:
+                    known = dues[key] = judged(row)
+                due, remaining, tanda = known
+            if only_late and tanda != sla.TERLAMBAT:
+                continue
+            ready = status == "ditindaklanjuti" and book.ready_to_close(row, as_of)
+            counts["terbuka"] += 1
+            counts["siap_ditutup"] += ready
+            if tanda == sla.TERLAMBAT:
+                counts["terlambat"] += 1
+            elif tanda == sla.SEGERA:
+                counts["jatuh_tempo"] += 1
+                counts["hari_ini"] += remaining == 0
+            # nomor is unique: the row itself is never compared.
+            yield _RANK[tanda], due, nomor, remaining, tanda, ready, row
+
+    chosen = sorted(entries()) if limit is None else heapq.nsmallest(limit, entries())
+    lines = [_line(book, pauses, *entry[1:]) for entry in chosen]
+    return SlaReport(lines, **counts)
+
+
+def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> SlaLine:
+    case_id, _, status, *_, segera, unit, _, satuan, _, _, _ = row
+    stage = book.stage_due(row) if status in STAGED else None
+    return SlaLine(
+        nomor,
+        status,
+        due,
+        remaining,
+        tanda == sla.TERLAMBAT,
+        tanda,
+        stage[0] if stage else None,
+        stage[1] if stage else None,
+        ready,
+        case_id in pauses and any(end is None for _, end in pauses[case_id]),
+        bool(segera),
+        satuan,
+        unit,
+    )

@@ -56,20 +56,19 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
             if nomor:
                 view = _one_case(ctx, nomor, as_of)
             else:
-                from lapor_cli.deadlines import open_case_lines
+                from lapor_cli.deadlines import sla_report
 
-                lines = open_case_lines(ctx.session, as_of, only_late=terlambat)
+                report = sla_report(ctx.session, as_of, only_late=terlambat, limit=limit or None)
         if nomor:
             if json:
                 emit_json(view)
             else:
                 _render_explanation(view)
             return
-        shown = lines[:limit] if limit else lines
         if json:
-            emit_json_list(line.as_json() for line in shown)
+            emit_json_list(line.as_json() for line in report.lines)
             return
-        _render_sla(lines, shown, as_of)
+        _render_sla(report, as_of)
 
     libur_app = LaporTyper(
         help="Hari libur: libur nasional, cuti bersama, dan hari libur kantor sendiri.",
@@ -450,23 +449,24 @@ def _render_explanation(view: dict) -> None:
         message(f"[yellow]{note}[/]")
 
 
-def _render_sla(lines, shown, as_of) -> None:
-    """The summary line over all ``lines``, then a table of ``shown`` (the most urgent)."""
+def _render_sla(report, as_of) -> None:
+    """The summary line over every open case, then a table of the most urgent."""
     from rich.text import Text
 
     from lapor_cli.cli.render import list_table
 
-    late = sum(1 for line in lines if line.tanda == "terlambat")
-    today = sum(1 for line in lines if not line.terlambat and line.sisa_hari_kerja == 0)
-    soon = sum(1 for line in lines if line.tanda == "jatuh_tempo")
-    ready = sum(1 for line in lines if line.siap_ditutup)
+    ready = report.siap_ditutup
     console.print(
-        f"Per {tanggal(as_of, with_day=True, time=True)}: [bold red]{late} terlambat[/], "
-        f"[yellow]{today} jatuh tempo hari ini[/], {soon} dalam 2 hari kerja, "
-        f"{len(lines)} kasus terbuka" + (f", {ready} siap ditutup" if ready else "") + ".",
+        f"Per {tanggal(as_of, with_day=True, time=True)}: "
+        f"[bold red]{report.terlambat} terlambat[/], "
+        f"[yellow]{report.hari_ini} jatuh tempo hari ini[/], "
+        f"{report.jatuh_tempo} dalam 2 hari kerja, {report.terbuka} kasus terbuka"
+        + (f", {ready} siap ditutup" if ready else "")
+        + ".",
         soft_wrap=True,
     )
-    if not lines:
+    shown = report.lines
+    if not shown:
         return
     # Under 100 columns the running stage goes into the notes: numbers and dates stay whole.
     stage_column = console.width >= 100
@@ -497,8 +497,8 @@ def _render_sla(lines, shown, as_of) -> None:
         cells += [stage, ", ".join(notes)] if stage_column else [", ".join(notes)]
         table.add_row(*cells)
     console.print(table)
-    if len(shown) < len(lines):
+    if len(shown) < report.terbuka:
         console.print(
-            f"[dim]Menampilkan {len(shown)} kasus paling mendesak dari {len(lines)}; "
+            f"[dim]Menampilkan {len(shown)} kasus paling mendesak dari {report.terbuka}; "
             "pakai --batas 0 untuk semua, --json untuk skrip.[/]"
         )
