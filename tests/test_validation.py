@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lapor_cli.errors import ValidationError
 from lapor_cli.validation import (
@@ -140,6 +142,41 @@ def test_phone_invalid_refused(raw: str) -> None:
     message = refusal(parse_phone, raw, field="hp")
     assert "telepon" in message
     assert repr(raw) in message
+
+
+def _phonenumbers_own(raw: str) -> str | None:
+    """What phonenumbers' general parser makes of ``raw``: E.164, or None when not valid."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+_GROUPS = st.lists(st.text("0123456789", min_size=1, max_size=5), min_size=1, max_size=5)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    prefix=st.sampled_from(
+        ["08", "+628", "+62 8", "0 8", "08-", "+62-8", "08.", "628", "+6208", "008"]
+    ),
+    groups=_GROUPS,
+    separator=st.sampled_from(["", " ", "-", ".", " - "]),
+)
+def test_phone_fast_path_agrees_with_phonenumbers(prefix: str, groups, separator: str) -> None:
+    # The plain-mobile shortcut must give exactly what phonenumbers' own parser gives: the same
+    # number, or the same refusal.
+    raw = prefix + separator.join(groups)
+    expected = _phonenumbers_own(raw)
+    if expected is None:
+        refusal(parse_phone, raw, field="hp")
+    else:
+        assert parse_phone(raw) == expected
 
 
 # -------------------------------------------------------------------------------- email

@@ -7,6 +7,7 @@ parameter. Lists read columns through SQLAlchemy Core, not ORM objects.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -306,10 +307,17 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, object]]
         rows = [{**defaults, **row} for row in rows]
     if compiled.positional:
         order = [compiled.binds[b].key for b in compiled.positiontup]
-        params: list = [
-            tuple(processors[n](row[n]) if n in processors else row[n] for n in order)
-            for row in rows
-        ]
+        pick = operator.itemgetter(*order)
+        values = pick if len(order) > 1 else lambda row: (pick(row),)
+        # Only a few columns have a processor (datetimes, JSON, booleans): convert those in
+        # place rather than asking every value of every row.
+        convert = [(i, processors[n]) for i, n in enumerate(order) if n in processors]
+        params: list = []
+        for row in rows:
+            param = list(values(row))
+            for i, process in convert:
+                param[i] = process(param[i])
+            params.append(tuple(param))
     else:
         params = [
             {n: (processors[n](v) if n in processors else v) for n, v in row.items()}

@@ -405,8 +405,11 @@ def sla_report(
             # nomor is unique: the row itself is never compared.
             yield _RANK[tanda], due, nomor, remaining, tanda, ready, row
 
-    chosen = sorted(entries()) if limit is None else heapq.nsmallest(limit, entries())
-    lines = [_line(book, pauses, *entry[1:]) for entry in chosen]
+    if limit is None:  # every line (--json): one line per case, no row kept beside it
+        lines = [_line(book, pauses, *entry[1:]) for entry in entries()]
+        lines.sort(key=lambda line: (_RANK[line.tanda], line.batas_waktu, line.nomor))
+    else:
+        lines = [_line(book, pauses, *entry[1:]) for entry in heapq.nsmallest(limit, entries())]
     return SlaReport(lines, **counts)
 
 

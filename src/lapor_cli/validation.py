@@ -208,14 +208,27 @@ def parse_kk(value: str) -> str:
     return number
 
 
+#: The shape nearly every form has: an Indonesian mobile number, ``08…`` or ``+628…``, digits
+#: grouped by spaces, dashes or dots. Read directly, it skips phonenumbers' general parser
+#: (~50 µs a number, a third of checking an imported row); whether the number is valid and
+#: how it is written stay phonenumbers' own (a property test holds the two paths equal).
+_PLAIN_MOBILE = re.compile(r"(?:\+62|0)(8[0-9]{6,12})")
+_GROUPING = str.maketrans("", "", " -.")
+
+
 def parse_phone(value: str) -> str:
-    """An Indonesian mobile or landline number in E.164 (``+62…``)."""
+    """An Indonesian mobile or landline number in E.164 (``+62…``); a number with its own
+    country code (a migrant worker's ``+60…``) stays in that country."""
     import phonenumbers
 
-    try:
-        parsed = phonenumbers.parse(value, "ID")
-    except phonenumbers.NumberParseException:
-        parsed = None
+    plain = _PLAIN_MOBILE.fullmatch(value.translate(_GROUPING))
+    if plain is not None:
+        parsed = phonenumbers.PhoneNumber(country_code=62, national_number=int(plain[1]))
+    else:
+        try:
+            parsed = phonenumbers.parse(value, "ID")
+        except phonenumbers.NumberParseException:
+            parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
         raise ValidationError(
             "hp", f"Nomor telepon {value!r} tidak sah. Tulis misalnya 0812-3456-7890 atau +62…"
