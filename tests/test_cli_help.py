@@ -71,3 +71,29 @@ def test_importing_the_cli_imports_no_heavy_library() -> None:
     loaded = set(json.loads(result.stdout))
     assert "typer" in loaded
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_shell_completion_answers_without_heavy_libraries() -> None:
+    # Tab completion runs the program on every key press: it must stay as light as --help.
+    script = os.path.join(os.path.dirname(sys.executable), "lapor")
+    if not os.path.exists(script):
+        pytest.skip("lapor is not installed as a script in this environment")
+    env = {**os.environ, "_LAPOR_COMPLETE": "complete_bash", "COMP_WORDS": "lapor ca"}
+    env["COMP_CWORD"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", script],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["catat", "cadangan"]
+    imported = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "lapor_cli" in imported
+    assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
