@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -265,3 +265,66 @@ def register_files(isolated_register: Path) -> Callable[[], list[str]]:
         return sorted(p.name for p in folder.glob(isolated_register.name + "*"))
 
     return files
+
+
+# ------------------------------------------------------------------------------ PostgreSQL
+
+#: An account on a PostgreSQL server that may create databases, as a SQLAlchemy URL, e.g.
+#: ``postgresql+psycopg://lapor_uji:lapor_uji@127.0.0.1/postgres``. `.ci/run` starts a server
+#: and sets it, with ``LAPOR_UJI_PG_WAJIB=1``: there a missing server fails instead of skipping.
+PG_ADMIN_VAR = "LAPOR_UJI_PG"
+
+
+def _pg_admin() -> dict[str, object]:
+    """psycopg connection arguments of the test server's admin account (or skip / fail)."""
+    required = os.environ.get("LAPOR_UJI_PG_WAJIB") == "1"
+    admin = os.environ.get(PG_ADMIN_VAR)
+    if not admin:
+        if required:
+            pytest.fail(f"{PG_ADMIN_VAR} tidak diset, padahal LAPOR_UJI_PG_WAJIB=1")
+        pytest.skip(f"tanpa server PostgreSQL ({PG_ADMIN_VAR} tidak diset)")
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(admin)
+    return url.translate_connect_args(database="dbname", username="user")
+
+
+@pytest.fixture
+def pg_url() -> Iterator[Callable[[], str]]:
+    """``pg_url()``: a new, empty database on the test server, as a register URL (dropped
+    after the test). Call it again for a second one."""
+    args = _pg_admin()
+    try:
+        import psycopg
+    except ImportError:
+        if os.environ.get("LAPOR_UJI_PG_WAJIB") == "1":
+            raise
+        pytest.skip("psycopg tidak terpasang")
+    import uuid
+
+    made: list[str] = []
+
+    def admin() -> psycopg.Connection:
+        try:
+            return psycopg.connect(**args, autocommit=True, connect_timeout=10)
+        except psycopg.OperationalError as exc:
+            if os.environ.get("LAPOR_UJI_PG_WAJIB") == "1":
+                raise
+            pytest.skip(f"server PostgreSQL tidak terjangkau: {exc}")
+
+    def new() -> str:
+        name = f"lapor_uji_{uuid.uuid4().hex[:12]}"
+        with admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        user = args.get("user", "")
+        password = f":{args['password']}" if args.get("password") else ""
+        host = args.get("host", "127.0.0.1")
+        port = f":{args['port']}" if args.get("port") else ""
+        return f"postgresql+psycopg://{user}{password}@{host}{port}/{name}"
+
+    yield new
+    if made:
+        with admin() as conn:
+            for name in made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

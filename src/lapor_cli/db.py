@@ -1,9 +1,12 @@
 """Where the register is, its engine, one transaction per command, migrations on open.
 
-A register is a SQLite file (or, later, any SQLAlchemy URL). SQLite-specific setup lives only
-in the connection hooks here: WAL journal, a busy timeout, foreign keys, and ``BEGIN
-IMMEDIATE`` for writing commands so that two desks writing at once queue instead of failing.
-Everything else is portable SQL through SQLAlchemy.
+A register is a SQLite file or a database on a PostgreSQL server (a SQLAlchemy URL,
+``postgresql+psycopg://…``). What differs lives only in the connection hooks here. SQLite: WAL
+journal, a busy timeout, foreign keys, and ``BEGIN IMMEDIATE`` for writing commands so that
+two desks writing at once queue instead of failing. PostgreSQL: writing transactions take one
+advisory lock (the same queue: numbers and the history chain grow by one writer at a time),
+reading ones a read-only repeatable-read snapshot. Everything else is portable SQL through
+SQLAlchemy.
 
 Migrations are Alembic revisions in ``migrations/versions``; Alembic is imported only when a
 register is older than this code (or new), so an up-to-date register opens without it.
@@ -46,6 +49,16 @@ def resolve_location(option: str | None) -> str:
 
 def is_url(location: str) -> bool:
     return "://" in location
+
+
+def shown_location(location: str) -> str:
+    """The register's address as it may be shown: a server URL without its password."""
+    if not is_url(location):
+        return location
+    try:
+        return sa.engine.make_url(location).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        return location.split("://", 1)[0] + "://…"
 
 
 @dataclass
@@ -134,9 +147,18 @@ def open_register(location: str, *, write: bool, provisional: bool = False) -> R
     refused) removes it. Only a command runner wants that.
     """
     if is_url(location):
-        raise RegisterError(
-            f"Alamat register {location!r} belum didukung; gunakan path berkas SQLite."
-        )
+        register = _server_register(location)
+        if not write:  # like a missing file: an empty database is not made a register by a read
+            with translate_db_errors(register.location), register.engine.connect() as conn:
+                empty = schema_version(conn) is None
+                conn.rollback()
+            if empty:
+                register.engine.dispose()
+                register = Register(
+                    register.location, _sqlite_engine("sqlite://", memory=True), in_memory=True
+                )
+        ensure_schema(register)
+        return register
     path = Path(location).expanduser()
     if path.is_dir():
         raise RegisterError(f"Register {path} adalah folder, bukan berkas. Periksa --db/LAPOR_DB.")
@@ -158,6 +180,59 @@ def open_register(location: str, *, write: bool, provisional: bool = False) -> R
     if not provisional:
         register.finish_creation(keep=True)
     return register
+
+
+#: One key for the register's writers on a server: taken by every writing transaction, it
+#: makes them queue exactly as ``BEGIN IMMEDIATE`` does on SQLite — numbers and the history
+#: chain are extended by one writer at a time. (Any 64-bit constant; this one spells "lapor".)
+WRITER_LOCK = 0x6C61706F72
+#: Held while a server's register is migrated (not WRITER_LOCK: migrations take that one).
+MIGRATION_LOCK = WRITER_LOCK + 1
+
+
+def _server_register(location: str) -> Register:
+    engine, shown = server_engine(location)
+    return Register(shown, engine)
+
+
+def server_engine(location: str) -> tuple[Engine, str]:
+    """The engine of a register on a PostgreSQL server (``postgresql+psycopg://user@host/db``)
+    and the address to show (password hidden)."""
+    try:
+        url = sa.engine.make_url(location)
+    except (sa.exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise RegisterError(
+            "Alamat register tidak dapat dibaca. Contoh: "
+            "postgresql+psycopg://petugas@localhost/lapor"
+        ) from None
+    if url.get_backend_name() != "postgresql":
+        raise RegisterError(
+            f"Register {url.get_backend_name()!r} tidak didukung: gunakan path berkas SQLite "
+            "atau postgresql+psycopg://…"
+        )
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    shown = url.render_as_string(hide_password=True)
+    try:
+        engine = sa.create_engine(url, connect_args={"connect_timeout": 10})
+    except ModuleNotFoundError:
+        raise RegisterError(
+            "Driver PostgreSQL belum terpasang: pip install 'lapor-cli[postgres]'."
+        ) from None
+    except sa.exc.ArgumentError:
+        raise RegisterError(
+            f"Driver {url.drivername!r} tidak didukung; gunakan postgresql+psycopg://…"
+        ) from None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        if conn.get_execution_options().get("lapor_write", False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+        else:  # one consistent snapshot for the whole command, as a SQLite reader has
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    return engine, shown
 
 
 def _creation_lock(path: Path) -> Path:
@@ -233,9 +308,12 @@ def ensure_schema(register: Register) -> None:
                 f"Register ini berskema {version}, dibuat oleh lapor-cli yang lebih baru. "
                 "Perbarui lapor-cli; register tidak diubah."
             )
-        if not register.in_memory:
+        if register.engine.dialect.name == "sqlite" and not register.in_memory:
             _use_wal(register.engine)  # only now: the file is known to be a register
         if version == SCHEMA_HEAD:
+            return
+        if register.engine.dialect.name == "postgresql":
+            _migrate_server(register.engine)
             return
         try:
             run_migrations(register.engine)
@@ -244,6 +322,22 @@ def ensure_schema(register: Register) -> None:
             with register.engine.connect() as conn:
                 if schema_version(conn) != SCHEMA_HEAD:
                     raise
+
+
+def _migrate_server(engine: Engine) -> None:
+    """Migrate a server's register under a session lock of its own: desks that open it at the
+    same moment wait, then find it current (PostgreSQL runs each migration's DDL in its
+    transaction, so a failed one leaves nothing half-made)."""
+    with engine.connect() as guard:
+        guard.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+        try:
+            with engine.connect() as conn:
+                current = schema_version(conn)
+                conn.rollback()
+            if current != SCHEMA_HEAD:
+                run_migrations(engine)
+        finally:
+            guard.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
 
 
 def _use_wal(engine: Engine) -> None:
@@ -296,7 +390,13 @@ def translate_db_errors(location: str) -> Iterator[None]:
         yield
     except sa.exc.OperationalError as exc:
         text = str(exc.orig).lower()
-        if "locked" in text or "busy" in text:
+        if "://" in location and not ("lock timeout" in text or "read-only" in text):
+            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+            raise RegisterError(
+                f"Server register {location} tidak dapat dipakai: {first}. Periksa alamat, "
+                "nama pengguna, kata sandi dan apakah server PostgreSQL berjalan."
+            ) from None
+        if "locked" in text or "busy" in text or "lock timeout" in text:
             raise RegisterError(
                 f"Register {location} sedang dikunci proses lain terlalu lama. Coba lagi sebentar."
             ) from None

@@ -1,8 +1,9 @@
 """Keeping the register sound: integrity checks, online backups and restores.
 
 Backups use SQLite's online backup API, which copies a consistent snapshot while other
-processes keep writing. Everything here works on a file path and plain ``sqlite3``: it must
-still work when the register is too damaged for SQLAlchemy to open.
+processes keep writing. Everything for a file works on its path and plain ``sqlite3``: it must
+still work when the register is too damaged for SQLAlchemy to open. A register on a
+PostgreSQL server gets the same checks (not the file's own); its backups are the server's.
 """
 
 from __future__ import annotations
@@ -47,70 +48,102 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def check(path: Path, known_revisions: tuple[str, ...]) -> Report:
-    """Integrity, schema version, history chain and consistency of the register at ``path``."""
+def check(location: str | Path, known_revisions: tuple[str, ...]) -> Report:
+    """Integrity, schema version, history chain and consistency of the register at
+    ``location`` (a SQLite file, or a server's URL)."""
+    from lapor_cli.db import is_url
+
+    if is_url(str(location)):
+        return _check_server(str(location), known_revisions)
     report = Report()
-    conn = _connect_readonly(path)
+    conn = _connect_readonly(Path(location))
     try:
         result = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         report.add("integritas SQLite", result == ["ok"], "; ".join(result[:5]))
         fk = conn.execute("PRAGMA foreign_key_check").fetchall()
         report.add("kunci asing", not fk, f"{len(fk)} baris yatim" if fk else "ok")
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "alembic_version" not in tables:
-            report.add("versi skema", False, "bukan register lapor-cli")
-            return report
-        report.schema = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-        report.add(
-            "versi skema",
-            report.schema in known_revisions,
-            report.schema
-            if report.schema in known_revisions
-            else f"{report.schema} tidak dikenal (dibuat versi lapor-cli yang lebih baru?)",
-        )
-        report.cases = conn.execute("SELECT count(*) FROM kasus").fetchone()[0]
-        report.entries = conn.execute("SELECT count(*) FROM riwayat").fetchone()[0]
-        breaks = _verify_history(conn)
-        report.add(
-            "rantai riwayat",
-            not breaks,
-            "ok"
-            if not breaks
-            else "; ".join(f"entri {b.entry_id} ({b.nomor}): {b.reason}" for b in breaks[:5]),
-        )
-        mismatched = conn.execute(
-            """SELECT k.nomor FROM kasus k WHERE k.status IS NOT (
-                   SELECT r.ke_status FROM riwayat r
-                   WHERE r.kasus_id = k.id AND r.ke_status IS NOT NULL
-                   ORDER BY r.id DESC LIMIT 1)"""
-        ).fetchall()
-        report.add(
-            "status = riwayat terakhir",
-            not mismatched,
-            "ok" if not mismatched else ", ".join(r[0] for r in mismatched[:10]),
-        )
-        counters = conn.execute(
-            """SELECT k.prefiks, k.tahun FROM kasus k
-               LEFT JOIN nomor_urut n ON n.prefiks = k.prefiks AND n.tahun = k.tahun
-               GROUP BY k.prefiks, k.tahun
-               HAVING max(k.urut) > coalesce(max(n.terakhir), 0)"""
-        ).fetchall()
-        report.add(
-            "nomor urut",
-            not counters,
-            "ok" if not counters else ", ".join(f"{p}-{y}" for p, y in counters),
-        )
+        _check_register(conn.execute, tables, report, known_revisions, differs="IS NOT")
     finally:
         conn.close()
     return report
 
 
-def _verify_history(conn: sqlite3.Connection) -> list[chain.ChainBreak]:
+def _check_server(location: str, known_revisions: tuple[str, ...]) -> Report:
+    """The same checks on a PostgreSQL server (which keeps its own storage and foreign keys
+    sound), in one read-only snapshot; nothing is migrated or written."""
+    import sqlalchemy as sa
+
+    from lapor_cli.db import server_engine, translate_db_errors
+
+    engine, shown = server_engine(location)
+    report = Report()
+    try:
+        with translate_db_errors(shown), engine.connect() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+            if not tables:
+                raise RegisterError(f"Register {shown} kosong: belum ada kasus yang dicatat.")
+            _check_register(
+                conn.exec_driver_sql, tables, report, known_revisions, differs="IS DISTINCT FROM"
+            )
+    finally:
+        engine.dispose()
+    return report
+
+
+def _check_register(run, tables, report: Report, known_revisions, *, differs: str) -> None:
+    """The checks every register gets: ``run(sql)`` is the connection's plain execute."""
+    if "alembic_version" not in tables:
+        report.add("versi skema", False, "bukan register lapor-cli")
+        return
+    report.schema = run("SELECT version_num FROM alembic_version").fetchone()[0]
+    report.add(
+        "versi skema",
+        report.schema in known_revisions,
+        report.schema
+        if report.schema in known_revisions
+        else f"{report.schema} tidak dikenal (dibuat versi lapor-cli yang lebih baru?)",
+    )
+    report.cases = run("SELECT count(*) FROM kasus").fetchone()[0]
+    report.entries = run("SELECT count(*) FROM riwayat").fetchone()[0]
+    breaks = _verify_history(run)
+    report.add(
+        "rantai riwayat",
+        not breaks,
+        "ok"
+        if not breaks
+        else "; ".join(f"entri {b.entry_id} ({b.nomor}): {b.reason}" for b in breaks[:5]),
+    )
+    mismatched = run(
+        f"""SELECT k.nomor FROM kasus k WHERE k.status {differs} (
+               SELECT r.ke_status FROM riwayat r
+               WHERE r.kasus_id = k.id AND r.ke_status IS NOT NULL
+               ORDER BY r.id DESC LIMIT 1)"""
+    ).fetchall()
+    report.add(
+        "status = riwayat terakhir",
+        not mismatched,
+        "ok" if not mismatched else ", ".join(r[0] for r in mismatched[:10]),
+    )
+    counters = run(
+        """SELECT k.prefiks, k.tahun FROM kasus k
+           LEFT JOIN nomor_urut n ON n.prefiks = k.prefiks AND n.tahun = k.tahun
+           GROUP BY k.prefiks, k.tahun
+           HAVING max(k.urut) > coalesce(max(n.terakhir), 0)"""
+    ).fetchall()
+    report.add(
+        "nomor urut",
+        not counters,
+        "ok" if not counters else ", ".join(f"{p}-{y}" for p, y in counters),
+    )
+
+
+def _verify_history(run) -> list[chain.ChainBreak]:
     import json
 
-    head_row = conn.execute("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'").fetchone()
+    head_row = run("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'").fetchone()
     head = head_row[0] if head_row else chain.GENESIS
-    rows = conn.execute(
+    rows = run(
         """SELECT r.id, k.nomor, r.waktu, r.oleh, r.aksi, r.dari_status, r.ke_status,
                   r.catatan, r.data, r.hash_sebelum, r.hash
            FROM riwayat r JOIN kasus k ON k.id = r.kasus_id ORDER BY r.id"""
@@ -119,13 +152,14 @@ def _verify_history(conn: sqlite3.Connection) -> list[chain.ChainBreak]:
         {
             "id": r[0],
             "nomor": r[1],
-            "waktu": datetime.fromisoformat(r[2]),
+            # SQLite gives text, a server its own types
+            "waktu": r[2] if isinstance(r[2], datetime) else datetime.fromisoformat(r[2]),
             "oleh": r[3],
             "aksi": r[4],
             "dari_status": r[5],
             "ke_status": r[6],
             "catatan": r[7],
-            "data": json.loads(r[8]),
+            "data": json.loads(r[8]) if isinstance(r[8], str) else r[8],
             "hash_sebelum": r[9],
             "hash": r[10],
         }

@@ -94,7 +94,11 @@ def register(app: typer.Typer) -> None:
 
         register_path = location()
         if is_url(register_path):
-            raise ValidationError("db", "cadangan hanya untuk register berkas SQLite.")
+            raise ValidationError(
+                "db",
+                "cadangan hanya untuk register berkas SQLite; register di server PostgreSQL "
+                "dicadangkan dengan alat server itu (pg_dump).",
+            )
         source, target = Path(register_path).expanduser(), Path(berkas).expanduser()
         if not pulihkan:
             count = maintenance.backup(source, target, overwrite=timpa)
@@ -127,13 +131,14 @@ def register(app: typer.Typer) -> None:
 
         from lapor_cli import maintenance
         from lapor_cli.cli._app import location
-        from lapor_cli.db import KNOWN_REVISIONS, SCHEMA_HEAD
+        from lapor_cli.db import KNOWN_REVISIONS, SCHEMA_HEAD, is_url, shown_location
         from lapor_cli.errors import RegisterError
 
-        path = Path(location()).expanduser()
-        report = maintenance.check(path, KNOWN_REVISIONS)
+        where = location()
+        register = where if is_url(where) else Path(where).expanduser()
+        report = maintenance.check(register, KNOWN_REVISIONS)
         view = {
-            "register": str(path),
+            "register": shown_location(str(register)),
             "skema": report.schema,
             "skema_terbaru": SCHEMA_HEAD,
             "kasus": report.cases,

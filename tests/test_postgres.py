@@ -1,0 +1,250 @@
+"""The register on a PostgreSQL server: the same commands give the same answers as on SQLite.
+
+Tests that need a server use the ``pg_url`` fixture (conftest): each gets new databases on the
+server named by ``LAPOR_UJI_PG``; without one they skip, except in CI (``.ci/run`` starts a
+server and sets ``LAPOR_UJI_PG_WAJIB=1``). The refusals at the top need no server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import HP, NIK_KUPANG, Runner, ok_json, record
+
+
+def _pg(url: str):
+    import psycopg
+    import sqlalchemy as sa
+
+    args = sa.engine.make_url(url).translate_connect_args(database="dbname", username="user")
+    return psycopg.connect(**args)
+
+
+def _password(url: str) -> str:
+    import sqlalchemy as sa
+
+    password = sa.engine.make_url(url).password
+    assert password, "the test server's account needs a password (LAPOR_UJI_PG)"
+    return password
+
+
+def _tables(url: str) -> set[str]:
+    with _pg(url) as conn:
+        rows = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return {row[0] for row in rows}
+
+
+# -- refused plainly, no server needed -----------------------------------------------------------
+
+
+def test_unreachable_server_is_refused_without_showing_the_password(run: Runner, monkeypatch):
+    monkeypatch.setenv("LAPOR_DB", "postgresql+psycopg://petugas:rahasia123@127.0.0.1:1/lapor")
+    code, out, err = run("daftar")
+    assert code == 1
+    assert err.startswith("Ditolak: Server register postgresql+psycopg://petugas:***@127.0.0.1:1")
+    assert "rahasia123" not in out + err
+    assert "PostgreSQL berjalan" in err
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://petugas@localhost/lapor", "Register 'mysql' tidak didukung"),
+        ("postgresql+pg8000://petugas@localhost/lapor", "Driver PostgreSQL belum terpasang"),
+        ("postgresql+psycopg://petugas@localhost:port/lapor", "tidak dapat dibaca"),
+    ],
+)
+def test_unusable_addresses_are_refused(run: Runner, monkeypatch, url: str, expected: str):
+    monkeypatch.setenv("LAPOR_DB", url)
+    code, _, err = run("catat", "--kanal", "surat", "--jenis", "aduan", "--uraian", "x")
+    assert code == 1
+    assert expected in err, err
+
+
+def test_cadangan_of_a_server_register_points_to_the_server_tools(run: Runner, monkeypatch):
+    monkeypatch.setenv("LAPOR_DB", "postgresql+psycopg://petugas@127.0.0.1:1/lapor")
+    code, _, err = run("cadangan", "salinan.db")
+    assert code == 1
+    assert "pg_dump" in err
+
+
+# -- the same walk on both databases -------------------------------------------------------------
+
+
+def _walk(run: Runner, folder: Path) -> dict[str, object]:
+    """One office's week: every SOP step, a pause, an office holiday, an import; then every
+    view a desk or a script reads."""
+    ok_json(run, "kantor", "--nama", "Dinas Sosial Kota Kupang", "--zona", "WITA")
+    a = record(
+        run,
+        kanal="sp4n-lapor",
+        nik=NIK_KUPANG,
+        hp=HP,
+        nomor_lapor="LAP-0001",
+        diterima="2026-11-20 09:15",
+    )["nomor"]
+    b = record(run, anonim=True, uraian="Pungutan saat penyaluran BPNT")["nomor"]
+    c = record(run, kanal="whatsapp", jenis="permintaan-informasi", segera=True)["nomor"]
+    for step in (
+        ["verifikasi", a, "--kategori", "PKH"],
+        ["distribusi", a, "--unit", "PFM", "--tembusan", "Sekretariat"],
+        ["tindaklanjut", a, "--catatan", "Survei lapangan"],
+        ["tutup", a, "--hasil", "Bantuan sudah cair"],
+        ["laporbalik", a],
+        ["nilai", a, "--skor", "5"],
+        ["verifikasi", b, "--kategori", "LAINNYA", "--bukan-kewenangan"],
+        ["tunda", c, "--alasan", "menunggu fotokopi KK"],
+    ):
+        if step[0] == "verifikasi" and "--bukan-kewenangan" in step:
+            step += ["--alasan", "Urusan Dukcapil"]
+        ok_json(run, *step)
+    code, _, err = run("libur", "tambah", "2026-11-25", "Hari jadi kota", "--sk", "SK 12/2026")
+    assert code == 0, err
+    form = folder / "formulir.csv"
+    form.write_text(
+        "nomor_formulir;diterima;kanal;jenis;uraian;nama;nik;hp;anonim\n"
+        "F-1;19/11/2026;surat;aduan;BPNT kurang;Maria Ndun;5371014101900003;0813-1111-2222;\n"
+        "F-2;21/11/2026 09.30;kotak-saran;saran;Antrean diperbaiki;;;;ya\n",
+        encoding="utf-8",
+    )
+    imported = ok_json(run, "impor", str(form))
+    again = ok_json(run, "impor", str(form))
+    checked = ok_json(run, "periksa")
+    checked.pop("register")
+    # The file's own checks are SQLite's; a server keeps its storage and foreign keys itself.
+    file_checks = {"integritas SQLite", "kunci asing"}
+    checked["pemeriksaan"] = [c for c in checked["pemeriksaan"] if c["nama"] not in file_checks]
+    return {
+        "impor": (imported, again),
+        "lihat": [ok_json(run, "lihat", n) for n in (a, b, c)],
+        "lengkap": ok_json(run, "lihat", a, "--lengkap"),
+        "daftar": ok_json(run, "daftar"),
+        "cari": ok_json(run, "daftar", "--cari", "maria"),
+        "sla": ok_json(run, "sla"),
+        "jelaskan": ok_json(run, "sla", c, "--jelaskan"),
+        "rekap": ok_json(run, "rekap", "--bulan", "2026-11"),
+        "libur": ok_json(run, "libur", "--tahun", "2026"),
+        "periksa": checked,
+    }
+
+
+def test_the_same_week_gives_the_same_answers_on_sqlite_and_postgresql(
+    run: Runner, pg_url: Callable[[], str], monkeypatch, tmp_path: Path
+):
+    on_sqlite = _walk(run, tmp_path)
+    monkeypatch.setenv("LAPOR_DB", pg_url())
+    on_server = _walk(run, tmp_path)
+    for key in on_sqlite:
+        assert on_server[key] == on_sqlite[key], key
+    assert on_server["periksa"]["masalah"] == []
+    assert on_server["impor"][0]["diimpor"] == 2 and on_server["impor"][1]["diimpor"] == 0
+
+
+def test_monev_workbook_from_postgresql_matches_sqlite(
+    run: Runner, pg_url: Callable[[], str], monkeypatch, tmp_path: Path
+):
+    from openpyxl import load_workbook
+
+    def workbook(name: str) -> list[list[object]]:
+        path = tmp_path / f"{name}.xlsx"
+        for i in range(3):
+            record(run, diterima=f"2026-11-0{i + 2}")
+        ok_json(run, "verifikasi", "DS-2026-00001", "--kategori", "PKH")
+        code, _, err = run("ekspor", "--bulan", "2026-11", "--keluaran", str(path))
+        assert code == 0, err
+        book = load_workbook(path, read_only=True)
+        return [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book]
+
+    on_sqlite = workbook("sqlite")
+    monkeypatch.setenv("LAPOR_DB", pg_url())
+    assert workbook("server") == on_sqlite
+
+
+# -- the server's own behaviour ------------------------------------------------------------------
+
+
+def test_reading_an_empty_database_leaves_it_empty(run: Runner, pg_url, monkeypatch):
+    url = pg_url()
+    monkeypatch.setenv("LAPOR_DB", url)
+    for command in (["daftar"], ["sla"], ["rekap", "--bulan", "2026-11"]):
+        code, _, err = run(*command)
+        assert code == 0, err
+    assert _tables(url) == set()
+    code, _, err = run("periksa")
+    assert code == 1 and "kosong" in err
+
+
+def test_a_refused_command_writes_no_case(run: Runner, pg_url, monkeypatch):
+    url = pg_url()
+    monkeypatch.setenv("LAPOR_DB", url)
+    code, _, err = run("catat", "--kanal", "fax", "--jenis", "aduan", "--uraian", "x")
+    assert code == 1 and "fax" in err
+    record(run)
+    code, _, _ = run("nilai", "DS-2026-00001", "--skor", "5")  # not closed yet
+    assert code == 1
+    with _pg(url) as conn:
+        assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM riwayat").fetchone()[0] == 1
+
+
+def test_periksa_on_postgresql_finds_a_changed_history_entry(run: Runner, pg_url, monkeypatch):
+    url = pg_url()
+    monkeypatch.setenv("LAPOR_DB", url)
+    nomor = record(run)["nomor"]
+    ok_json(run, "verifikasi", nomor, "--kategori", "PKH")
+    assert ok_json(run, "periksa")["masalah"] == []
+    with _pg(url) as conn:
+        conn.execute("UPDATE riwayat SET catatan = 'diubah diam-diam' WHERE aksi = 'verifikasi'")
+    code, out, err = run("periksa", "--json")
+    assert code == 1
+    report = json.loads(out)
+    assert any("rantai riwayat" in problem for problem in report["masalah"])
+    assert "isi entri berubah" in err
+
+
+def test_twenty_desks_at_once_on_a_new_server_register(pg_url, tmp_path: Path):
+    """Twenty desks start on a database that is not a register yet: one migrates it, all
+    record; no case lost, no number twice, numbers without a gap, the chain intact."""
+    url = pg_url()
+    env = {**os.environ, "LAPOR_DB": url, "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja"}
+
+    def desk(i: int) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "lapor_cli", "catat", "--kanal", "whatsapp", "--jenis"]
+            + ["aduan", "--uraian", f"Aduan serentak {i}", "--nama", f"Pelapor {i}", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(desk, range(20)))
+    for result in results:
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+    numbers = [json.loads(r.stdout)["nomor"] for r in results]
+    assert len(set(numbers)) == 20
+    with _pg(url) as conn:
+        urut = sorted(row[0] for row in conn.execute("SELECT urut FROM kasus"))
+        assert urut == list(range(1, 21))
+        assert conn.execute("SELECT count(*) FROM riwayat").fetchone()[0] == 20
+    checked = subprocess.run(
+        [sys.executable, "-m", "lapor_cli", "periksa", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    password = _password(url)
+    assert "***" in json.loads(checked.stdout)["register"]
+    assert f":{password}@" not in checked.stdout
