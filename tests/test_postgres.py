@@ -248,3 +248,78 @@ def test_twenty_desks_at_once_on_a_new_server_register(pg_url, tmp_path: Path):
     password = _password(url)
     assert "***" in json.loads(checked.stdout)["register"]
     assert f":{password}@" not in checked.stdout
+
+
+# -- lapor pindah --------------------------------------------------------------------------------
+
+
+def _views(run: Runner, numbers: dict[str, str]) -> dict[str, object]:
+    return {
+        "rekap": ok_json(run, "rekap", "--bulan", "2026-11"),
+        "daftar": ok_json(run, "daftar", "--batas", "0"),
+        "sla": ok_json(run, "sla"),
+        "lihat": {label: ok_json(run, "lihat", nomor) for label, nomor in numbers.items()},
+    }
+
+
+def test_pindah_to_postgresql_and_back_keeps_every_answer(
+    run: Runner, populated: dict[str, str], pg_url, monkeypatch, tmp_path: Path
+):
+    before = _views(run, populated)
+    server = pg_url()
+    moved = ok_json(run, "pindah", "--ke", server)
+    assert moved["jumlah"]["kasus"] == len(populated)
+    assert "***" in moved["tujuan"] and f":{_password(server)}@" not in moved["tujuan"]
+    monkeypatch.setenv("LAPOR_DB", server)
+    assert _views(run, populated) == before
+    assert ok_json(run, "periksa")["masalah"] == []
+
+    back = tmp_path / "kembali.db"
+    assert ok_json(run, "pindah", "--ke", str(back))["jumlah"] == moved["jumlah"]
+    assert back.stat().st_mode & 0o077 == 0  # a new register file is the owner's only
+    # The server's register goes on where the file left off: next number, fresh ids.
+    assert record(run)["nomor"] == f"DS-2026-{len(populated) + 1:05d}"
+    assert ok_json(run, "periksa")["masalah"] == []
+    monkeypatch.setenv("LAPOR_DB", str(back))
+    assert _views(run, populated) == before
+
+
+def test_pindah_refuses_a_target_that_holds_data_and_writes_nothing(
+    run: Runner, populated: dict[str, str], pg_url
+):
+    server = pg_url()
+    args = ["--db", server, "catat", "--kanal", "surat", "--jenis", "aduan", "--nama", "Ani"]
+    code, _, err = run(*args, "--uraian", "Sudah ada di server")
+    assert code == 0, err
+    code, _, err = run("pindah", "--ke", server)
+    assert code == 1 and "sudah berisi data" in err
+    with _pg(server) as conn:
+        assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 1
+
+
+def test_pindah_refusals_need_no_server(run: Runner, populated, isolated_register, tmp_path):
+    code, _, err = run("pindah", "--ke", str(isolated_register))
+    assert code == 1 and "sama dengan register asal" in err
+    code, _, err = run("--db", str(tmp_path / "tidak-ada.db"), "pindah", "--ke", "baru.db")
+    assert code == 1 and "belum ada" in err
+    assert not (tmp_path / "baru.db").exists()
+
+
+def test_a_move_that_fails_its_check_leaves_no_new_file(
+    run: Runner, populated, monkeypatch, tmp_path: Path
+):
+    from lapor_cli import moving
+    from lapor_cli.maintenance import Report
+
+    def broken(conn, known):
+        report = Report()
+        report.add("rantai riwayat", False, "entri 3: isi entri berubah")
+        return report
+
+    monkeypatch.setattr("lapor_cli.maintenance.check_connection", broken)
+    target = tmp_path / "salinan.db"
+    code, _, err = run("pindah", "--ke", str(target))
+    assert code == 1 and "tidak lolos pemeriksaan" in err
+    assert not target.exists()
+    assert not list(tmp_path.glob("salinan.db*"))
+    assert moving.TABLES  # the module really is the one patched through

@@ -77,17 +77,24 @@ def _check_server(location: str, known_revisions: tuple[str, ...]) -> Report:
     from lapor_cli.db import server_engine, translate_db_errors
 
     engine, shown = server_engine(location)
-    report = Report()
     try:
         with translate_db_errors(shown), engine.connect() as conn:
-            tables = set(sa.inspect(conn).get_table_names())
-            if not tables:
+            if not sa.inspect(conn).get_table_names():
                 raise RegisterError(f"Register {shown} kosong: belum ada kasus yang dicatat.")
-            _check_register(
-                conn.exec_driver_sql, tables, report, known_revisions, differs="IS DISTINCT FROM"
-            )
+            return check_connection(conn, known_revisions)
     finally:
         engine.dispose()
+
+
+def check_connection(conn, known_revisions: tuple[str, ...]) -> Report:
+    """The register checks on an open SQLAlchemy connection (any database), inside whatever
+    transaction it is in: `pindah` checks its copy this way before committing it."""
+    import sqlalchemy as sa
+
+    report = Report()
+    tables = set(sa.inspect(conn).get_table_names())
+    differs = "IS NOT" if conn.dialect.name == "sqlite" else "IS DISTINCT FROM"
+    _check_register(conn.exec_driver_sql, tables, report, known_revisions, differs=differs)
     return report
 
 

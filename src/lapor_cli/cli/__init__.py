@@ -38,7 +38,8 @@ def main(
         typer.Option(
             "--db",
             envvar="LAPOR_DB",
-            help="Berkas register (bawaan: register.db di folder aplikasi pengguna).",
+            help="Berkas register, atau postgresql+psycopg://… untuk register di server "
+            "(bawaan: register.db di folder aplikasi pengguna).",
             show_default=False,
         ),
     ] = None,

@@ -125,6 +125,46 @@ def register(app: typer.Typer) -> None:
             message(f"Register dipulihkan dari {target}. Register lama disimpan: {aside}")
 
     @app.command(rich_help_panel="Pemeliharaan")
+    def pindah(
+        ke: Annotated[
+            str,
+            typer.Option(
+                "--ke",
+                help="Register tujuan yang masih kosong: path berkas SQLite atau "
+                "postgresql+psycopg://pengguna@server/basisdata.",
+                show_default=False,
+            ),
+        ],
+        json: JsonOpt = False,
+    ) -> None:
+        """Salin seluruh register ke basis data lain (SQLite ↔ PostgreSQL), lalu periksa."""
+        from lapor_cli import moving
+        from lapor_cli.cli._app import location
+        from lapor_cli.db import open_register
+        from lapor_cli.errors import RegisterError
+
+        source = open_register(location(), write=False)
+        try:
+            if source.in_memory:
+                raise RegisterError(f"Register asal {location()} belum ada; tak ada yang disalin.")
+            moved = moving.move(source, ke)
+        finally:
+            source.engine.dispose()
+        if json:
+            emit_json({"tujuan": moved.tujuan, "jumlah": moved.jumlah})
+            return
+        counts = moved.jumlah
+        message(
+            f"Register dipindahkan ke {moved.tujuan}: {counts['kasus']} kasus, "
+            f"{counts['riwayat']} entri riwayat, {counts['hari_kantor']} hari libur kantor. "
+            "Diperiksa: jumlah baris sama, rantai riwayat utuh, nomor urut konsisten."
+        )
+        message(
+            "Register asal tidak diubah. Pakai register baru dengan --db atau LAPOR_DB="
+            f"{moved.tujuan}"
+        )
+
+    @app.command(rich_help_panel="Pemeliharaan")
     def periksa(json: JsonOpt = False) -> None:
         """Periksa keutuhan register: SQLite, versi skema, rantai riwayat, nomor urut."""
         from pathlib import Path
