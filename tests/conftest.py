@@ -43,6 +43,36 @@ CASE_KEYS = frozenset(
     ("nomor", "status", "kanal", "jenis", "diterima", "batas_waktu", "kategori", "unit", "skor")
 )
 
+#: Where every test's register lives: "sqlite" (a file in tmp_path) or "postgresql" (a new
+#: database on the LAPOR_UJI_PG server). `.ci/run` runs the suite once with each.
+BACKEND = os.environ.get("LAPOR_UJI_BACKEND", "sqlite")
+#: Modules with no register in them (pure functions, help text): the PostgreSQL run skips them.
+NO_REGISTER = {
+    "test_sla",
+    "test_validation",
+    "test_workdays",
+    "test_workflow",
+    "test_holiday_calendar",
+    "test_console",
+    "test_cli_help",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: about the SQLite file itself (permissions, WAL, backups)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="berkas SQLite atau tanpa register; diuji di putaran SQLite")
+    for item in items:
+        if item.get_closest_marker("sqlite_only") or item.module.__name__ in NO_REGISTER:
+            item.add_marker(skip)
+
+
 _HOME_VARS = ("HOME", "USERPROFILE", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "APPDATA", "LOCALAPPDATA")
 _UNSET_VARS = ("LAPOR_DATA", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS")
 
@@ -67,14 +97,22 @@ def _isolate(mp: pytest.MonkeyPatch, folder: Path, *, now: str = NOW) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def isolated_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The register path of this test (not created yet)."""
+def isolated_register(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
+    """The register path of this test (not created yet). In the PostgreSQL run, LAPOR_DB is
+    a new, empty database instead (the path is then only the default's neighbour)."""
     db = _isolate(monkeypatch, tmp_path)
     monkeypatch.chdir(tmp_path)
     from lapor_cli.db import default_location
 
     # Belt and braces: even without LAPOR_DB the register would live inside tmp_path.
     assert Path(default_location()).resolve().is_relative_to(tmp_path.resolve())
+    if BACKEND == "postgresql" and not request.node.get_closest_marker("skip"):
+        server = pg_server()
+        name = server.fresh_register()
+        monkeypatch.setenv("LAPOR_DB", server.url(name))
+        request.addfinalizer(lambda: server.drop(name))
     return db
 
 
@@ -152,7 +190,10 @@ def dump_register(path: Path | str | None = None) -> str | None:
 
     Read with plain sqlite3 so that it works whatever lapor-cli thinks of the file.
     """
-    path = Path(path or os.environ["LAPOR_DB"])
+    location = str(path or os.environ["LAPOR_DB"])
+    if "://" in location:
+        return _dump_server(location)
+    path = Path(location)
     if not path.exists():
         return None
     conn = sqlite3.connect(path)
@@ -160,6 +201,58 @@ def dump_register(path: Path | str | None = None) -> str | None:
         return "\n".join(conn.iterdump())
     finally:
         conn.close()
+
+
+def query_register(sql: str, *params: object) -> list[tuple]:
+    """Rows of ``sql`` (``?`` placeholders) on this test's register, in SQLite's own forms on
+    either backend (times as SQLite's text, JSON as text, booleans as 0/1), so one assertion
+    holds for both. No register yet: SQLite raises, as sqlite3 does."""
+    location = os.environ["LAPOR_DB"]
+    if "://" not in location:
+        with sqlite3.connect(location) as conn:
+            return conn.execute(sql, params).fetchall()
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(location)
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql(sql.replace("?", "%s"), params).all()
+    finally:
+        engine.dispose()
+    return [tuple(_as_sqlite(value) for value in row) for row in rows]
+
+
+def _as_sqlite(value: object) -> object:
+    from datetime import date, datetime
+
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.isoformat(" ", "microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
+
+
+def _dump_server(url: str) -> str | None:
+    """A server register's rows as text; None while no lapor table holds a row (the schema a
+    refused first command may leave is no data)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            lines = []
+            for table in sorted(sa.inspect(conn).get_table_names()):
+                if table == "alembic_version":
+                    continue
+                rows = conn.exec_driver_sql(f'SELECT * FROM "{table}" ORDER BY 1').all()
+                lines += [f"{table}: {tuple(row)!r}" for row in rows]
+            return "\n".join(lines) or None
+    finally:
+        engine.dispose()
 
 
 def copy_register(source: Path, target: Path) -> None:
@@ -225,11 +318,14 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> Callable:
     """Registers built once per session by a builder, each in its own isolated folder."""
     built: dict[str, tuple[Path, object]] = {}
 
-    def get(name: str, build: Callable[[Runner], object]) -> tuple[Path, object]:
+    def get(name: str, build: Callable[[Runner], object]) -> tuple[Path | str, object]:
         if name not in built:
             folder = tmp_path_factory.mktemp(name)
             with pytest.MonkeyPatch.context() as mp:
-                db = _isolate(mp, folder)
+                db: Path | str = _isolate(mp, folder)
+                if BACKEND == "postgresql":  # the template is a database on the server
+                    db = pg_server().create()
+                    mp.setenv("LAPOR_DB", pg_server().url(db))
                 mp.setattr(typer.testing, "_get_command", _cached_command, raising=False)
                 built[name] = (db, build(invoke))
         return built[name]
@@ -238,16 +334,29 @@ def _templates(tmp_path_factory: pytest.TempPathFactory) -> Callable:
 
 
 @pytest.fixture
-def install_template(_templates: Callable, isolated_register: Path) -> Callable:
+def install_template(
+    _templates: Callable, isolated_register: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable:
     """``install_template(name, build)``: this test's register becomes a copy of the register
     that ``build(run)`` made (once per session); returns what ``build`` returned."""
 
     def install(name: str, build: Callable[[Runner], object]):
         db, result = _templates(name, build)
-        copy_register(db, isolated_register)
+        if BACKEND == "postgresql":
+            server = pg_server()
+            server.drop(sa_database(os.environ["LAPOR_DB"]))
+            monkeypatch.setenv("LAPOR_DB", server.url(server.create(template=db)))
+        else:
+            copy_register(db, isolated_register)
         return result
 
     return install
+
+
+def sa_database(url: str) -> str:
+    import sqlalchemy as sa
+
+    return sa.engine.make_url(url).database
 
 
 @pytest.fixture
@@ -275,56 +384,110 @@ def register_files(isolated_register: Path) -> Callable[[], list[str]]:
 PG_ADMIN_VAR = "LAPOR_UJI_PG"
 
 
-def _pg_admin() -> dict[str, object]:
-    """psycopg connection arguments of the test server's admin account (or skip / fail)."""
-    required = os.environ.get("LAPOR_UJI_PG_WAJIB") == "1"
-    admin = os.environ.get(PG_ADMIN_VAR)
-    if not admin:
-        if required:
-            pytest.fail(f"{PG_ADMIN_VAR} tidak diset, padahal LAPOR_UJI_PG_WAJIB=1")
-        pytest.skip(f"tanpa server PostgreSQL ({PG_ADMIN_VAR} tidak diset)")
-    import sqlalchemy as sa
+def _pg_required() -> bool:
+    return os.environ.get("LAPOR_UJI_PG_WAJIB") == "1" or BACKEND == "postgresql"
 
-    url = sa.engine.make_url(admin)
-    return url.translate_connect_args(database="dbname", username="user")
+
+class PgServer:
+    """The test server: new databases (empty, or copies of a template database) and their
+    register URLs; every database it made is dropped at the end of the session."""
+
+    def __init__(self) -> None:
+        import psycopg
+        import sqlalchemy as sa
+
+        url = sa.engine.make_url(os.environ[PG_ADMIN_VAR])
+        self.args = url.translate_connect_args(database="dbname", username="user")
+        self.conn = psycopg.connect(**self.args, autocommit=True, connect_timeout=10)
+        self.made: set[str] = set()
+        self._migrated: str | None = None
+
+    def create(self, template: str | None = None) -> str:
+        import uuid
+
+        name = f"lapor_uji_{uuid.uuid4().hex[:12]}"
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self.conn.execute(f'CREATE DATABASE "{name}"{copy}')
+        self.made.add(name)
+        return name
+
+    def fresh_register(self) -> str:
+        """A new database holding an empty register at the newest schema: a copy of one
+        migrated once per session (migrating each test's database costs more than its test)."""
+        if self._migrated is None:
+            from lapor_cli.db import open_register
+
+            name = self.create()
+            open_register(self.url(name), write=True).engine.dispose()
+            self._migrated = name
+        return self.create(template=self._migrated)
+
+    def drop(self, name: str) -> None:
+        import time
+
+        import psycopg
+
+        for attempt in range(5):
+            try:
+                self.conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except psycopg.errors.InsufficientPrivilege:  # autovacuum is in it right now
+                time.sleep(0.2 * (attempt + 1))
+        else:
+            return  # left for the session's end (close) to try again
+        self.made.discard(name)
+
+    def url(self, name: str) -> str:
+        args = self.args
+        password = f":{args['password']}" if args.get("password") else ""
+        port = f":{args['port']}" if args.get("port") else ""
+        host = args.get("host", "127.0.0.1")
+        return f"postgresql+psycopg://{args.get('user', '')}{password}@{host}{port}/{name}"
+
+    def close(self) -> None:
+        for name in list(self.made):
+            self.drop(name)
+        self.conn.close()
+
+
+_pg_server: PgServer | None = None
+
+
+def pg_server() -> PgServer:
+    """The session's test server (or skip; fail where a server is required)."""
+    global _pg_server
+    if _pg_server is None:
+        if not os.environ.get(PG_ADMIN_VAR):
+            if _pg_required():
+                pytest.fail(f"{PG_ADMIN_VAR} tidak diset, padahal server PostgreSQL wajib di sini")
+            pytest.skip(f"tanpa server PostgreSQL ({PG_ADMIN_VAR} tidak diset)")
+        try:
+            _pg_server = PgServer()
+        except Exception as exc:  # noqa: BLE001 - no driver, no server, wrong password
+            if _pg_required():
+                raise
+            pytest.skip(f"server PostgreSQL tidak terjangkau: {exc}")
+    return _pg_server
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pg_session() -> Iterator[None]:
+    yield
+    if _pg_server is not None:
+        _pg_server.close()
 
 
 @pytest.fixture
 def pg_url() -> Iterator[Callable[[], str]]:
     """``pg_url()``: a new, empty database on the test server, as a register URL (dropped
     after the test). Call it again for a second one."""
-    args = _pg_admin()
-    try:
-        import psycopg
-    except ImportError:
-        if os.environ.get("LAPOR_UJI_PG_WAJIB") == "1":
-            raise
-        pytest.skip("psycopg tidak terpasang")
-    import uuid
-
+    server = pg_server()
     made: list[str] = []
 
-    def admin() -> psycopg.Connection:
-        try:
-            return psycopg.connect(**args, autocommit=True, connect_timeout=10)
-        except psycopg.OperationalError as exc:
-            if os.environ.get("LAPOR_UJI_PG_WAJIB") == "1":
-                raise
-            pytest.skip(f"server PostgreSQL tidak terjangkau: {exc}")
-
     def new() -> str:
-        name = f"lapor_uji_{uuid.uuid4().hex[:12]}"
-        with admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        made.append(name)
-        user = args.get("user", "")
-        password = f":{args['password']}" if args.get("password") else ""
-        host = args.get("host", "127.0.0.1")
-        port = f":{args['port']}" if args.get("port") else ""
-        return f"postgresql+psycopg://{user}{password}@{host}{port}/{name}"
+        made.append(server.create())
+        return server.url(made[-1])
 
     yield new
-    if made:
-        with admin() as conn:
-            for name in made:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    for name in made:
+        server.drop(name)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
 import pytest
 
-from conftest import CASE_KEYS, HP, HP_E164, KK, NIK, NIK_KUPANG, PETUGAS, ok_json, record
+from conftest import (
+    CASE_KEYS,
+    HP,
+    HP_E164,
+    KK,
+    NIK,
+    NIK_KUPANG,
+    PETUGAS,
+    ok_json,
+    query_register,
+    record,
+)
 
 IDENTITY = ("nama", "nik", "kk", "hp", "email", "alamat")
 
@@ -76,8 +86,7 @@ def test_catat_json_is_the_new_case(run) -> None:
 
 def test_catat_stores_normalised_values(run, catat, isolated_register: Path) -> None:
     catat(nik="3171 0141 0190 0001", hp="0812-3456-7890", kanal="WA", jenis="Pengaduan")
-    with sqlite3.connect(isolated_register) as conn:
-        row = conn.execute("SELECT nik, hp, kanal, jenis, petugas FROM kasus").fetchone()
+    (row,) = query_register("SELECT nik, hp, kanal, jenis, petugas FROM kasus")
     assert row == (NIK, HP_E164, "whatsapp", "aduan", PETUGAS)
 
 
@@ -283,8 +292,7 @@ def test_anonim_case_shows_no_identity_anywhere(run, catat, isolated_register: P
     _, screen_case, _ = run("lihat", nomor, "--lengkap")
     assert "anonim" in screen_list
     assert "anonim" in screen_case
-    with sqlite3.connect(isolated_register) as conn:
-        stored = conn.execute(f"SELECT {', '.join(IDENTITY)} FROM kasus").fetchone()
+    (stored,) = query_register(f"SELECT {', '.join(IDENTITY)} FROM kasus")
     assert stored == (None,) * 6
 
 
@@ -308,6 +316,7 @@ def test_rahasia_content_hidden_unless_lengkap(run, catat) -> None:
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+@pytest.mark.sqlite_only
 def test_register_file_is_private(catat, isolated_register: Path) -> None:
     assert not isolated_register.exists()
     catat()

@@ -17,6 +17,9 @@ from conftest import PETUGAS, dump_register, ok_json
 from lapor_cli import history as chain
 from lapor_cli.db import KNOWN_REVISIONS, SCHEMA_HEAD, run_migrations
 
+#: About the SQLite file and its migrations; the server's are in test_postgres.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 def migrated_engine(path: Path, target: str = "head") -> sa.Engine:
     engine = sa.create_engine(f"sqlite:///{path}")

@@ -297,6 +297,7 @@ def test_pindah_refuses_a_target_that_holds_data_and_writes_nothing(
         assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only
 def test_pindah_refusals_need_no_server(run: Runner, populated, isolated_register, tmp_path):
     code, _, err = run("pindah", "--ke", str(isolated_register))
     assert code == 1 and "sama dengan register asal" in err
@@ -323,3 +324,25 @@ def test_a_move_that_fails_its_check_leaves_no_new_file(
     assert not target.exists()
     assert not list(tmp_path.glob("salinan.db*"))
     assert moving.TABLES  # the module really is the one patched through
+
+
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003"])
+def test_an_older_server_register_is_brought_to_head(run: Runner, pg_url, monkeypatch, revision):
+    import sqlalchemy as sa
+
+    from lapor_cli.db import SCHEMA_HEAD, run_migrations
+
+    url = pg_url()
+    engine = sa.create_engine(url)
+    try:
+        run_migrations(engine, revision)
+    finally:
+        engine.dispose()
+    with _pg(url) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == revision
+    monkeypatch.setenv("LAPOR_DB", url)
+    nomor = record(run)["nomor"]
+    assert ok_json(run, "lihat", nomor)["status"] == "diterima"
+    with _pg(url) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
+    assert ok_json(run, "periksa")["masalah"] == []
