@@ -160,8 +160,8 @@ def register(app: typer.Typer) -> None:
             "Diperiksa: jumlah baris sama, rantai riwayat utuh, nomor urut konsisten."
         )
         message(
-            "Register asal tidak diubah. Pakai register baru dengan --db atau LAPOR_DB="
-            f"{moved.tujuan}"
+            "Register asal tidak diubah. Untuk memakai register baru, arahkan --db atau "
+            "LAPOR_DB ke alamat yang sama dengan --ke."
         )
 
     @app.command(rich_help_panel="Pemeliharaan")
