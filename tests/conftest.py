@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -180,6 +182,33 @@ def record(run: Runner, waktu: str | None = None, **fields: object) -> dict:
 def catat(run: Runner) -> Callable[..., dict]:
     """``catat(kanal="surat", nama="Siti", ...)`` records a case and returns its JSON view."""
     return lambda waktu=None, **fields: record(run, waktu, **fields)
+
+
+def catat_as_desk(
+    env: dict[str, str], i: int, kanal: str = "whatsapp"
+) -> subprocess.CompletedProcess:
+    """``lapor catat --json`` in a process of its own, as desk ``i`` would run it."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lapor_cli",
+            "catat",
+            "--kanal",
+            kanal,
+            "--jenis",
+            "aduan",
+            "--uraian",
+            f"Aduan serentak {i}",
+            "--nama",
+            f"Pelapor {i}",
+            "--json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 # ------------------------------------------------------------------------------ the register

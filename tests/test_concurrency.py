@@ -6,41 +6,18 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 
-
-def _catat(env: dict[str, str], i: int) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lapor_cli",
-            "catat",
-            "--kanal",
-            "whatsapp",
-            "--jenis",
-            "aduan",
-            "--uraian",
-            f"Aduan serentak {i}",
-            "--nama",
-            f"Pelapor {i}",
-            "--json",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from conftest import catat_as_desk
 
 
 def test_concurrent_desks_get_unique_sequential_numbers(tmp_path):
     db = tmp_path / "register.db"
     env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja"}
-    first = _catat(env, 0)  # the register exists before the crowd arrives
+    first = catat_as_desk(env, 0)  # the register exists before the crowd arrives
     assert first.returncode == 0, first.stderr
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda i: _catat(env, i), range(1, 17)))
+        results = list(pool.map(lambda i: catat_as_desk(env, i), range(1, 17)))
     for result in results:
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
@@ -59,7 +36,7 @@ def test_concurrent_first_use_of_a_new_register(tmp_path):
     db = tmp_path / "baru.db"
     env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja"}
     with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda i: _catat(env, i), range(4)))
+        results = list(pool.map(lambda i: catat_as_desk(env, i), range(4)))
     for result in results:
         assert result.returncode == 0, result.stderr
     with sqlite3.connect(db) as conn:
@@ -73,28 +50,8 @@ def test_a_refused_first_command_does_not_lose_another_desks_case(tmp_path):
     env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja"}
 
     def desk(i: int) -> subprocess.CompletedProcess:
-        if i % 2:
-            return _catat(env, i)
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "lapor_cli",
-                "catat",
-                "--kanal",
-                "merpati",
-                "--jenis",
-                "aduan",
-                "--uraian",
-                "x",
-                "--nama",
-                "y",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        # the even desks are refused: a pigeon is no channel
+        return catat_as_desk(env, i, kanal="whatsapp" if i % 2 else "merpati")
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(desk, range(6)))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HP, NIK_KUPANG, Runner, ok_json, record
+from conftest import HP, NIK_KUPANG, Runner, catat_as_desk, ok_json, record
 
 
 def _pg(url: str):
@@ -216,18 +216,8 @@ def test_twenty_desks_at_once_on_a_new_server_register(pg_url, tmp_path: Path):
     url = pg_url()
     env = {**os.environ, "LAPOR_DB": url, "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja"}
 
-    def desk(i: int) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "lapor_cli", "catat", "--kanal", "whatsapp", "--jenis"]
-            + ["aduan", "--uraian", f"Aduan serentak {i}", "--nama", f"Pelapor {i}", "--json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-
     with ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(desk, range(20)))
+        results = list(pool.map(lambda i: catat_as_desk(env, i), range(20)))
     for result in results:
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
