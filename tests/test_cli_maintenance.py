@@ -158,6 +158,33 @@ def test_periksa_detects_tampering(tmp_path, tamper):
     assert result.stderr.startswith("Ditolak:")
 
 
+@pytest.mark.parametrize(
+    ("tamper", "flagged"),
+    [
+        # a status changed behind the history's back
+        ("UPDATE kasus SET status = 'selesai' WHERE nomor = '{b}'", ["{b}"]),
+        # a case whose every entry is gone (its chain check fails too)
+        (
+            "DELETE FROM riwayat WHERE kasus_id = (SELECT id FROM kasus WHERE nomor = '{a}')",
+            ["{a}"],
+        ),
+    ],
+)
+def test_periksa_compares_each_status_with_its_last_history_entry(tmp_path, tamper, flagged):
+    a, b, c = catat(), catat(), catat()
+    lapor("verifikasi", b, "--kategori", "PKH")
+    # later entries that keep the status: a pause and its end
+    assert lapor("tunda", c, "--alasan", "menunggu KK").exit_code == 0
+    assert lapor("lanjut", c).exit_code == 0
+    assert json.loads(lapor("periksa", "--json").stdout)["masalah"] == []
+    with sqlite3.connect(tmp_path / "register.db") as conn:
+        conn.execute(tamper.format(a=a, b=b))
+    result = lapor("periksa", "--json")
+    assert result.exit_code == 1
+    (check,) = [p for p in json.loads(result.stdout)["masalah"] if p.startswith("status")]
+    assert check == "status = riwayat terakhir: " + ", ".join(n.format(a=a, b=b) for n in flagged)
+
+
 def test_damaged_register_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "register.db"
     path.write_bytes(b"bukan register" * 100)

@@ -121,11 +121,15 @@ def _check_register(run, tables, report: Report, known_revisions, *, differs: st
         if not breaks
         else "; ".join(f"entri {b.entry_id} ({b.nomor}): {b.reason}" for b in breaks[:5]),
     )
+    # Set-based (one pass over each table), not a subquery per case: a server without fresh
+    # statistics (right after `pindah`) planned that one as a scan of riwayat per case.
     mismatched = run(
-        f"""SELECT k.nomor FROM kasus k WHERE k.status {differs} (
-               SELECT r.ke_status FROM riwayat r
-               WHERE r.kasus_id = k.id AND r.ke_status IS NOT NULL
-               ORDER BY r.id DESC LIMIT 1)"""
+        f"""SELECT k.nomor FROM kasus k
+            LEFT JOIN (SELECT kasus_id, max(id) AS terakhir FROM riwayat
+                       WHERE ke_status IS NOT NULL GROUP BY kasus_id) t ON t.kasus_id = k.id
+            LEFT JOIN riwayat r ON r.id = t.terakhir
+            WHERE k.status {differs} r.ke_status
+            ORDER BY k.id"""
     ).fetchall()
     report.add(
         "status = riwayat terakhir",

@@ -62,6 +62,7 @@ def move(source: Register, target_location: str) -> Moved:
             counts = {table.name: _copy(table, src, dst) for table in TABLES}
             if dst.dialect.name == "postgresql":
                 _advance_sequences(dst)
+                dst.exec_driver_sql("ANALYZE")  # the planner's statistics for the new rows
             _verify(src, dst, counts)
             report = check_connection(dst, KNOWN_REVISIONS)
             if report.problems:
