@@ -97,3 +97,10 @@ def test_shell_completion_answers_without_heavy_libraries() -> None:
     }
     assert "lapor_cli" in imported
     assert not imported & set(HEAVY), sorted(imported & set(HEAVY))
+
+
+def test_a_crash_never_prints_local_variables() -> None:
+    # Locals of a crashed command would show NIKs, phone numbers, a server's password.
+    from lapor_cli.cli import app
+
+    assert app.pretty_exceptions_show_locals is False

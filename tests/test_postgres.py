@@ -287,6 +287,16 @@ def test_pindah_refuses_a_target_that_holds_data_and_writes_nothing(
         assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 1
 
 
+def test_pindah_from_an_empty_server_database_is_refused_without_its_password(
+    run: Runner, pg_url, tmp_path: Path
+):
+    source = pg_url()
+    code, _, err = run("--db", source, "pindah", "--ke", str(tmp_path / "salinan.db"))
+    assert code == 1 and "belum ada" in err
+    assert "***" in err and f":{_password(source)}@" not in err
+    assert not (tmp_path / "salinan.db").exists()
+
+
 @pytest.mark.sqlite_only
 def test_pindah_refusals_need_no_server(run: Runner, populated, isolated_register, tmp_path):
     code, _, err = run("pindah", "--ke", str(isolated_register))

@@ -42,6 +42,9 @@ class LaporTyper(typer.Typer):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[OPSI]")
         kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
+        # A crash's traceback must not print local variables: they hold NIKs, phone numbers
+        # and a server register's password.
+        kwargs.setdefault("pretty_exceptions_show_locals", False)
         super().__init__(**kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable:

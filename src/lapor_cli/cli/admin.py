@@ -140,13 +140,14 @@ def register(app: typer.Typer) -> None:
         """Salin seluruh register ke basis data lain (SQLite ↔ PostgreSQL), lalu periksa."""
         from lapor_cli import moving
         from lapor_cli.cli._app import location
-        from lapor_cli.db import open_register
+        from lapor_cli.db import open_register, shown_location
         from lapor_cli.errors import RegisterError
 
         source = open_register(location(), write=False)
         try:
             if source.in_memory:
-                raise RegisterError(f"Register asal {location()} belum ada; tak ada yang disalin.")
+                where = shown_location(location())
+                raise RegisterError(f"Register asal {where} belum ada; tak ada yang disalin.")
             moved = moving.move(source, ke)
         finally:
             source.engine.dispose()
