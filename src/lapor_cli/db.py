@@ -148,16 +148,17 @@ def open_register(location: str, *, write: bool, provisional: bool = False) -> R
     """
     if is_url(location):
         register = _server_register(location)
-        if not write:  # like a missing file: an empty database is not made a register by a read
-            with translate_db_errors(register.location), register.engine.connect() as conn:
-                empty = schema_version(conn) is None
-                conn.rollback()
-            if empty:
-                register.engine.dispose()
-                register = Register(
-                    register.location, _sqlite_engine("sqlite://", memory=True), in_memory=True
-                )
-        ensure_schema(register)
+        with translate_db_errors(register.location):
+            version = _stored_version(register.engine)
+        if version is None and not write:
+            # like a missing file: an empty database is not made a register by a read
+            register.engine.dispose()
+            register = Register(
+                register.location, _sqlite_engine("sqlite://", memory=True), in_memory=True
+            )
+            ensure_schema(register)
+        else:
+            _bring_to_head(register, version)
         return register
     path = Path(location).expanduser()
     if path.is_dir():
@@ -297,12 +298,23 @@ def schema_version(conn: sa.Connection) -> str | None:
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
+def _stored_version(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        version = schema_version(conn)
+        conn.rollback()
+    return version
+
+
 def ensure_schema(register: Register) -> None:
     """Bring the register to SCHEMA_HEAD; refuse one made by a newer version."""
     with translate_db_errors(register.location):
-        with register.engine.connect() as conn:
-            version = schema_version(conn)
-            conn.rollback()
+        version = _stored_version(register.engine)
+    _bring_to_head(register, version)
+
+
+def _bring_to_head(register: Register, version: str | None) -> None:
+    """``ensure_schema`` once the stored ``version`` has been read."""
+    with translate_db_errors(register.location):
         if version is not None and version not in KNOWN_REVISIONS:
             raise RegisterError(
                 f"Register ini berskema {version}, dibuat oleh lapor-cli yang lebih baru. "
@@ -319,9 +331,8 @@ def ensure_schema(register: Register) -> None:
             run_migrations(register.engine)
         except (sa.exc.OperationalError, sa.exc.IntegrityError):
             # Another process migrated it at the same moment; fine if it is now current.
-            with register.engine.connect() as conn:
-                if schema_version(conn) != SCHEMA_HEAD:
-                    raise
+            if _stored_version(register.engine) != SCHEMA_HEAD:
+                raise
 
 
 def _migrate_server(engine: Engine) -> None:
@@ -331,10 +342,7 @@ def _migrate_server(engine: Engine) -> None:
     with engine.connect() as guard:
         guard.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
         try:
-            with engine.connect() as conn:
-                current = schema_version(conn)
-                conn.rollback()
-            if current != SCHEMA_HEAD:
+            if _stored_version(engine) != SCHEMA_HEAD:
                 run_migrations(engine)
         finally:
             guard.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
