@@ -101,7 +101,8 @@ def _refuse_unless_empty(dst: sa.Connection, shown: str) -> None:
 
 def _copy(table: sa.Table, src: sa.Connection, dst: sa.Connection) -> int:
     order = list(table.primary_key.columns)
-    rows = src.execution_options(yield_per=CHUNK).execute(sa.select(table).order_by(*order))
+    # On the statement: Connection.execution_options() would change src for every later query.
+    rows = src.execute(sa.select(table).order_by(*order).execution_options(yield_per=CHUNK))
     copied = 0
     for part in rows.partitions():
         dst.execute(table.insert(), [dict(row._mapping) for row in part])
