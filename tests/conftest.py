@@ -417,16 +417,21 @@ def _pg_required() -> bool:
     return os.environ.get("LAPOR_UJI_PG_WAJIB") == "1" or BACKEND == "postgresql"
 
 
+def psycopg_args(url: str) -> dict[str, object]:
+    """psycopg's connection arguments for a register URL (``postgresql+psycopg://…``)."""
+    import sqlalchemy as sa
+
+    return sa.engine.make_url(url).translate_connect_args(database="dbname", username="user")
+
+
 class PgServer:
     """The test server: new databases (empty, or copies of a template database) and their
     register URLs; every database it made is dropped at the end of the session."""
 
     def __init__(self) -> None:
         import psycopg
-        import sqlalchemy as sa
 
-        url = sa.engine.make_url(os.environ[PG_ADMIN_VAR])
-        self.args = url.translate_connect_args(database="dbname", username="user")
+        self.args = psycopg_args(os.environ[PG_ADMIN_VAR])
         self.conn = psycopg.connect(**self.args, autocommit=True, connect_timeout=10)
         self.made: set[str] = set()
         self._migrated: str | None = None

@@ -17,15 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HP, NIK_KUPANG, Runner, catat_as_desk, ok_json, record
+from conftest import HP, NIK_KUPANG, Runner, catat_as_desk, ok_json, psycopg_args, record
 
 
 def _pg(url: str):
     import psycopg
-    import sqlalchemy as sa
 
-    args = sa.engine.make_url(url).translate_connect_args(database="dbname", username="user")
-    return psycopg.connect(**args)
+    return psycopg.connect(**psycopg_args(url))
 
 
 def _password(url: str) -> str:
