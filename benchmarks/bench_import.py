@@ -37,6 +37,7 @@ from pathlib import Path
 from lapor_cli import cases as core
 from lapor_cli import importing
 from lapor_cli.db import KNOWN_REVISIONS, open_register
+from lapor_cli.desks import desk_for_write
 from lapor_cli.maintenance import check
 from lapor_cli.references import JENIS, KANAL
 
@@ -127,7 +128,10 @@ def run_import(db: Path, path: Path) -> tuple[importing.ImportResult, float, flo
                 return refused, checked_at - start, 0.0
             with register.transaction(True) as session:
                 settings = core.get_settings(session)
-                result = importing.write_checked(session, checked, now=NOW, settings=settings)
+                desk = desk_for_write(session, None)
+                result = importing.write_checked(
+                    session, checked, now=NOW, settings=settings, desk=desk
+                )
         finally:
             checked.close()
         return result, checked_at - start, time.perf_counter() - checked_at

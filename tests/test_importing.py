@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from lapor_cli import cases as core
 from lapor_cli import importing
 from lapor_cli.db import open_register
+from lapor_cli.desks import desk_for_write
 from lapor_cli.errors import LaporError
 
 NOW = datetime(2026, 11, 23, 10, 0)
@@ -160,7 +161,12 @@ def _write(db: Path, checked: importing.Checked, progress=None) -> importing.Imp
         with register.transaction(True) as session:
             settings = core.get_settings(session)
             return importing.write_checked(
-                session, checked, now=NOW, settings=settings, progress=progress
+                session,
+                checked,
+                now=NOW,
+                settings=settings,
+                desk=desk_for_write(session, None),
+                progress=progress,
             )
     finally:
         register.engine.dispose()

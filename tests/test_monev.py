@@ -119,6 +119,7 @@ def _fact(i: int, **kw: object) -> monev.CaseFacts:
     base: dict = {
         "id": i,
         "nomor": f"DS-2026-{i:05d}",
+        "meja": "utama",
         "diterima": datetime(2026, 10, 1 + i, 9, 0),
         "kanal": "whatsapp",
         "jenis": "aduan",

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from lapor_cli import history as chain
+from lapor_cli.desks import DeskInfo
 from lapor_cli.errors import LaporError, NotFoundError, ValidationError
 from lapor_cli.models import Case, Counter, History, Setting
 from lapor_cli.validation import CaseInput, mask_nik, mask_phone
@@ -23,7 +24,6 @@ from lapor_cli.workflow import OPEN_STATUSES, Status, Step
 
 DEFAULT_SETTINGS = {
     "kantor_nama": "Dinas Sosial",
-    "prefiks": "DS",
     "zona_waktu": "Asia/Jakarta",
     "profil_sla": "kemensos",
     "rantai": chain.GENESIS,
@@ -191,12 +191,13 @@ class SlaRule:
 
 
 def case_row(
-    data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime, prefiks: str, urut: int
+    data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime, desk: DeskInfo, urut: int
 ) -> dict[str, object]:
     """The column values of a newly recorded case (``catat`` and the bulk import alike)."""
     return {
-        "nomor": format_number(prefiks, now.year, urut),
-        "prefiks": prefiks,
+        "nomor": format_number(desk.prefiks, now.year, urut),
+        "meja": desk.kode,
+        "prefiks": desk.prefiks,
         "tahun": now.year,
         "urut": urut,
         "status": Status.DITERIMA.value,
@@ -228,11 +229,12 @@ def case_row(
 
 
 def record_case(
-    session: Session, data: CaseInput, *, now: datetime, rule: SlaRule, prefiks: str
+    session: Session, data: CaseInput, *, now: datetime, rule: SlaRule, desk: DeskInfo
 ) -> Case:
-    """SOP step 2: record a checked case with its number, its SLA rule and its first entry."""
-    _nomor, urut = next_number(session, prefiks, now.year)
-    case = Case(**case_row(data, rule, data.fingerprint(), now=now, prefiks=prefiks, urut=urut))
+    """SOP step 2: record a checked case for ``desk`` with its number (the desk's next of the
+    year), its SLA rule and its first entry."""
+    _nomor, urut = next_number(session, desk.prefiks, now.year)
+    case = Case(**case_row(data, rule, data.fingerprint(), now=now, desk=desk, urut=urut))
     session.add(case)
     session.flush()
     catatan, detail = recording_entry(data, rule)
@@ -331,7 +333,7 @@ def record_cases(
     batch: Iterable[tuple[CaseInput, SlaRule, str]],
     *,
     now: datetime,
-    prefiks: str,
+    desk: DeskInfo,
     first_urut: int,
 ) -> list[str]:
     """``record_case`` for many checked cases at once (the bulk import path).
@@ -350,13 +352,13 @@ def record_cases(
     rows = []
     for offset, (data, rule, sidik) in enumerate(items):
         urut = first_urut + offset
-        rows.append(case_row(data, rule, sidik, now=now, prefiks=prefiks, urut=urut))
+        rows.append(case_row(data, rule, sidik, now=now, desk=desk, urut=urut))
     insert_many(session, kasus, rows)
     last_urut = first_urut + len(items) - 1
     ids = dict(
         session.execute(
             sa.select(kasus.c.urut, kasus.c.id).where(
-                kasus.c.prefiks == prefiks,
+                kasus.c.prefiks == desk.prefiks,
                 kasus.c.tahun == tahun,
                 kasus.c.urut.between(first_urut, last_urut),
             )
@@ -489,6 +491,7 @@ def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dic
     """A case as JSON and screens show it (keys per SPEC §4)."""
     return {
         "nomor": row.nomor,
+        "meja": row.meja,
         "status": row.status,
         "kanal": row.kanal,
         "jenis": row.jenis,
@@ -546,11 +549,15 @@ def list_query(
     bulan: tuple[int, int] | None = None,
     cari: str | None = None,
     belum_dilaporkan: bool = False,
+    meja: str | None = None,
     dialect: str = "sqlite",
 ) -> sa.Select:
-    """A Core select of case columns with the `daftar` filters, newest first."""
+    """A Core select of case columns with the `daftar` filters, newest first; ``meja``: one
+    desk's cases only."""
     t = Case.__table__
     query = sa.select(*LIST_COLUMNS)
+    if meja:
+        query = query.where(t.c.meja == meja)
     statuses = list(status)
     if statuses:
         query = query.where(t.c.status.in_(statuses))

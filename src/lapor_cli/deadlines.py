@@ -358,10 +358,15 @@ _RANK = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2}
 
 
 def sla_report(
-    session: Session, as_of: datetime, *, only_late: bool = False, limit: int | None = None
+    session: Session,
+    as_of: datetime,
+    *,
+    only_late: bool = False,
+    limit: int | None = None,
+    meja: str | None = None,
 ) -> SlaReport:
-    """Every open case judged as of ``as_of``: the counts of all of them and, most urgent
-    first, the lines of the first ``limit`` (all when None).
+    """Every open case (of desk ``meja`` only, when given) judged as of ``as_of``: the counts
+    of all of them and, most urgent first, the lines of the first ``limit`` (all when None).
 
     One pass over the rows, streamed: a case's deadline depends only on its rule and its day
     of receipt, which most cases of a large register share, so each is computed once; with a
@@ -372,6 +377,8 @@ def sla_report(
     book = Deadlines(session, as_of)
     pauses = book.all_pauses()  # every pause, before the cases stream in
     query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))
+    if meja:
+        query = query.where(Case.meja == meja)
     as_of_day = as_of.date()
     dues: dict[tuple, tuple[datetime, int, str]] = {}
     counts = {"terbuka": 0, "terlambat": 0, "hari_ini": 0, "jatuh_tempo": 0, "siap_ditutup": 0}

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from lapor_cli import cases as core
 from lapor_cli import workflow
 from lapor_cli.deadlines import Deadlines
+from lapor_cli.desks import desk_for_write
 from lapor_cli.validation import validate_case
 
 PEOPLE = [
@@ -139,12 +140,13 @@ def fill(session: Session, *, now: datetime, seed: int = 2026, officer: str = "d
             raw["nomor_lapor"] = f"LAP{received:%y%m%d}{rng.randint(100, 999)}"
         specs.append((received, i, raw, target, kategori))
     specs.sort(key=lambda spec: (spec[0], spec[1]))  # numbers in order of receipt
+    desk = desk_for_write(session, None)  # a demo register has one desk
     for received, _i, raw, target, kategori in specs:
         data, errors = validate_case(raw, now=now)
         if errors:  # a demo that cannot be recorded is a bug
             raise RuntimeError("; ".join(e.message for e in errors))
         rule = deadlines.rule_for_new(settings["profil_sla"], data)
-        case = core.record_case(session, data, now=received, rule=rule, prefiks=settings["prefiks"])
+        case = core.record_case(session, data, now=received, rule=rule, desk=desk)
         _walk(session, deadlines, case, target, kategori, received, now, rng, officer)
     return len(specs)
 

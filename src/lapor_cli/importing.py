@@ -37,6 +37,8 @@ from lapor_cli.validation import CaseInput, clean_text, validate_case
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from lapor_cli.desks import DeskInfo
+
 #: The columns of an import file (SPEC §5): ``catat``'s options with ``_`` for ``-``.
 COLUMNS = (
     "nomor_formulir",
@@ -606,8 +608,11 @@ def _spill(checked: Checked, chunk: list[tuple[int, CaseInput, str]]) -> None:
 # ---------------------------------------------------------------- writing
 
 
-def existing_keys(session: Session, keys: dict[str, int]) -> dict[str, tuple[str, int]]:
-    """The keys already in the register: key → (the case's number, _packed(0, fingerprint))."""
+def existing_keys(
+    session: Session, keys: dict[str, int], desk: DeskInfo
+) -> dict[str, tuple[str, int]]:
+    """The keys already among ``desk``'s cases: key → (the case's number, _packed(0,
+    fingerprint)). Per desk: two offices' paper forms may well carry the same form number."""
     import sqlalchemy as sa
 
     from lapor_cli.models import Case
@@ -618,7 +623,9 @@ def existing_keys(session: Session, keys: dict[str, int]) -> dict[str, tuple[str
         wanted = [k[1:] for k in keys if k[0] == prefix]
         for start in range(0, len(wanted), LOOKUP):
             part = wanted[start : start + LOOKUP]
-            query = sa.select(column, t.c.nomor, t.c.sidik).where(column.in_(part))
+            query = sa.select(column, t.c.nomor, t.c.sidik).where(
+                column.in_(part), t.c.meja == desk.kode
+            )
             for value, nomor, sidik in session.execute(query.order_by(t.c.id)):
                 found.setdefault(prefix + value, (nomor, _packed(0, sidik)))
     return found
@@ -642,9 +649,9 @@ def _register_notes(keys: dict[str, int], found: dict[str, tuple[str, int]]) -> 
     ]
 
 
-def preview(session: Session, checked: Checked) -> ImportResult:
-    """``--uji``: what an import would do, from a read-only look at the register."""
-    found = existing_keys(session, checked.keys)
+def preview(session: Session, checked: Checked, desk: DeskInfo) -> ImportResult:
+    """``--uji``: what an import for ``desk`` would do, from a read-only look at the register."""
+    found = existing_keys(session, checked.keys, desk)
     return ImportResult(
         diimpor=checked.count - len(found),
         dilewati=checked.repeated + len(found),
@@ -660,15 +667,17 @@ def write_checked(
     *,
     now: datetime,
     settings: dict[str, str],
+    desk: DeskInfo,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Write a checked file's new rows; the caller holds the write transaction."""
+    """Write a checked file's new rows as ``desk``'s cases; the caller holds the write
+    transaction."""
     from lapor_cli import cases as core
     from lapor_cli.deadlines import Deadlines
 
     if checked.errors:
         raise ImportRefused(checked.errors, header_row=checked.header_row)
-    found = existing_keys(session, checked.keys)
+    found = existing_keys(session, checked.keys, desk)
     result = ImportResult(
         dilewati=checked.repeated + len(found),
         peringatan=[*checked.warnings, *_register_notes(checked.keys, found)],
@@ -677,8 +686,7 @@ def write_checked(
     todo = checked.count - len(found)
     if todo <= 0:
         return result
-    prefiks = settings["prefiks"]
-    urut = core.reserve_numbers(session, prefiks, now.year, todo)
+    urut = core.reserve_numbers(session, desk.prefiks, now.year, todo)
     deadlines = Deadlines(session)
     profile = settings["profil_sla"]
     rules: dict[tuple[str, str, bool], core.SlaRule] = {}
@@ -687,7 +695,7 @@ def write_checked(
 
     def flush() -> None:
         nonlocal urut, batch
-        given = core.record_cases(session, batch, now=now, prefiks=prefiks, first_urut=urut)
+        given = core.record_cases(session, batch, now=now, desk=desk, first_urut=urut)
         urut += len(given)
         result.diimpor += len(given)
         if not numbers:

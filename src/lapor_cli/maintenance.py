@@ -147,6 +147,18 @@ def _check_register(run, tables, report: Report, known_revisions, *, differs: st
         not counters,
         "ok" if not counters else ", ".join(f"{p}-{y}" for p, y in counters),
     )
+    if "meja" in tables:  # from schema 0005 on
+        strays = run(
+            """SELECT k.nomor FROM kasus k LEFT JOIN meja m ON m.kode = k.meja
+               WHERE m.prefiks IS NULL OR m.prefiks <> k.prefiks ORDER BY k.id"""
+        ).fetchall()
+        report.add(
+            "meja kasus",
+            not strays,
+            "ok"
+            if not strays
+            else "awalan nomor tidak sesuai mejanya: " + ", ".join(r[0] for r in strays[:10]),
+        )
 
 
 def _verify_history(run) -> list[chain.ChainBreak]:

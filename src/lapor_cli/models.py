@@ -19,6 +19,20 @@ from sqlmodel import Field, SQLModel
 NaiveDateTime = sa.DateTime(timezone=False)
 
 
+class Desk(SQLModel, table=True):
+    """A complaint desk (meja) of the register: one office's desk, or one of a province's.
+
+    Each desk has its own short code (``kupang``) and number prefix (``KPG``): its cases are
+    numbered ``KPG-2026-00001`` onwards, gap-free per desk per year. A register starts with
+    one desk, ``utama``."""
+
+    __tablename__ = "meja"
+
+    kode: str = Field(primary_key=True, max_length=20)
+    nama: str = Field(max_length=200)
+    prefiks: str = Field(max_length=20, unique=True)
+
+
 class Case(SQLModel, table=True):
     """One complaint, suggestion or information request (kasus)."""
 
@@ -27,6 +41,7 @@ class Case(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     nomor: str = Field(max_length=40, unique=True)
+    meja: str = Field(foreign_key="meja.kode", max_length=20, index=True)
     prefiks: str = Field(max_length=20)
     tahun: int
     urut: int

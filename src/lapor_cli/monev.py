@@ -84,6 +84,7 @@ from sqlmodel import Session
 from lapor_cli.cases import RAHASIA_TEXT, iso
 from lapor_cli.console import BULAN, tanggal
 from lapor_cli.deadlines import Deadlines
+from lapor_cli.desks import DeskInfo, all_desks
 from lapor_cli.errors import LaporError, ValidationError
 from lapor_cli.models import Case, History
 from lapor_cli.references import JENIS, JENIS_LABEL, KANAL, categories, kategori_label, units
@@ -95,6 +96,8 @@ NO_UNIT = "Tanpa unit (tidak/belum diteruskan)"
 NO_CATEGORY = "Belum diverifikasi"
 ANONIM_TEXT = "(anonim)"
 SHEETS = ("Ringkasan", "Per unit", "Kasus", "Terlambat", "Terbawa")
+#: The sheet a monev spanning several desks adds after "Per unit".
+DESK_SHEET = "Per meja"
 STATUS_ORDER = tuple(Status)
 
 # ---------------------------------------------------------------- the period
@@ -149,6 +152,7 @@ class CaseFacts:
 
     id: int
     nomor: str
+    meja: str
     diterima: datetime
     kanal: str
     jenis: str
@@ -204,6 +208,7 @@ class CaseFacts:
 FACT_COLUMNS = (
     Case.id,
     Case.nomor,
+    Case.meja,
     Case.diterima,
     Case.kanal,
     Case.jenis,
@@ -280,6 +285,7 @@ def _facts(
     return CaseFacts(
         id=row.id,
         nomor=row.nomor,
+        meja=share(row.meja),
         diterima=row.diterima,
         kanal=share(row.kanal),
         jenis=share(row.jenis),
@@ -380,6 +386,22 @@ class UnitLine:
         }
 
 
+@dataclass
+class DeskLine(UnitLine):
+    """One desk's line of a monev that spans several desks (``unit`` holds the desk code)."""
+
+    nama: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.unit} — {self.nama}" if self.nama else str(self.unit)
+
+    def as_json(self) -> dict[str, object]:
+        doc = super().as_json()
+        doc.pop("unit")
+        return {"meja": self.unit, "nama": self.nama, **doc}
+
+
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
@@ -398,6 +420,13 @@ class Monev:
     cases: list[CaseFacts]  # received in the month, by receipt time
     carried: list[CaseFacts]  # received earlier, still open at month end
     text_len: dict[str, int] = field(default_factory=dict)  # longest free text per column
+    meja: str | None = None  # the one desk covered; None: every desk of the register
+    desks: list[DeskInfo] = field(default_factory=list)  # the register's desks
+
+    @property
+    def spans_desks(self) -> bool:
+        """A monev of several desks (a province's): it gets a per-desk breakdown."""
+        return self.meja is None and len(self.desks) > 1
 
     # -- breakdowns ------------------------------------------------------------------------
 
@@ -430,6 +459,34 @@ class Monev:
         if None in extra:
             ordered.append(extra[None])
         return ordered
+
+    def sheets(self) -> list[str]:
+        """The workbook's sheets, in order."""
+        names = list(SHEETS)
+        if self.spans_desks:
+            names.insert(names.index("Per unit") + 1, DESK_SHEET)
+        return names
+
+    def desk_label(self) -> str | None:
+        """Which desks the figures cover, for a register with more than one desk."""
+        if len(self.desks) <= 1:
+            return None
+        if self.meja is None:
+            return f"Semua meja ({len(self.desks)}: {', '.join(d.kode for d in self.desks)})"
+        for desk in self.desks:
+            if desk.kode == self.meja:
+                return f"{desk.kode} — {desk.nama} (awalan {desk.prefiks})"
+        return self.meja
+
+    def per_meja(self) -> list[DeskLine]:
+        """Every desk in code order (zeros included), then any desk the list does not know."""
+        lines = {d.kode: DeskLine(d.kode, nama=d.nama) for d in self.desks}
+        for fact in self.cases:
+            line = lines.get(fact.meja)
+            if line is None:
+                line = lines[fact.meja] = DeskLine(fact.meja)
+            line.add(fact)
+        return list(lines.values())
 
     # -- the key figures -------------------------------------------------------------------
 
@@ -516,6 +573,7 @@ class Monev:
     def as_json(self, *, with_cases: bool = True) -> dict[str, object]:
         doc: dict[str, object] = {
             "kantor": self.kantor,
+            "meja": self.meja,
             "bulan": self.period.key,
             "periode": {
                 "mulai": self.period.start.date().isoformat(),
@@ -535,6 +593,8 @@ class Monev:
         doc["per_kategori"] = [{"kategori": c.key, "jumlah": c.jumlah} for c in self.per_kategori()]
         doc["per_status"] = {c.key: c.jumlah for c in self.per_status()}
         doc["per_unit"] = [line.as_json() for line in self.per_unit()]
+        if self.spans_desks:
+            doc["per_meja"] = [line.as_json() for line in self.per_meja()]
         if with_cases:
             doc["kasus_terlambat"] = [f.as_json() for f in self.overdue]
         return doc
@@ -551,14 +611,20 @@ def _breakdown(counts: Counter, known: list[tuple[str, str]]) -> list[Count]:
     return lines
 
 
-def monthly(session: Session, period: Period, *, now: datetime, kantor: str) -> Monev:
-    """Read the month's cases (and the earlier ones still open at month end) and their facts."""
+def monthly(
+    session: Session, period: Period, *, now: datetime, kantor: str, meja: str | None = None
+) -> Monev:
+    """Read the month's cases (and the earlier ones still open at month end) and their facts:
+    of desk ``meja`` only, or of every desk."""
     t = Case.__table__
     conn = session.connection()
-    in_month = sa.and_(t.c.diterima >= period.start, t.c.diterima < period.stop)
-    carried_over = sa.and_(
-        t.c.diterima < period.start,
-        sa.or_(t.c.ditutup.is_(None), t.c.ditutup > period.as_of),
+    in_month = _of_desk(sa.and_(t.c.diterima >= period.start, t.c.diterima < period.stop), meja)
+    carried_over = _of_desk(
+        sa.and_(
+            t.c.diterima < period.start,
+            sa.or_(t.c.ditutup.is_(None), t.c.ditutup > period.as_of),
+        ),
+        meja,
     )
     first, nama, nomor_lapor, uraian = conn.execute(
         sa.select(
@@ -585,7 +651,20 @@ def monthly(session: Session, period: Period, *, now: datetime, kantor: str) -> 
         return [_facts(row, book, period, status_end, share) for row in rows]
 
     text_len = {"nama": nama or 0, "nomor_lapor": nomor_lapor or 0, "uraian": uraian or 0}
-    return Monev(kantor, period, now, facts(in_month), facts(carried_over), text_len)
+    return Monev(
+        kantor,
+        period,
+        now,
+        facts(in_month),
+        facts(carried_over),
+        text_len,
+        meja=meja,
+        desks=all_desks(session),
+    )
+
+
+def _of_desk(where: sa.ColumnElement[bool], meja: str | None) -> sa.ColumnElement[bool]:
+    return sa.and_(where, Case.__table__.c.meja == meja) if meja else where
 
 
 @dataclass(slots=True)
@@ -606,7 +685,12 @@ def case_details(session: Session, report: Monev) -> Iterator[tuple[CaseFacts, D
     t = Case.__table__
     query = (
         sa.select(*DETAIL_COLUMNS)
-        .where(t.c.diterima >= report.period.start, t.c.diterima < report.period.stop)
+        .where(
+            _of_desk(
+                sa.and_(t.c.diterima >= report.period.start, t.c.diterima < report.period.stop),
+                report.meja,
+            )
+        )
         .order_by(t.c.diterima, t.c.id)
         .execution_options(yield_per=2000)
     )
@@ -897,6 +981,8 @@ def write_workbook(
     wb.properties.creator = "lapor-cli"
     _write_summary(wb, report)
     _write_units(wb, report)
+    if report.spans_desks:
+        _write_desks(wb, report)
     _write_cases(wb, report, details, progress)
     _write_late(wb, report)
     _write_carried(wb, report)
@@ -939,6 +1025,8 @@ def _write_summary(wb: Any, report: Monev) -> None:
     sheet.title(f"Monitoring dan evaluasi pengaduan — {report.kantor}")
     label = period.label + (" (bulan berjalan)" if period.current else "")
     sheet.append(["Kantor", sheet.text(report.kantor)])
+    if (desks := report.desk_label()) is not None:
+        sheet.append(["Meja", sheet.text(desks)])
     sheet.append(["Periode", label])
     sheet.append(
         [
@@ -1006,12 +1094,23 @@ def _write_summary(wb: Any, report: Monev) -> None:
 
 
 def _write_units(wb: Any, report: Monev) -> None:
-    sheet = _Sheet(wb, "Per unit")
-    lines = report.per_unit()
+    _write_lines(wb, report, "Per unit", report.per_unit(), UNIT_HEADERS, "unit")
+
+
+def _write_desks(wb: Any, report: Monev) -> None:
+    """A province's monev: the month's figures of each desk side by side."""
+    headers = ("Meja", *UNIT_HEADERS[1:])
+    _write_lines(wb, report, DESK_SHEET, report.per_meja(), headers, "meja")
+
+
+def _write_lines(
+    wb: Any, report: Monev, title: str, lines: list[UnitLine], headers: tuple, per: str
+) -> None:
+    sheet = _Sheet(wb, title)
     longest = max((len(line.label) for line in lines), default=10)
     sheet.widths((_width(longest, cap=50), 11, 11, 12, 14, 14, 14))
     sheet.ws.freeze_panes = "B2"
-    sheet.header(UNIT_HEADERS)
+    sheet.header(headers)
     for line in lines:
         share, days = line.porsi_tepat_waktu, line.rata_hari_kerja
         sheet.append(
@@ -1041,13 +1140,13 @@ def _write_units(wb: Any, report: Monev) -> None:
             sheet.styled(statistics.fmean(days) if days else None, fmt=DEC_FMT),
         ]
     )
-    sheet.table(UNIT_HEADERS, last_unit_row)
+    sheet.table(headers, last_unit_row)
     if closed:
         from openpyxl.chart import BarChart, Reference
 
         chart = BarChart()
         chart.type = "bar"
-        chart.title = "Porsi selesai tepat waktu per unit"
+        chart.title = f"Porsi selesai tepat waktu per {per}"
         chart.legend = None
         chart.height, chart.width = 9, 18
         chart.add_data(

@@ -19,6 +19,7 @@ from lapor_cli.errors import RegisterError
 from lapor_cli.models import (
     Case,
     Counter,
+    Desk,
     History,
     OfficeDay,
     PackageYear,
@@ -29,7 +30,8 @@ from lapor_cli.models import (
 #: In the order their foreign keys need. The holidays cache is copied too (it is the
 #: source's, made by the same package version or refreshed on the next write).
 TABLES: tuple[sa.Table, ...] = tuple(
-    model.__table__ for model in (Setting, Counter, OfficeDay, PackageYear, Case, History, Pause)
+    model.__table__
+    for model in (Setting, Counter, Desk, OfficeDay, PackageYear, Case, History, Pause)
 )
 #: Rows per insert batch: a million-case register streams through in bounded memory.
 CHUNK = 5_000
@@ -59,6 +61,7 @@ def move(source: Register, target_location: str) -> Moved:
             src, dst = src_session.connection(), dst_session.connection()
             _refuse_unless_empty(dst, shown)
             dst.execute(sa.delete(PackageYear.__table__))  # a cache: the source's replaces it
+            dst.execute(sa.delete(Desk.__table__))  # the new register's first desk: likewise
             counts = {table.name: _copy(table, src, dst) for table in TABLES}
             if dst.dialect.name == "postgresql":
                 _advance_sequences(dst)
@@ -90,7 +93,8 @@ def _same_place(a: str, b: str) -> bool:
 
 def _refuse_unless_empty(dst: sa.Connection, shown: str) -> None:
     for table in TABLES:
-        if table is PackageYear.__table__:
+        # The holidays cache, and the desk every new register starts with, are not data.
+        if table is PackageYear.__table__ or table is Desk.__table__:
             continue
         if dst.execute(sa.select(sa.func.count()).select_from(table)).scalar():
             raise RegisterError(

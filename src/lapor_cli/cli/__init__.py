@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli import __version__
-from lapor_cli.cli import admin, cases, deadlines, importing, monev, usage
+from lapor_cli.cli import admin, cases, deadlines, desks, importing, monev, usage
 from lapor_cli.cli._app import LaporTyper, state
 
 usage.install()
@@ -60,3 +60,4 @@ deadlines.register(app)
 importing.register(app)
 monev.register(app)
 admin.register(app)
+desks.register(app)

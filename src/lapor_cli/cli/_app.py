@@ -162,6 +162,31 @@ OfficerOpt = Annotated[
     ),
 ]
 
+DeskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--meja",
+        envvar="LAPOR_MEJA",
+        metavar="KODE",
+        help="Meja yang dimaksud (bawaan: $LAPOR_MEJA; register dengan satu meja tidak perlu).",
+        show_default=False,
+    ),
+]
+ReadDeskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--meja",
+        envvar="LAPOR_MEJA",
+        metavar="KODE",
+        help="Hanya kasus meja ini (bawaan: $LAPOR_MEJA, atau semua meja).",
+        show_default=False,
+    ),
+]
+EveryDeskOpt = Annotated[
+    bool,
+    typer.Option("--semua-meja", help="Semua meja register ini, juga bila $LAPOR_MEJA diisi."),
+]
+
 
 def run_step(
     nomor: str,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lapor_cli.cli._app import JsonOpt, opened, state
+from lapor_cli.cli._app import DeskOpt, JsonOpt, opened, state
 from lapor_cli.console import console, emit_json, message
 from lapor_cli.errors import ValidationError
 
@@ -18,43 +18,43 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="Nama kantor, mis. 'Dinas Sosial Kota Kupang'.")
         ] = None,
         prefiks: Annotated[
-            str | None, typer.Option(help="Awalan nomor register (hanya sebelum kasus pertama).")
+            str | None,
+            typer.Option(help="Awalan nomor register meja ini (hanya sebelum kasus pertamanya)."),
         ] = None,
         zona: Annotated[
             str | None, typer.Option(help="Zona waktu kantor: WIB, WITA atau WIT.")
         ] = None,
+        meja: DeskOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu."""
-        import sqlalchemy as sa
-
         from lapor_cli import cases as core
-        from lapor_cli.models import Case
+        from lapor_cli import desks
 
         changing = any(v is not None for v in (nama, prefiks, zona))
         with opened(write=changing) as ctx:
+            every = desks.all_desks(ctx.session)
+            desk = None
+            if prefiks is not None or meja or len(every) == 1:
+                desk = desks.desk_for_write(ctx.session, meja)
             if prefiks is not None:
-                value = core.normalize_prefix(prefiks)
-                count = ctx.session.execute(sa.select(sa.func.count()).select_from(Case)).scalar()
-                if count and value != ctx.settings["prefiks"]:
-                    raise ValidationError(
-                        "prefiks",
-                        f"Awalan nomor sudah dipakai {count} kasus ({ctx.settings['prefiks']}); "
-                        "tidak dapat diubah lagi.",
-                    )
-                core.set_setting(ctx.session, "prefiks", value)
+                desk = desks.change_desk(ctx.session, desk.kode, prefiks=prefiks)
             if nama is not None:
                 text = " ".join(nama.split())
                 if not text:
                     raise ValidationError("nama", "Nama kantor tidak boleh kosong.")
                 core.set_setting(ctx.session, "kantor_nama", text)
+                if len(every) == 1:  # one desk: the office's name is its name
+                    desks.change_desk(ctx.session, every[0].kode, nama=text)
             if zona is not None:
                 core.set_setting(ctx.session, "zona_waktu", core.normalize_zone(zona))
             settings = core.get_settings(ctx.session)
             location = ctx.register.location
         view = {
             "kantor": settings["kantor_nama"],
-            "prefiks": settings["prefiks"],
+            "meja": desk.kode if desk else None,
+            "prefiks": desk.prefiks if desk else None,
+            "semua_meja": [d.kode for d in every],
             "zona_waktu": settings["zona_waktu"],
             "profil_sla": settings["profil_sla"],
             "register": location if not ctx.register.in_memory else None,
@@ -62,12 +62,20 @@ def register(app: typer.Typer) -> None:
         if json:
             emit_json(view)
             return
-        console.print(f"Kantor      : {view['kantor']}")
-        console.print(f"Awalan nomor: {view['prefiks']}")
+        console.print(f"Kantor      : {view['kantor']}", markup=False)
+        if desk is not None:
+            console.print(f"Meja        : {desk.kode} — {desk.nama}", markup=False)
+            console.print(f"Awalan nomor: {desk.prefiks}")
+        if len(every) > 1:
+            console.print(
+                f"Semua meja  : {', '.join(view['semua_meja'])} (rinciannya: lapor meja)",
+                markup=False,
+            )
         console.print(f"Zona waktu  : {view['zona_waktu']}")
         console.print(f"Profil SLA  : {view['profil_sla']}")
         console.print(
-            f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}"
+            f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}",
+            markup=False,
         )
 
     @app.command(rich_help_panel="Pemeliharaan")
@@ -207,6 +215,7 @@ def register(app: typer.Typer) -> None:
         from lapor_cli import demo as demo_data
         from lapor_cli.cases import set_setting
         from lapor_cli.cli._app import location
+        from lapor_cli.desks import change_desk
 
         state.demo = True
         path = Path(location())
@@ -214,6 +223,7 @@ def register(app: typer.Typer) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         with opened(write=True) as ctx:
             set_setting(ctx.session, "kantor_nama", "Dinas Sosial Kota Contoh (DEMO)")
+            change_desk(ctx.session, "utama", nama="Dinas Sosial Kota Contoh (DEMO)")
             made = demo_data.fill(ctx.session, now=ctx.now)
         if json:
             emit_json({"register": str(path), "kasus": made})

@@ -7,7 +7,17 @@ from typing import Annotated
 
 import typer
 
-from lapor_cli.cli._app import JsonOpt, OfficerOpt, interactive, officer, opened, run_step
+from lapor_cli.cli._app import (
+    DeskOpt,
+    EveryDeskOpt,
+    JsonOpt,
+    OfficerOpt,
+    ReadDeskOpt,
+    interactive,
+    officer,
+    opened,
+    run_step,
+)
 from lapor_cli.console import console, emit_json, emit_json_list, tanggal, warn
 from lapor_cli.errors import ValidationError
 
@@ -68,12 +78,14 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
                 "--segera", help="Kasus mendesak (profil SLA boleh memberi batas lebih pendek)."
             ),
         ] = False,
+        meja: DeskOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Catat kasus baru (SOP langkah 2) dan cetak nomor registernya."""
         from lapor_cli import cases as core
         from lapor_cli.deadlines import Deadlines
+        from lapor_cli.desks import desk_for_write
         from lapor_cli.references import JENIS, KANAL
         from lapor_cli.validation import validate_case
 
@@ -102,15 +114,14 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
             "petugas": officer(petugas),
         }
         with opened(write=True) as ctx:
+            desk = desk_for_write(ctx.session, meja)
             data, errors = validate_case(raw, now=ctx.now)
             if errors:
                 _refuse_all(errors)
             deadlines = Deadlines(ctx.session)
             rule = deadlines.rule_for_new(ctx.settings["profil_sla"], data)
             duplicates = core.open_duplicates(ctx.session, data)
-            case = core.record_case(
-                ctx.session, data, now=ctx.now, rule=rule, prefiks=ctx.settings["prefiks"]
-            )
+            case = core.record_case(ctx.session, data, now=ctx.now, rule=rule, desk=desk)
             due = deadlines.due(case)
             view = core.case_view(case, batas_waktu=due)
             notes = deadlines.notes(case)
@@ -394,11 +405,14 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
                 help="Paling banyak N baris (bawaan 50 di layar, semua untuk --json; 0 = semua)."
             ),
         ] = None,
+        meja: ReadDeskOpt = None,
+        semua_meja: EveryDeskOpt = False,
         json: JsonOpt = False,
     ) -> None:
         """Daftar kasus dengan saringan dan pencarian."""
         from lapor_cli import cases as core
         from lapor_cli.deadlines import Deadlines
+        from lapor_cli.desks import desk_scope
         from lapor_cli.references import normalize_kanal
         from lapor_cli.validation import parse_month
         from lapor_cli.workflow import OPEN_STATUSES, Status
@@ -431,7 +445,12 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         with opened(write=False) as ctx:
             import sqlalchemy as sa
 
-            query = core.list_query(**filters, dialect=ctx.session.get_bind().dialect.name)
+            desk = desk_scope(ctx.session, meja, every=semua_meja)
+            query = core.list_query(
+                **filters,
+                meja=desk.kode if desk else None,
+                dialect=ctx.session.get_bind().dialect.name,
+            )
 
             total = ctx.session.execute(
                 sa.select(sa.func.count()).select_from(query.order_by(None).subquery())

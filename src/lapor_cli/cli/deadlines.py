@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from lapor_cli.cli._app import JsonOpt, LaporTyper, OfficerOpt, officer, opened, run_step
+from lapor_cli.cli._app import (
+    EveryDeskOpt,
+    JsonOpt,
+    LaporTyper,
+    OfficerOpt,
+    ReadDeskOpt,
+    officer,
+    opened,
+    run_step,
+)
 from lapor_cli.console import console, emit_json, emit_json_list, message, tanggal
 from lapor_cli.errors import NotFoundError, StatusError, ValidationError
 
@@ -39,6 +48,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
                 "semua untuk --json; 0 = semua)."
             ),
         ] = None,
+        meja: ReadDeskOpt = None,
+        semua_meja: EveryDeskOpt = False,
         json: JsonOpt = False,
     ) -> None:
         """Batas waktu kasus terbuka: sisa hari kerja dan tanda terlambat / segera / aman."""
@@ -57,8 +68,16 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
                 view = _one_case(ctx, nomor, as_of)
             else:
                 from lapor_cli.deadlines import sla_report
+                from lapor_cli.desks import desk_scope
 
-                report = sla_report(ctx.session, as_of, only_late=terlambat, limit=limit or None)
+                desk = desk_scope(ctx.session, meja, every=semua_meja)
+                report = sla_report(
+                    ctx.session,
+                    as_of,
+                    only_late=terlambat,
+                    limit=limit or None,
+                    meja=desk.kode if desk else None,
+                )
         if nomor:
             if json:
                 emit_json(view)

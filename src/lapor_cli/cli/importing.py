@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lapor_cli.cli._app import JsonOpt, OfficerOpt, officer, opened
+from lapor_cli.cli._app import DeskOpt, JsonOpt, OfficerOpt, officer, opened
 from lapor_cli.console import console, emit_json, err_console, message, warn
 from lapor_cli.errors import LaporError, ValidationError
 
@@ -51,6 +51,7 @@ def register(app: typer.Typer) -> None:
         timpa: Annotated[
             bool, typer.Option("--timpa", help="Dengan --templat: timpa berkas yang sudah ada.")
         ] = False,
+        meja: DeskOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
@@ -69,7 +70,7 @@ def register(app: typer.Typer) -> None:
                 param_hint="FILE",
             )
         try:
-            result = _import(berkas.expanduser(), uji=uji, petugas=petugas, json=json)
+            result = _import(berkas.expanduser(), uji=uji, meja=meja, petugas=petugas, json=json)
         except KeyboardInterrupt:
             raise LaporError("Impor dibatalkan (Ctrl-C); register tidak berubah.") from None
         _render(result, json=json)
@@ -95,11 +96,17 @@ def _template(path: Path, *, timpa: bool, json: bool) -> None:
     message("Isi lembar 'Formulir' (petunjuk di lembar 'Petunjuk'), lalu: lapor impor BERKAS --uji")
 
 
-def _import(path: Path, *, uji: bool, petugas: str | None, json: bool) -> ImportResult:
+def _import(
+    path: Path, *, uji: bool, meja: str | None, petugas: str | None, json: bool
+) -> ImportResult:
     from lapor_cli import importing
+    from lapor_cli.desks import desk_for_write, find_desk
 
-    with opened(write=False) as ctx:  # the register's clock; no lock held while checking
+    # The register's clock and the desk (refused before a long check, not after); no lock
+    # is held while the file is checked.
+    with opened(write=False) as ctx:
         now = ctx.now
+        kode = desk_for_write(ctx.session, meja).kode
     show_bar = not json and sys.stderr.isatty() and _size(path) >= BAR_FROM_BYTES
     with _progress(show_bar) as progress:
         checked = importing.check_file(path, now=now, petugas=officer(petugas), progress=progress)
@@ -114,7 +121,7 @@ def _import(path: Path, *, uji: bool, petugas: str | None, json: bool) -> Import
                 )
             elif uji:
                 with opened(write=False) as ctx:
-                    result = importing.preview(ctx.session, checked)
+                    result = importing.preview(ctx.session, checked, find_desk(ctx.session, kode))
             else:
                 with opened(write=True) as ctx:
                     result = importing.write_checked(
@@ -122,6 +129,7 @@ def _import(path: Path, *, uji: bool, petugas: str | None, json: bool) -> Import
                         checked,
                         now=ctx.now,
                         settings=ctx.settings,
+                        desk=find_desk(ctx.session, kode),
                         progress=progress,
                     )
         finally:

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from lapor_cli.cli._app import JsonOpt, interactive, opened
+from lapor_cli.cli._app import EveryDeskOpt, JsonOpt, ReadDeskOpt, interactive, opened
 from lapor_cli.console import console, emit_json, message, tanggal
 
 if TYPE_CHECKING:
-    from lapor_cli.monev import Figure, Monev, Period
+    from lapor_cli.monev import Figure, Monev, Period, UnitLine
 
 BulanOpt = Annotated[
     str | None,
@@ -49,18 +49,18 @@ def register(app: typer.Typer) -> None:
         timpa: Annotated[
             bool, typer.Option("--timpa", help="Timpa berkas tujuan bila sudah ada.")
         ] = False,
+        meja: ReadDeskOpt = None,
+        semua_meja: EveryDeskOpt = False,
         json: JsonOpt = False,
     ) -> None:
-        """Workbook monev bulanan (XLSX) untuk Biro Humas: ringkasan, per unit, daftar kasus,
-        kasus terlambat, grafik. NIK/HP disamarkan."""
+        """Workbook monev bulanan (XLSX) untuk Biro Humas: ringkasan, per unit (dan per meja),
+        daftar kasus, kasus terlambat, grafik. NIK/HP disamarkan."""
         from lapor_cli import monev as core
 
         with opened(write=False) as ctx:
             period = _period(ctx, bulan)
             target = core.output_path(keluaran, period, overwrite=timpa)
-            report = core.monthly(
-                ctx.session, period, now=ctx.now, kantor=ctx.settings["kantor_nama"]
-            )
+            report = _monthly(ctx, period, meja, semua_meja)
             details = core.case_details(ctx.session, report)
             if interactive() and not json and len(report.cases) >= 5000:
                 _write_with_progress(core, report, details, target, timpa)
@@ -75,7 +75,7 @@ def register(app: typer.Typer) -> None:
                     "kasus": len(report.cases),
                     "terlambat": len(overdue),
                     "terbawa": len(report.carried),
-                    "lembar": list(core.SHEETS),
+                    "lembar": report.sheets(),
                     "ringkasan": report.as_json(with_cases=False),
                 }
             )
@@ -92,19 +92,35 @@ def register(app: typer.Typer) -> None:
         console.print(str(target), soft_wrap=True, markup=False)
 
     @app.command(rich_help_panel="Melihat")
-    def rekap(bulan: BulanOpt = None, json: JsonOpt = False) -> None:
+    def rekap(
+        bulan: BulanOpt = None,
+        meja: ReadDeskOpt = None,
+        semua_meja: EveryDeskOpt = False,
+        json: JsonOpt = False,
+    ) -> None:
         """Angka monev bulanan di layar (sama dengan lembar Ringkasan dari `lapor ekspor`)."""
-        from lapor_cli import monev as core
-
         with opened(write=False) as ctx:
             period = _period(ctx, bulan)
-            report = core.monthly(
-                ctx.session, period, now=ctx.now, kantor=ctx.settings["kantor_nama"]
-            )
+            report = _monthly(ctx, period, meja, semua_meja)
         if json:
             emit_json(report.as_json())
             return
         _render(report)
+
+
+def _monthly(ctx, period: Period, meja: str | None, every: bool) -> Monev:
+    """The month's figures of the chosen desk (named after it), or of every desk."""
+    from lapor_cli import monev as core
+    from lapor_cli.desks import desk_scope
+
+    desk = desk_scope(ctx.session, meja, every=every)
+    return core.monthly(
+        ctx.session,
+        period,
+        now=ctx.now,
+        kantor=desk.nama if desk else ctx.settings["kantor_nama"],
+        meja=desk.kode if desk else None,
+    )
 
 
 def _write_with_progress(core, report, details, target, timpa) -> None:
@@ -148,6 +164,30 @@ def _figure_text(fig: Figure) -> str:
     return str(fig.value)
 
 
+def _lines_table(title: str, first: str, lines: list[tuple[str, UnitLine]]):
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, header_style="bold")
+    for col in (first, "Diterima", "Selesai", "Tepat waktu", "Terlambat", "Rata-rata HK"):
+        table.add_column(col, justify="left" if col == first else "right")
+    for label, line in lines:
+        share = line.porsi_tepat_waktu
+        on_time = str(line.tepat_waktu)
+        if share is not None:
+            on_time += f" ({_number(share * 100, 0)}%)"
+        days = line.rata_hari_kerja
+        table.add_row(
+            label,
+            str(line.diterima),
+            str(line.selesai),
+            on_time,
+            str(line.terlambat),
+            "-" if days is None else _number(days, 1),
+        )
+    return table
+
+
 def _render(report: Monev) -> None:
     from rich import box
     from rich.table import Table
@@ -155,6 +195,8 @@ def _render(report: Monev) -> None:
     period = report.period
     running = " (bulan berjalan)" if period.current else ""
     console.print(f"[bold]Monev pengaduan {report.kantor}[/] — {period.label}{running}")
+    if (desks := report.desk_label()) is not None:
+        console.print(f"Meja: {desks}", markup=False)
     console.print(f"Keadaan per {tanggal(period.as_of, with_day=True, time=True)}.")
     if not report.cases:
         console.print("Tidak ada kasus yang diterima pada bulan ini.")
@@ -191,24 +233,15 @@ def _render(report: Monev) -> None:
 
     from lapor_cli.cli.render import unit_short
 
-    units = Table(title="Per unit", title_justify="left", box=box.SIMPLE_HEAD, header_style="bold")
-    for col in ("Unit", "Diterima", "Selesai", "Tepat waktu", "Terlambat", "Rata-rata HK"):
-        units.add_column(col, justify="left" if col == "Unit" else "right")
-    for line in report.per_unit():
-        share = line.porsi_tepat_waktu
-        on_time = str(line.tepat_waktu)
-        if share is not None:
-            on_time += f" ({_number(share * 100, 0)}%)"
-        days = line.rata_hari_kerja
-        units.add_row(
-            unit_short(line.unit) if line.unit else "Tanpa unit",
-            str(line.diterima),
-            str(line.selesai),
-            on_time,
-            str(line.terlambat),
-            "-" if days is None else _number(days, 1),
+    console.print(
+        _lines_table(
+            "Per unit",
+            "Unit",
+            [(unit_short(x.unit) if x.unit else "Tanpa unit", x) for x in report.per_unit()],
         )
-    console.print(units)
+    )
+    if report.spans_desks:
+        console.print(_lines_table("Per meja", "Meja", [(x.label, x) for x in report.per_meja()]))
     late = report.overdue
     if late:
         console.print(
