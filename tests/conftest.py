@@ -185,9 +185,10 @@ def catat(run: Runner) -> Callable[..., dict]:
 
 
 def catat_as_desk(
-    env: dict[str, str], i: int, kanal: str = "whatsapp"
+    env: dict[str, str], i: int, kanal: str = "whatsapp", meja: str | None = None
 ) -> subprocess.CompletedProcess:
-    """``lapor catat --json`` in a process of its own, as desk ``i`` would run it."""
+    """``lapor catat --json`` in a process of its own, as desk ``i`` would run it (for the
+    register's desk ``meja``, when given)."""
     return subprocess.run(
         [
             sys.executable,
@@ -203,6 +204,7 @@ def catat_as_desk(
             "--nama",
             f"Pelapor {i}",
             "--json",
+            *(["--meja", meja] if meja else []),
         ],
         env=env,
         capture_output=True,
@@ -266,8 +268,8 @@ def _as_sqlite(value: object) -> object:
 
 
 def _dump_server(url: str) -> str | None:
-    """A server register's rows as text; None while no lapor table holds a row (the schema a
-    refused first command may leave is no data)."""
+    """A server register's rows as text; None while it holds no data: the schema a refused
+    first command may leave, with the first desk its migration made, is no data."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
@@ -279,6 +281,8 @@ def _dump_server(url: str) -> str | None:
                     continue
                 rows = conn.exec_driver_sql(f'SELECT * FROM "{table}" ORDER BY 1').all()
                 lines += [f"{table}: {tuple(row)!r}" for row in rows]
+            if lines == ["meja: ('utama', 'Dinas Sosial', 'DS')"]:
+                return None
             return "\n".join(lines) or None
     finally:
         engine.dispose()

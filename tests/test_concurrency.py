@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import catat_as_desk
@@ -59,3 +60,29 @@ def test_a_refused_first_command_does_not_lose_another_desks_case(tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 3
     assert not (tmp_path / "baru.db.sedang-dibuat").exists()
+
+
+def test_desks_of_a_province_recording_at_once_number_per_desk_without_gaps(tmp_path):
+    """Three desks of one register, sixteen processes at once: each desk's numbers run
+    1, 2, 3… with no gap and none twice, whatever the others do."""
+    db = tmp_path / "provinsi.db"
+    env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja"}
+    env.pop("LAPOR_MEJA", None)
+    for kode, prefiks in (("kupang", "KPG"), ("belu", "BLU")):
+        added = subprocess.run(
+            [sys.executable, "-m", "lapor_cli", "meja", "tambah", kode, "--nama", kode,
+             "--prefiks", prefiks],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+    desks = ("utama", "kupang", "belu")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: catat_as_desk(env, i, meja=desks[i % 3]), range(16)))
+    for result in results:
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT meja, prefiks, urut FROM kasus ORDER BY meja, urut").fetchall()
+    per_desk = {kode: [u for m, _, u in rows if m == kode] for kode in desks}
+    assert per_desk == {"utama": list(range(1, 7)), "kupang": list(range(1, 6)),
+                        "belu": list(range(1, 6))}  # fmt: skip
+    assert {(m, p) for m, p, _ in rows} == {("utama", "DS"), ("kupang", "KPG"), ("belu", "BLU")}

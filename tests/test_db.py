@@ -155,6 +155,62 @@ def test_register_at_migration_0001_opens_with_the_newest_code(run, isolated_reg
     assert chain.verify_chain(entries, head) == []
 
 
+def test_an_old_register_becomes_desk_utama_with_its_prefix_and_name(run, isolated_register):
+    _old_register(isolated_register)
+    with sqlite3.connect(isolated_register) as conn:
+        conn.executemany(
+            "INSERT INTO pengaturan (kunci, nilai) VALUES (?, ?)",
+            [("prefiks", "DS"), ("kantor_nama", "Dinas Sosial Kota Kupang")],
+        )
+    assert ok_json(run, "meja") == [
+        {"kode": "utama", "nama": "Dinas Sosial Kota Kupang", "prefiks": "DS", "kasus": 1,
+         "terbuka": 1}
+    ]  # fmt: skip
+    assert ok_json(run, "lihat", "DS-2026-00001")["meja"] == "utama"
+    assert ok_json(run, "periksa")["masalah"] == []
+    with sqlite3.connect(isolated_register) as conn:
+        assert conn.execute("SELECT * FROM pengaturan WHERE kunci = 'prefiks'").fetchall() == []
+    assert ok_json(run, "catat", "--kanal", "surat", "--jenis", "aduan", "--uraian", "Baru",
+                   "--nama", "Budi")["nomor"] == "DS-2026-00002"  # fmt: skip
+
+
+def test_cases_under_another_prefix_keep_their_numbers_as_a_desk_of_their_own(
+    run, isolated_register
+):
+    _old_register(isolated_register)
+    with sqlite3.connect(isolated_register) as conn:
+        conn.execute("UPDATE kasus SET prefiks = 'LAMA'")
+    desks = {d["kode"]: (d["prefiks"], d["kasus"]) for d in ok_json(run, "meja")}
+    assert desks == {"utama": ("DS", 0), "lama": ("LAMA", 1)}
+
+
+def test_migration_0005_goes_down_and_up_again(tmp_path: Path):
+    from alembic import command
+    from alembic.config import Config
+
+    path = tmp_path / "turun.db"
+    _old_register(path)
+    engine = migrated_engine(path, "0005")
+    try:
+        cfg = Config()
+        cfg.set_main_option("script_location", "lapor_cli:migrations")
+        with engine.connect() as conn:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # as lapor
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0004")
+            assert (
+                conn.exec_driver_sql(
+                    "SELECT nilai FROM pengaturan WHERE kunci = 'prefiks'"
+                ).scalar_one()
+                == "DS"
+            )
+            assert "meja" not in sa.inspect(conn).get_table_names()
+            command.upgrade(cfg, "0005")
+            assert conn.exec_driver_sql("SELECT meja FROM kasus").scalar_one() == "utama"
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("revision", KNOWN_REVISIONS[:-1])
 def test_every_older_revision_is_brought_to_head(run, isolated_register: Path, revision: str):
     migrated_engine(isolated_register, revision).dispose()

@@ -324,7 +324,7 @@ def test_a_move_that_fails_its_check_leaves_no_new_file(
     assert moving.TABLES  # the module really is the one patched through
 
 
-@pytest.mark.parametrize("revision", ["0001", "0002", "0003"])
+@pytest.mark.parametrize("revision", ["0001", "0002", "0003", "0004"])
 def test_an_older_server_register_is_brought_to_head(run: Runner, pg_url, monkeypatch, revision):
     import sqlalchemy as sa
 
@@ -343,4 +343,93 @@ def test_an_older_server_register_is_brought_to_head(run: Runner, pg_url, monkey
     assert ok_json(run, "lihat", nomor)["status"] == "diterima"
     with _pg(url) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
+    assert ok_json(run, "periksa")["masalah"] == []
+
+
+def test_a_server_register_before_desks_keeps_its_prefix_as_desk_utama(
+    run: Runner, pg_url, monkeypatch
+):
+    import sqlalchemy as sa
+
+    from lapor_cli.db import run_migrations
+
+    url = pg_url()
+    engine = sa.create_engine(url)
+    try:
+        run_migrations(engine, "0004")
+    finally:
+        engine.dispose()
+    with _pg(url) as conn:
+        conn.execute("INSERT INTO pengaturan (kunci, nilai) VALUES ('prefiks', 'DINSOS')")
+    monkeypatch.setenv("LAPOR_DB", url)
+    monkeypatch.delenv("LAPOR_MEJA", raising=False)
+    assert record(run)["nomor"] == "DINSOS-2026-00001"
+    assert [(d["kode"], d["prefiks"]) for d in ok_json(run, "meja")] == [("utama", "DINSOS")]
+
+
+# -- several desks on one server register --------------------------------------------------------
+
+
+def _add_desks(env: dict[str, str], desks: tuple[tuple[str, str], ...]) -> None:
+    for kode, prefiks in desks:
+        added = subprocess.run(
+            [sys.executable, "-m", "lapor_cli", "meja", "tambah", kode, "--nama",
+             f"Dinas Sosial {kode}", "--prefiks", prefiks],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert added.returncode == 0, added.stderr
+
+
+def test_twenty_writers_at_three_desks_number_each_desk_without_gaps(pg_url, tmp_path: Path):
+    url = pg_url()
+    env = {**os.environ, "LAPOR_DB": url, "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja"}
+    env.pop("LAPOR_MEJA", None)
+    _add_desks(env, (("kupang", "KPG"), ("belu", "BLU")))
+    desks = ("utama", "kupang", "belu")
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(lambda i: catat_as_desk(env, i, meja=desks[i % 3]), range(20)))
+    for result in results:
+        assert result.returncode == 0, result.stderr
+    numbers = [json.loads(r.stdout)["nomor"] for r in results]
+    assert len(set(numbers)) == 20
+    with _pg(url) as conn:
+        rows = conn.execute("SELECT meja, prefiks, urut FROM kasus ORDER BY meja, urut").fetchall()
+        assert conn.execute("SELECT count(*) FROM riwayat").fetchone()[0] == 20
+    per_desk = {kode: [u for m, _, u in rows if m == kode] for kode in desks}
+    assert per_desk == {"utama": list(range(1, 8)), "kupang": list(range(1, 8)),
+                        "belu": list(range(1, 7))}  # fmt: skip
+    assert {(m, p) for m, p, _ in rows} == {("utama", "DS"), ("kupang", "KPG"), ("belu", "BLU")}
+
+
+def test_pindah_of_a_province_register_keeps_its_desks_and_their_numbers(
+    run: Runner, pg_url, monkeypatch, tmp_path: Path
+):
+    monkeypatch.delenv("LAPOR_MEJA", raising=False)
+    source = tmp_path / "provinsi.db"
+    monkeypatch.setenv("LAPOR_DB", str(source))
+    for kode, prefiks in (("kupang", "KPG"), ("belu", "BLU")):
+        ok_json(run, "meja", "tambah", kode, "--nama", f"Dinsos {kode}", "--prefiks", prefiks)
+    for i, desk in enumerate(("kupang", "belu", "kupang", "utama")):
+        record(run, meja=desk, uraian=f"Aduan {i}", diterima=f"2026-11-1{i}")
+
+    def answers() -> dict[str, object]:
+        return {
+            "meja": ok_json(run, "meja"),
+            "rekap": ok_json(run, "rekap"),
+            "rekap_kupang": ok_json(run, "rekap", "--meja", "kupang"),
+            "daftar_belu": ok_json(run, "daftar", "--meja", "belu"),
+        }
+
+    before = answers()
+    server = pg_url()
+    moved = ok_json(run, "pindah", "--ke", server)
+    assert moved["jumlah"]["meja"] == 3 and moved["jumlah"]["kasus"] == 4
+    monkeypatch.setenv("LAPOR_DB", server)
+    assert answers() == before
+    assert record(run, meja="kupang")["nomor"] == "KPG-2026-00003"
+    assert record(run, meja="belu")["nomor"] == "BLU-2026-00002"
+    back = tmp_path / "kembali.db"
+    ok_json(run, "pindah", "--ke", str(back))
+    monkeypatch.setenv("LAPOR_DB", str(back))
+    assert ok_json(run, "meja") == ok_json(run, "--db", server, "meja")
     assert ok_json(run, "periksa")["masalah"] == []
