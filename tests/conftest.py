@@ -76,7 +76,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 _HOME_VARS = ("HOME", "USERPROFILE", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "APPDATA", "LOCALAPPDATA")
-_UNSET_VARS = ("LAPOR_DATA", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS")
+_UNSET_VARS = (
+    "LAPOR_DATA",
+    "LAPOR_MEJA",
+    "FORCE_COLOR",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "COLUMNS",
+)
 
 
 def _isolate(mp: pytest.MonkeyPatch, folder: Path, *, now: str = NOW) -> Path:

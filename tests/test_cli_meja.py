@@ -198,7 +198,9 @@ def _summary(book) -> dict:
     return {r[0]: r[1] for r in book["Ringkasan"].iter_rows(values_only=True) if len(r) > 1}
 
 
-def test_ekspor_of_the_province_has_a_sheet_per_desk(run: Runner, province, tmp_path: Path):
+def test_ekspor_of_the_province_has_a_sheet_per_desk(
+    run: Runner, province, tmp_path: Path, monkeypatch
+):
     target = tmp_path / "ntt.xlsx"
     doc = ok_json(run, "ekspor", "--keluaran", str(target))
     assert doc["lembar"] == ["Ringkasan", "Per unit", "Per meja", "Kasus", "Terlambat", "Terbawa"]
@@ -220,6 +222,9 @@ def test_ekspor_of_the_province_has_a_sheet_per_desk(run: Runner, province, tmp_
     one = tmp_path / "kupang.xlsx"
     doc = ok_json(run, "ekspor", "--meja", "kupang", "--keluaran", str(one))
     assert "Per meja" not in doc["lembar"] and doc["kasus"] == 3
+    monkeypatch.chdir(tmp_path)  # the default name says which desk
+    assert ok_json(run, "ekspor", "--meja", "belu")["berkas"].endswith("monev-2026-11-belu.xlsx")
+    assert ok_json(run, "ekspor")["berkas"].endswith("monev-2026-11.xlsx")
     book = openpyxl.load_workbook(one, read_only=True)
     rows = list(book["Kasus"].iter_rows(values_only=True))
     column = rows[0].index("Nomor")

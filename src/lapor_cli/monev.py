@@ -756,10 +756,13 @@ def uraian_cell(detail: Detail) -> str:
 # ---------------------------------------------------------------- output file
 
 
-def output_path(keluaran: str | None, period: Period, *, overwrite: bool) -> Path:
-    """Where the workbook goes: ``monev-YYYY-MM.xlsx`` here, or ``--keluaran`` (a folder gets
-    the default name). An existing file is refused unless ``overwrite``."""
-    name = f"monev-{period.key}.xlsx"
+def output_path(
+    keluaran: str | None, period: Period, *, overwrite: bool, meja: str | None = None
+) -> Path:
+    """Where the workbook goes: ``monev-YYYY-MM.xlsx`` here (one desk of several:
+    ``monev-YYYY-MM-KODE.xlsx``), or ``--keluaran`` (a folder gets the default name). An
+    existing file is refused unless ``overwrite``."""
+    name = f"monev-{period.key}{f'-{meja}' if meja else ''}.xlsx"
     path = Path(keluaran).expanduser() if keluaran else Path(name)
     if path.is_dir():
         path = path / name

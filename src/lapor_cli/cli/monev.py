@@ -11,6 +11,7 @@ from lapor_cli.cli._app import EveryDeskOpt, JsonOpt, ReadDeskOpt, interactive, 
 from lapor_cli.console import console, emit_json, message, tanggal
 
 if TYPE_CHECKING:
+    from lapor_cli.desks import DeskInfo
     from lapor_cli.monev import Figure, Monev, Period, UnitLine
 
 BulanOpt = Annotated[
@@ -56,11 +57,14 @@ def register(app: typer.Typer) -> None:
         """Workbook monev bulanan (XLSX) untuk Biro Humas: ringkasan, per unit (dan per meja),
         daftar kasus, kasus terlambat, grafik. NIK/HP disamarkan."""
         from lapor_cli import monev as core
+        from lapor_cli.desks import all_desks
 
         with opened(write=False) as ctx:
             period = _period(ctx, bulan)
-            target = core.output_path(keluaran, period, overwrite=timpa)
-            report = _monthly(ctx, period, meja, semua_meja)
+            desk = _desk(ctx, meja, semua_meja)  # before the month is read: refusals first
+            named = desk.kode if desk and len(all_desks(ctx.session)) > 1 else None
+            target = core.output_path(keluaran, period, overwrite=timpa, meja=named)
+            report = _monthly(ctx, period, desk)
             details = core.case_details(ctx.session, report)
             if interactive() and not json and len(report.cases) >= 5000:
                 _write_with_progress(core, report, details, target, timpa)
@@ -101,19 +105,23 @@ def register(app: typer.Typer) -> None:
         """Angka monev bulanan di layar (sama dengan lembar Ringkasan dari `lapor ekspor`)."""
         with opened(write=False) as ctx:
             period = _period(ctx, bulan)
-            report = _monthly(ctx, period, meja, semua_meja)
+            report = _monthly(ctx, period, _desk(ctx, meja, semua_meja))
         if json:
             emit_json(report.as_json())
             return
         _render(report)
 
 
-def _monthly(ctx, period: Period, meja: str | None, every: bool) -> Monev:
-    """The month's figures of the chosen desk (named after it), or of every desk."""
-    from lapor_cli import monev as core
+def _desk(ctx, meja: str | None, every: bool) -> DeskInfo | None:
     from lapor_cli.desks import desk_scope
 
-    desk = desk_scope(ctx.session, meja, every=every)
+    return desk_scope(ctx.session, meja, every=every)
+
+
+def _monthly(ctx, period: Period, desk: DeskInfo | None) -> Monev:
+    """The month's figures of the chosen desk (named after it), or of every desk."""
+    from lapor_cli import monev as core
+
     return core.monthly(
         ctx.session,
         period,
@@ -241,7 +249,9 @@ def _render(report: Monev) -> None:
         )
     )
     if report.spans_desks:
-        console.print(_lines_table("Per meja", "Meja", [(x.label, x) for x in report.per_meja()]))
+        console.print(
+            _lines_table("Per meja", "Meja", [(str(x.unit), x) for x in report.per_meja()])
+        )
     late = report.overdue
     if late:
         console.print(
