@@ -162,25 +162,21 @@ OfficerOpt = Annotated[
     ),
 ]
 
+
+def _desk_option(text: str) -> Any:
+    return typer.Option(
+        "--meja", envvar="LAPOR_MEJA", metavar="KODE", help=text, show_default=False
+    )
+
+
 DeskOpt = Annotated[
     str | None,
-    typer.Option(
-        "--meja",
-        envvar="LAPOR_MEJA",
-        metavar="KODE",
-        help="Meja yang dimaksud (bawaan: $LAPOR_MEJA; register dengan satu meja tidak perlu).",
-        show_default=False,
+    _desk_option(
+        "Meja yang dimaksud (bawaan: $LAPOR_MEJA; register dengan satu meja tidak perlu)."
     ),
 ]
 ReadDeskOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--meja",
-        envvar="LAPOR_MEJA",
-        metavar="KODE",
-        help="Hanya kasus meja ini (bawaan: $LAPOR_MEJA, atau semua meja).",
-        show_default=False,
-    ),
+    str | None, _desk_option("Hanya kasus meja ini (bawaan: $LAPOR_MEJA, atau semua meja).")
 ]
 EveryDeskOpt = Annotated[
     bool,
