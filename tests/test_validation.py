@@ -490,3 +490,33 @@ def test_a_date_that_does_not_exist_is_refused_whatever_the_separator() -> None:
     for text in ("31/11/2026 09.15", "2026-02-30", "2026-11-20 25.00"):
         with pytest.raises(ValidationError):
             parse_datetime("diterima", text)
+
+
+def test_fingerprints_stay_what_registers_already_store():
+    """A stored ``sidik`` is how a re-import recognises a form without a number: the
+    fingerprint of the same content never changes between versions (values pinned from the
+    first version that stored them)."""
+    from lapor_cli.validation import CaseInput
+
+    form = CaseInput(
+        kanal="surat",
+        jenis="aduan",
+        uraian="PKH belum cair\nsejak Agustus",
+        diterima=datetime(2026, 11, 20, 9, 15),
+        nama="Siti Aminah",
+        nik="3171014101900001",
+        hp="+6281234567890",
+        nomor_formulir="F-001",
+        petugas="meja",
+    )
+    anonim = CaseInput(
+        kanal="kotak-saran",
+        jenis="aspirasi",
+        uraian="Loket Sabtu",
+        diterima=datetime(2026, 1, 2),
+        anonim=True,
+    )
+    assert form.fingerprint() == "ee7aa69c47c32268253706961ce1579fc40701ff98922acd3f167e0f9793fcc9"
+    assert anonim.fingerprint() == (
+        "64b80a6812cb328ce5034000c2d841c523b2e9751b816311e006e499a1d641ed"
+    )

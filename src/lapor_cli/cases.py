@@ -281,6 +281,10 @@ def reserve_numbers(session: Session, prefiks: str, tahun: int, count: int) -> i
     return last - count + 1
 
 
+_UNSEEN = object()
+_NO_COPIES: list[str] = []  # never changed: only insert_many reads it
+
+
 def insert_many(session: Session, table: sa.Table, rows: list[dict[str, object]]) -> None:
     """Insert many rows (all with the same keys) in one ``executemany``.
 
@@ -314,11 +318,18 @@ def insert_many(session: Session, table: sa.Table, rows: list[dict[str, object]]
         # Only a few columns have a processor (datetimes, JSON, booleans): convert those in
         # place rather than asking every value of every row.
         convert = [(i, processors[n]) for i, n in enumerate(order) if n in processors]
+        # A bulk insert repeats values (the same "now", False, []): a value that is the very
+        # object the previous row had in that column gets the previous row's conversion.
+        seen: list[object] = [_UNSEEN] * len(convert)
+        done: list[object] = [None] * len(convert)
         params: list = []
         for row in rows:
             param = list(values(row))
-            for i, process in convert:
-                param[i] = process(param[i])
+            for k, (i, process) in enumerate(convert):
+                value = param[i]
+                if value is not seen[k]:
+                    seen[k], done[k] = value, process(value)
+                param[i] = done[k]
             params.append(tuple(param))
     else:
         params = [
@@ -352,7 +363,9 @@ def record_cases(
     rows = []
     for offset, (data, rule, sidik) in enumerate(items):
         urut = first_urut + offset
-        rows.append(case_row(data, rule, sidik, now=now, desk=desk, urut=urut))
+        row = case_row(data, rule, sidik, now=now, desk=desk, urut=urut)
+        row["tembusan"] = _NO_COPIES  # one list for the batch: converted once (insert_many)
+        rows.append(row)
     insert_many(session, kasus, rows)
     last_urut = first_urut + len(items) - 1
     ids = dict(

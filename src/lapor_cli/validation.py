@@ -11,7 +11,7 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
@@ -123,7 +123,7 @@ def parse_month(value: str) -> tuple[int, int]:
     return parsed.year, parsed.month
 
 
-def clean_text(field: str, value: object, *, multiline: bool = False) -> str | None:
+def clean_text(field: str, value: object, multiline: bool = False) -> str | None:
     """Trim; refuse control characters (newlines and tabs only in long text) and huge values."""
     if value is None:
         return None
@@ -134,9 +134,8 @@ def clean_text(field: str, value: object, *, multiline: bool = False) -> str | N
     if not text:
         return None
     plain = text.replace("\n", "").replace("\t", "") if multiline else text
-    allowed = {"\n", "\t"} if multiline else set()
     for ch in () if plain.isprintable() else text:  # printable text has no Cc or Cs
-        if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs"):
+        if not (multiline and ch in "\n\t") and unicodedata.category(ch) in ("Cc", "Cs"):
             raise ValidationError(
                 field,
                 f"{FIELD_LABEL.get(field, field)} berisi karakter kendali "
@@ -275,58 +274,74 @@ class CaseInput:
 
     def fingerprint(self) -> str:
         """A hash of the content a paper form carries: the import's key without a form number."""
-        parts = {name: getattr(self, name) for name in _FINGERPRINTED}
-        parts["diterima"] = self.diterima.isoformat()
-        text = "\x1f".join(f"{k}={parts[k]}" for k in sorted(parts))
+        values = self.__dict__
+        text = "\x1f".join(
+            f"diterima={self.diterima.isoformat()}" if k == "diterima" else f"{k}={values[k]}"
+            for k in _FINGERPRINTED
+        )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-#: What a fingerprint covers: everything but who typed the form in and the form's number.
+#: What a fingerprint covers, in name order: everything but who typed the form in and the
+#: form's number.
 _FINGERPRINTED = tuple(
-    f.name for f in fields(CaseInput) if f.name not in ("petugas", "nomor_formulir")
+    sorted(f.name for f in fields(CaseInput) if f.name not in ("petugas", "nomor_formulir"))
 )
 
 IDENTITY_FIELDS = ("nama", "nik", "kk", "hp", "email", "alamat")
 
 
-def validate_case(
-    raw: Mapping[str, object], *, now: datetime
-) -> tuple[CaseInput | None, list[ValidationError]]:
-    """Check every field of a new case; return the case or all the problems found."""
-    errors: list[ValidationError] = []
-    values: dict[str, object] = {}
+_IDENTITY_PARSERS = (
+    ("nik", parse_nik),
+    ("kk", parse_kk),
+    ("hp", parse_phone),
+    ("email", parse_email),
+)
+_TEXT_FIELDS = ("uraian", "nama", "alamat", "nomor_lapor", "nomor_formulir", "petugas")
+_MULTILINE = frozenset(("uraian", "alamat"))
 
-    def check(field: str, fn, *args) -> object:
+
+def _checker(errors: list[ValidationError]) -> Callable[..., object]:
+    """``check(fn, *args)``: ``fn(*args)``, or None with its refusal added to ``errors``."""
+
+    def check(fn: Callable[..., object], *args: object) -> object:
         try:
             return fn(*args)
         except ValidationError as exc:
             errors.append(exc)
             return None
 
-    text = {
-        f: check(f, lambda f=f: clean_text(f, raw.get(f), multiline=f in ("uraian", "alamat")))
-        for f in ("uraian", "nama", "alamat", "nomor_lapor", "nomor_formulir", "petugas")
-    }
-    for field in ("kanal", "jenis"):
-        value = check(field, lambda field=field: clean_text(field, raw.get(field)))
+    return check
+
+
+def validate_case(
+    raw: Mapping[str, object], *, now: datetime
+) -> tuple[CaseInput | None, list[ValidationError]]:
+    """Check every field of a new case; return the case or all the problems found."""
+    # No closure per field or per row: the bulk import runs this for every row of a file.
+    errors: list[ValidationError] = []
+    values: dict[str, object] = {}
+    check = _checker(errors)
+    get = raw.get
+    text = {f: check(clean_text, f, get(f), f in _MULTILINE) for f in _TEXT_FIELDS}
+    for field, normalize in (("kanal", normalize_kanal), ("jenis", normalize_jenis)):
+        value = check(clean_text, field, get(field))
         if value is None and any(e.field == field for e in errors):
             continue
         if value is None:
             errors.append(ValidationError(field, f"{field.capitalize()} wajib diisi."))
         else:
-            values[field] = check(
-                field, normalize_kanal if field == "kanal" else normalize_jenis, value
-            )
+            values[field] = check(normalize, value)
     if text["uraian"] is None and not any(e.field == "uraian" for e in errors):
         errors.append(ValidationError("uraian", "Uraian tidak boleh kosong."))
     for field in ("anonim", "rahasia", "segera"):
-        values[field] = bool(check(field, parse_bool, field, raw.get(field)))
+        values[field] = bool(check(parse_bool, field, get(field)))
 
     raw_diterima = raw.get("diterima")
     if raw_diterima is None or (isinstance(raw_diterima, str) and not raw_diterima.strip()):
         diterima = now.replace(microsecond=0)
     else:
-        diterima = check("diterima", parse_datetime, "diterima", raw_diterima)
+        diterima = check(parse_datetime, "diterima", raw_diterima)
         if diterima is not None and diterima > now:
             errors.append(
                 ValidationError(
@@ -335,12 +350,11 @@ def validate_case(
                 )
             )
 
-    parsers = {"nik": parse_nik, "kk": parse_kk, "hp": parse_phone, "email": parse_email}
     identity: dict[str, object] = {"nama": text["nama"], "alamat": text["alamat"]}
-    for field, parse in parsers.items():
-        value = raw.get(field)
+    for field, parse in _IDENTITY_PARSERS:
+        value = get(field)
         value = None if value is None else str(value).strip() or None
-        identity[field] = None if value is None else check(field, parse, value)
+        identity[field] = None if value is None else check(parse, value)
 
     if values.get("anonim"):
         given = [f for f in IDENTITY_FIELDS if raw.get(f) not in (None, "")]
