@@ -378,7 +378,9 @@ def sla_report(
     pauses = book.all_pauses()  # every pause, before the cases stream in
     query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))
     if meja:
-        query = query.where(Case.meja == meja)
+        # Wrapped so that no index on meja is used: the open cases (status index) are few,
+        # a desk's cases of every year many.
+        query = query.where(sa.func.coalesce(Case.meja, "") == meja)
     as_of_day = as_of.date()
     dues: dict[tuple, tuple[datetime, int, str]] = {}
     counts = {"terbuka": 0, "terlambat": 0, "hari_ini": 0, "jatuh_tempo": 0, "siap_ditutup": 0}

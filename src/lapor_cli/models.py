@@ -37,11 +37,15 @@ class Case(SQLModel, table=True):
     """One complaint, suggestion or information request (kasus)."""
 
     __tablename__ = "kasus"
-    __table_args__ = (sa.UniqueConstraint("prefiks", "tahun", "urut", name="uq_kasus_urut"),)
+    __table_args__ = (
+        sa.UniqueConstraint("prefiks", "tahun", "urut", name="uq_kasus_urut"),
+        # One desk's month (monev, daftar --bulan): the desk and the receipt range together.
+        sa.Index("ix_kasus_meja_diterima", "meja", "diterima"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     nomor: str = Field(max_length=40, unique=True)
-    meja: str = Field(foreign_key="meja.kode", max_length=20, index=True)
+    meja: str = Field(foreign_key="meja.kode", max_length=20)
     prefiks: str = Field(max_length=20)
     tahun: int
     urut: int

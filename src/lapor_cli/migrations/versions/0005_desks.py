@@ -51,7 +51,7 @@ def upgrade() -> None:
     with op.batch_alter_table("kasus") as batch:
         batch.add_column(sa.Column("meja", sa.String(20), nullable=False, server_default=MAIN))
         batch.create_foreign_key("fk_kasus_meja", "meja", ["meja"], ["kode"])
-        batch.create_index("ix_kasus_meja", ["meja"])
+        batch.create_index("ix_kasus_meja_diterima", ["meja", "diterima"])
     for row in rows[1:]:
         conn.execute(sa.text("UPDATE kasus SET meja = :kode WHERE prefiks = :prefiks"), row)
     conn.execute(sa.text("DELETE FROM pengaturan WHERE kunci = 'prefiks'"))
@@ -65,7 +65,7 @@ def downgrade() -> None:
         {"p": prefiks.scalar_one()},
     )
     with op.batch_alter_table("kasus") as batch:
-        batch.drop_index("ix_kasus_meja")
+        batch.drop_index("ix_kasus_meja_diterima")
         batch.drop_constraint("fk_kasus_meja", type_="foreignkey")
         batch.drop_column("meja")
     op.drop_table("meja")
