@@ -130,6 +130,8 @@ def test_recording_on_several_desks_without_choosing_one_is_refused(run: Runner,
         (["meja", "ubah", "sikka", "--nama", "X"], "Meja 'sikka' tidak ada"),
         (["meja", "ubah", "kupang"], "Tidak ada yang diubah"),
         (["kantor", "--prefiks", "DSX"], "pilih mejanya"),
+        (["meja", "hapus", "kupang"], "sudah punya 3 kasus"),
+        (["meja", "hapus", "sikka"], "Meja 'sikka' tidak ada"),
     ],
 )
 def test_bad_desk_changes_are_refused_and_write_nothing(
@@ -146,6 +148,15 @@ def test_a_desk_without_cases_may_change_its_prefix_and_any_desk_its_name(run: R
     assert record(run, meja="sikka")["nomor"] == "SKA-2026-00001"
     err = refused(run, "meja", "tambah", "x", "--nama", "X", "--prefiks", "ds")
     assert "Awalan DS sudah dipakai meja utama" in err
+
+
+def test_a_desk_added_by_mistake_can_be_removed_but_not_the_last(run: Runner):
+    add_desk(run, "kupnag", "Salah ketik", "KPX")
+    assert ok_json(run, "meja", "hapus", "kupnag")["kode"] == "kupnag"
+    assert [d["kode"] for d in ok_json(run, "meja")] == ["utama"]
+    assert "satu-satunya meja" in refused(run, "meja", "hapus", "utama")
+    add_desk(run, "kupang", "Dinas Sosial Kota Kupang", "KPX")  # the prefix is free again
+    assert record(run, meja="kupang")["nomor"] == "KPX-2026-00001"
 
 
 def test_meja_lists_desks_on_screen(run: Runner, province):

@@ -153,6 +153,22 @@ def change_desk(
     return DeskInfo(row.kode, row.nama, row.prefiks)
 
 
+def remove_desk(session: Session, kode: str) -> DeskInfo:
+    """Remove a desk added by mistake: only one that never had a case, never the last one."""
+    desk = find_desk(session, kode)
+    t = Case.__table__
+    count = session.execute(sa.select(sa.func.count()).where(t.c.meja == desk.kode)).scalar_one()
+    if count:
+        raise ValidationError(
+            "meja", f"Meja {desk.kode} sudah punya {count} kasus; meja itu tidak dapat dihapus."
+        )
+    if len(all_desks(session)) == 1:
+        raise ValidationError("meja", f"Meja {desk.kode} satu-satunya meja register ini.")
+    session.delete(session.get(Desk, desk.kode))
+    session.flush()
+    return desk
+
+
 def _clean_name(nama: str) -> str:
     text = " ".join(nama.split())
     if not text:

@@ -1,4 +1,5 @@
-"""The desks of a register (``lapor meja``): list them, add one, rename one."""
+"""The desks of a register (``lapor meja``): list them, add one, change one, remove one
+added by mistake."""
 
 from __future__ import annotations
 
@@ -104,3 +105,15 @@ def register(app: typer.Typer) -> None:
             emit_json(desk.as_json())
             return
         message(f"Meja diubah: [bold]{desk.kode}[/] — {desk.nama} (awalan {desk.prefiks}).")
+
+    @meja_app.command("hapus")
+    def hapus(kode: KodeArg, json: JsonOpt = False) -> None:
+        """Hapus meja yang salah dibuat (hanya bila belum pernah punya kasus)."""
+        from lapor_cli import desks
+
+        with opened(write=True) as c:
+            desk = desks.remove_desk(c.session, kode)
+        if json:
+            emit_json(desk.as_json())
+            return
+        message(f"Meja dihapus: {desk.kode} — {desk.nama}.")
