@@ -67,6 +67,9 @@ def test_a_register_starts_with_one_desk_that_needs_no_choosing(run: Runner):
 def test_kantor_sets_the_only_desks_prefix_and_name_until_its_first_case(run: Runner):
     view = ok_json(run, "kantor", "--prefiks", "dinsos", "--nama", "Dinas Sosial Kota Kupang")
     assert view["prefiks"] == "DINSOS" and view["meja"] == "utama"
+    code, out, _ = run("kantor", "--nama", "Dinsos Kota Kupang")
+    assert code == 0 and "Meja        : utama — Dinsos Kota Kupang" in out  # the new name
+    ok_json(run, "kantor", "--nama", "Dinas Sosial Kota Kupang")
     assert ok_json(run, "meja")[0]["nama"] == "Dinas Sosial Kota Kupang"
     assert record(run)["nomor"] == "DINSOS-2026-00001"
     err = refused(run, "kantor", "--prefiks", "DS")

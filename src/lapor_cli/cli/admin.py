@@ -49,6 +49,8 @@ def register(app: typer.Typer) -> None:
             if zona is not None:
                 core.set_setting(ctx.session, "zona_waktu", core.normalize_zone(zona))
             settings = core.get_settings(ctx.session)
+            if desk is not None:  # as changed above (the office's name may be the desk's)
+                desk = desks.find_desk(ctx.session, desk.kode)
             location = ctx.register.location
         view = {
             "kantor": settings["kantor_nama"],
