@@ -244,7 +244,8 @@ def dump_register(path: Path | str | None = None) -> str | None:
 def query_register(sql: str, *params: object) -> list[tuple]:
     """Rows of ``sql`` (``?`` placeholders) on this test's register, in SQLite's own forms on
     either backend (times as SQLite's text, JSON as text, booleans as 0/1), so one assertion
-    holds for both. No register yet: SQLite raises, as sqlite3 does."""
+    holds for both; a statement that changes the register (a test tampering with it) is
+    committed and gives no rows. No register yet: SQLite raises, as sqlite3 does."""
     location = os.environ["LAPOR_DB"]
     if "://" not in location:
         with sqlite3.connect(location) as conn:
@@ -253,8 +254,9 @@ def query_register(sql: str, *params: object) -> list[tuple]:
 
     engine = sa.create_engine(location)
     try:
-        with engine.connect() as conn:
-            rows = conn.exec_driver_sql(sql.replace("?", "%s"), params).all()
+        with engine.begin() as conn:
+            result = conn.exec_driver_sql(sql.replace("?", "%s"), params)
+            rows = result.all() if result.returns_rows else []
     finally:
         engine.dispose()
     return [tuple(_as_sqlite(value) for value in row) for row in rows]

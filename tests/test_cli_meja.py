@@ -5,14 +5,12 @@ monev cover one desk or all of them. Runs on SQLite and (in CI) on PostgreSQL.""
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import Runner, dump_register, ok_json, psycopg_args, query_register, record
+from conftest import Runner, dump_register, ok_json, query_register, record
 
 KUPANG = ("kupang", "Dinas Sosial Kota Kupang", "kpg")
 BELU = ("belu", "Dinas Sosial Kabupaten Belu", "BLU")
@@ -282,16 +280,7 @@ def test_import_goes_to_the_chosen_desk_and_form_numbers_are_per_desk(
 
 
 def test_periksa_finds_a_case_moved_to_another_desk(run: Runner, province):
-    sql = "UPDATE kasus SET meja = 'belu' WHERE nomor = 'KPG-2026-00002'"
-    location = os.environ["LAPOR_DB"]
-    if "://" in location:
-        import psycopg
-
-        with psycopg.connect(**psycopg_args(location)) as conn:
-            conn.execute(sql)
-    else:
-        with sqlite3.connect(location) as conn:
-            conn.execute(sql)
+    query_register("UPDATE kasus SET meja = 'belu' WHERE nomor = 'KPG-2026-00002'")
     code, out, _ = run("periksa", "--json")
     assert code == 1
     problems = json.loads(out)["masalah"]

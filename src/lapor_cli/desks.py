@@ -136,11 +136,7 @@ def change_desk(
     if prefiks is not None:
         value = normalize_prefix(prefiks)
         if value != current.prefiks:
-            t = Case.__table__
-            count = session.execute(
-                sa.select(sa.func.count()).where(t.c.meja == current.kode)
-            ).scalar_one()
-            if count:
+            if count := _case_count(session, current.kode):
                 raise ValidationError(
                     "prefiks",
                     f"Awalan nomor meja {current.kode} sudah dipakai {count} kasus "
@@ -156,9 +152,7 @@ def change_desk(
 def remove_desk(session: Session, kode: str) -> DeskInfo:
     """Remove a desk added by mistake: only one that never had a case, never the last one."""
     desk = find_desk(session, kode)
-    t = Case.__table__
-    count = session.execute(sa.select(sa.func.count()).where(t.c.meja == desk.kode)).scalar_one()
-    if count:
+    if count := _case_count(session, desk.kode):
         raise ValidationError(
             "meja", f"Meja {desk.kode} sudah punya {count} kasus; meja itu tidak dapat dihapus."
         )
@@ -167,6 +161,12 @@ def remove_desk(session: Session, kode: str) -> DeskInfo:
     session.delete(session.get(Desk, desk.kode))
     session.flush()
     return desk
+
+
+def _case_count(session: Session, kode: str) -> int:
+    return session.execute(
+        sa.select(sa.func.count()).where(Case.__table__.c.meja == kode)
+    ).scalar_one()
 
 
 def _clean_name(nama: str) -> str:

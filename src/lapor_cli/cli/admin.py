@@ -217,7 +217,7 @@ def register(app: typer.Typer) -> None:
         from lapor_cli import demo as demo_data
         from lapor_cli.cases import set_setting
         from lapor_cli.cli._app import location
-        from lapor_cli.desks import change_desk
+        from lapor_cli.desks import MAIN, change_desk
 
         state.demo = True
         path = Path(location())
@@ -225,7 +225,7 @@ def register(app: typer.Typer) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         with opened(write=True) as ctx:
             set_setting(ctx.session, "kantor_nama", "Dinas Sosial Kota Contoh (DEMO)")
-            change_desk(ctx.session, "utama", nama="Dinas Sosial Kota Contoh (DEMO)")
+            change_desk(ctx.session, MAIN, nama="Dinas Sosial Kota Contoh (DEMO)")
             made = demo_data.fill(ctx.session, now=ctx.now)
         if json:
             emit_json({"register": str(path), "kasus": made})

@@ -33,14 +33,10 @@ def register(app: typer.Typer) -> None:
         with opened(write=False) as c:
             every = desks.all_desks(c.session)
             counts = desks.desk_counts(c.session)
-        rows = [
-            {
-                **d.as_json(),
-                "kasus": counts.get(d.kode, (0, 0))[0],
-                "terbuka": counts.get(d.kode, (0, 0))[1],
-            }
-            for d in every
-        ]
+        rows = []
+        for desk in every:
+            total, still_open = counts.get(desk.kode, (0, 0))
+            rows.append({**desk.as_json(), "kasus": total, "terbuka": still_open})
         if json:
             emit_json(rows)
             return
