@@ -116,9 +116,28 @@ def fresh_register(folder: Path, name: str) -> Path:
 
 
 def run_import(db: Path, path: Path) -> tuple[importing.ImportResult, float, float]:
-    """Check, then write in one transaction, as `lapor impor` does: (result, check s, write s)."""
+    """As `lapor impor` does: (result, check s, write s).
+
+    A file of ``importing.PARALLEL_FROM_BYTES`` or more is checked in a second process while
+    this one writes (the phases overlap: the whole time is reported as "write", check 0);
+    a smaller one is checked without the lock, then written in one transaction."""
     register = open_register(str(db), write=True)
     try:
+        if path.stat().st_size >= importing.PARALLEL_FROM_BYTES:
+            start = time.perf_counter()
+            try:
+                with register.transaction(True) as session:
+                    result = importing.import_parallel(
+                        session,
+                        path,
+                        now=NOW,
+                        petugas="meja-impor",
+                        settings=core.get_settings(session),
+                        desk=desk_for_write(session, None),
+                    )
+            except importing.ImportRefused as refused:
+                result = refused.result
+            return result, 0.0, time.perf_counter() - start
         start = time.perf_counter()
         checked = importing.check_file(path, now=NOW, petugas="meja-impor")
         checked_at = time.perf_counter()
@@ -196,10 +215,10 @@ def bench(folder: Path, rows: list[list[str]], suffix: str, repeat: int) -> None
     print(f"files written in {time.perf_counter() - start:.1f} s")
 
     db = fresh_register(folder, f"register-{suffix}.db")
-    result, t_check, _ = run_import(db, bad_file)
+    result, t_check, t_write = run_import(db, bad_file)
     named = sorted({e.baris for e in result.galat})
     print(
-        f"bad file: refused after {t_check:.2f} s; rows named {named} "
+        f"bad file: refused after {t_check + t_write:.2f} s; rows named {named} "
         f"(expected {[bad[0] + 2, bad[1] + 2]}); cases in the register: {count(db)}"
     )
     assert named == [bad[0] + 2, bad[1] + 2] and count(db) == 0
@@ -213,7 +232,7 @@ def bench(folder: Path, rows: list[list[str]], suffix: str, repeat: int) -> None
     total = t_check + t_write
     print(
         f"import: {result.diimpor:,} imported, {result.dilewati:,} skipped in {total:.2f} s "
-        f"(check {t_check:.2f} s without the lock, write {t_write:.2f} s under it) = "
+        f"({_phases(t_check, t_write)}) = "
         f"{n / total:,.0f} rows/s"
     )
     problems = check(db, KNOWN_REVISIONS).problems
@@ -235,9 +254,15 @@ def bench(folder: Path, rows: list[list[str]], suffix: str, repeat: int) -> None
     )
     print(f"floor: csv.reader + sqlite3.executemany into kasus, one transaction: {t_floor:.2f} s")
     print(
-        f"RATIO import / floor = {total / t_floor:.1f}x (check {t_check / t_floor:.1f}x + "
-        f"write {t_write / t_floor:.1f}x; target ≤ 3x)"
+        f"RATIO import / floor = {total / t_floor:.1f}x "
+        f"({_phases(t_check / t_floor, t_write / t_floor, 'x')}; target ≤ 3x)"
     )
+
+
+def _phases(check_part: float, write_part: float, unit: str = " s") -> str:
+    if not check_part:
+        return f"checked in a second process while writing: {write_part:.2f}{unit} under the lock"
+    return f"check {check_part:.2f}{unit} without the lock + write {write_part:.2f}{unit} under it"
 
 
 PEAK = """

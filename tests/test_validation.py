@@ -90,6 +90,35 @@ def test_nik_impossible_encoded_birth_date_refused(raw: str) -> None:
     assert "tanggal lahir" in refusal(parse_nik, raw, field="nik")
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    code=st.tuples(st.integers(0, 79), st.integers(0, 13), st.integers(0, 99)).map(
+        lambda t: f"{t[0]:02d}{t[1]:02d}{t[2]:02d}"
+    ),
+    region=st.sampled_from(["3171", "5301", "9999"]),
+    serial=st.integers(0, 9999),
+)
+def test_nik_birth_date_answer_is_python_stdnums(code: str, region: str, serial: int) -> None:
+    # parse_nik remembers python-stdnum's answer per encoded birth date (digits 7-12): the
+    # answer must be stdnum's own for every NIK, seen before or not.
+    from stdnum.exceptions import InvalidComponent
+    from stdnum.id import nik as stdnum_nik
+
+    number = f"{region}01{code}{serial:04d}"
+    try:
+        stdnum_nik.get_birth_date(number)
+        real = True
+    except InvalidComponent:
+        real = False
+    for _twice in range(2):
+        if not real:
+            assert "tanggal lahir" in refusal(parse_nik, number, field="nik")
+        elif region == "9999":
+            assert "kode wilayah" in refusal(parse_nik, number, field="nik")
+        else:
+            assert parse_nik(number) == number
+
+
 def test_nik_women_date_is_day_plus_forty() -> None:
     # 41 = the 1st for a woman; 01 = the 1st for a man: both real dates, both accepted.
     assert parse_nik("3171014101900001") != parse_nik("3171010101900001")

@@ -190,42 +190,76 @@ class SlaRule:
     perpanjangan: int = 0
 
 
+#: The columns of a new case: its number's, those every case of one recording shares, and
+#: those of the case itself (``case_values``), in that order.
+NUMBER_COLUMNS = ("nomor", "urut")
+SHARED_COLUMNS = ("meja", "prefiks", "tahun", "status", "dicatat", "tembusan", "diperpanjang")
+CASE_COLUMNS = (
+    "kanal",
+    "jenis",
+    "uraian",
+    "nama",
+    "nik",
+    "kk",
+    "hp",
+    "email",
+    "alamat",
+    "anonim",
+    "rahasia",
+    "segera",
+    "nomor_lapor",
+    "nomor_formulir",
+    "sidik",
+    "diterima",
+    "petugas",
+    "sla_profil",
+    "sla_satuan",
+    "sla_nilai",
+    "sla_perpanjangan",
+)
+NEW_CASE_COLUMNS = NUMBER_COLUMNS + SHARED_COLUMNS + CASE_COLUMNS
+_PETUGAS = CASE_COLUMNS.index("petugas")
+
+
+def case_values(data: CaseInput, rule: SlaRule, sidik: str) -> tuple[object, ...]:
+    """A new case's own column values, in ``CASE_COLUMNS`` order."""
+    return (
+        data.kanal,
+        data.jenis,
+        data.uraian,
+        data.nama,
+        data.nik,
+        data.kk,
+        data.hp,
+        data.email,
+        data.alamat,
+        data.anonim,
+        data.rahasia,
+        data.segera,
+        data.nomor_lapor,
+        data.nomor_formulir,
+        sidik,
+        data.diterima,
+        data.petugas,
+        rule.profil,
+        rule.satuan,
+        rule.nilai,
+        rule.perpanjangan,
+    )
+
+
+def shared_values(desk: DeskInfo, now: datetime) -> tuple[object, ...]:
+    """What every case recorded at ``desk`` at ``now`` has, in ``SHARED_COLUMNS`` order."""
+    return (desk.kode, desk.prefiks, now.year, Status.DITERIMA.value, now, [], False)
+
+
 def case_row(
     data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime, desk: DeskInfo, urut: int
 ) -> dict[str, object]:
     """The column values of a newly recorded case (``catat`` and the bulk import alike)."""
-    return {
-        "nomor": format_number(desk.prefiks, now.year, urut),
-        "meja": desk.kode,
-        "prefiks": desk.prefiks,
-        "tahun": now.year,
-        "urut": urut,
-        "status": Status.DITERIMA.value,
-        "kanal": data.kanal,
-        "jenis": data.jenis,
-        "uraian": data.uraian,
-        "nama": data.nama,
-        "nik": data.nik,
-        "kk": data.kk,
-        "hp": data.hp,
-        "email": data.email,
-        "alamat": data.alamat,
-        "anonim": data.anonim,
-        "rahasia": data.rahasia,
-        "segera": data.segera,
-        "nomor_lapor": data.nomor_lapor,
-        "nomor_formulir": data.nomor_formulir,
-        "sidik": sidik,
-        "diterima": data.diterima,
-        "dicatat": now,
-        "petugas": data.petugas,
-        "tembusan": [],
-        "sla_profil": rule.profil,
-        "sla_satuan": rule.satuan,
-        "sla_nilai": rule.nilai,
-        "sla_perpanjangan": rule.perpanjangan,
-        "diperpanjang": False,
-    }
+    number = (format_number(desk.prefiks, now.year, urut), urut)
+    values = number + shared_values(desk, now) + case_values(data, rule, sidik)
+    return dict(zip(NEW_CASE_COLUMNS, values, strict=True))
 
 
 def record_case(
@@ -264,6 +298,27 @@ def recording_entry(data: CaseInput, rule: SlaRule) -> tuple[str, dict[str, obje
     return f"Diterima lewat {data.kanal} pada {data.diterima:%Y-%m-%d %H:%M}", detail
 
 
+#: A new case worked out as far as it can be before its number is known (``prepare_case``):
+#: its ``case_values``, and its ``catat`` entry's catatan, data and hash tail.
+Prepared = tuple[tuple[object, ...], str, dict[str, object], str]
+
+
+def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -> Prepared:
+    """All of a new case and its first entry that does not depend on its number or its
+    place in the history chain: the bulk import does this in its checking process."""
+    catatan, detail = recording_entry(data, rule)
+    tail = chain.entry_tail(
+        waktu=now,
+        oleh=data.petugas,
+        aksi="catat",
+        dari_status=None,
+        ke_status=Status.DITERIMA.value,
+        catatan=catatan,
+        data=detail,
+    )
+    return case_values(data, rule, sidik), catatan, detail, tail
+
+
 def reserve_numbers(session: Session, prefiks: str, tahun: int, count: int) -> int:
     """Reserve ``count`` consecutive register numbers of the year in one step (bulk import),
     under the write lock; returns the first ``urut`` of the block."""
@@ -282,60 +337,74 @@ def reserve_numbers(session: Session, prefiks: str, tahun: int, count: int) -> i
 
 
 _UNSEEN = object()
-_NO_COPIES: list[str] = []  # never changed: only insert_many reads it
 
 
 def insert_many(session: Session, table: sa.Table, rows: list[dict[str, object]]) -> None:
-    """Insert many rows (all with the same keys) in one ``executemany``.
+    """Insert many rows (dicts, all with the same keys) in one ``executemany``."""
+    if rows:
+        names = tuple(rows[0])
+        pick = operator.itemgetter(*names)
+        values = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
+        insert_rows(session, table, names, values)
+
+
+def insert_rows(
+    session: Session, table: sa.Table, names: tuple[str, ...], rows: list[tuple[object, ...]]
+) -> None:
+    """Insert many rows (tuples of the ``names`` columns) in one ``executemany``.
 
     Each value goes through its column type's own bind processor (the text SQLAlchemy stores
     for a datetime, JSON, a boolean), then straight to the driver: SQLAlchemy's per-row
-    parameter machinery costs more than the insert itself on a bulk import (100,000 cases:
-    ~8 s of ~14 s).
+    parameter machinery costs more than the insert itself on a bulk import.
     """
     if not rows:
         return
     conn = session.connection()
-    names = list(rows[0])
-    compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=names)
     dialect = conn.dialect
-    processors = {n: table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names}
-    processors = {n: p for n, p in processors.items() if p is not None}
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(names))
     # The compiled insert also fills columns with a Python-side default (e.g. a model's
     # ``= False``) that the rows leave out: give those their default, or say which is missing.
-    defaults = {}
-    for key in {b.key for b in compiled.binds.values()} - set(names):
+    extra = {}
+    for key in [b.key for b in compiled.binds.values() if b.key not in names]:
         default = table.c[key].default
         if default is None or not getattr(default, "is_scalar", False):
-            raise LaporError(f"insert_many: kolom {key!r} tanpa nilai")  # a bug, not input
-        defaults[key] = default.arg
-    if defaults:
-        rows = [{**defaults, **row} for row in rows]
+            raise LaporError(f"insert_rows: kolom {key!r} tanpa nilai")  # a bug, not input
+        extra[key] = default.arg
+    if extra:
+        names = (*names, *extra)
+        rows = [(*row, *extra.values()) for row in rows]
+    processors = {}
+    for name in names:
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors[name] = process
+    position = {name: i for i, name in enumerate(names)}
     if compiled.positional:
         order = [compiled.binds[b].key for b in compiled.positiontup]
-        pick = operator.itemgetter(*order)
-        values = pick if len(order) > 1 else lambda row: (pick(row),)
-        # Only a few columns have a processor (datetimes, JSON, booleans): convert those in
-        # place rather than asking every value of every row.
-        convert = [(i, processors[n]) for i, n in enumerate(order) if n in processors]
-        # A bulk insert repeats values (the same "now", False, []): a value that is the very
-        # object the previous row had in that column gets the previous row's conversion.
-        seen: list[object] = [_UNSEEN] * len(convert)
-        done: list[object] = [None] * len(convert)
-        params: list = []
-        for row in rows:
-            param = list(values(row))
-            for k, (i, process) in enumerate(convert):
-                value = param[i]
-                if value is not seen[k]:
-                    seen[k], done[k] = value, process(value)
-                param[i] = done[k]
-            params.append(tuple(param))
     else:
-        params = [
-            {n: (processors[n](v) if n in processors else v) for n, v in row.items()}
-            for row in rows
-        ]
+        order = list(names)
+    # Only a few columns have a processor (datetimes, JSON, booleans): convert those in
+    # place. A bulk insert repeats values (the same "now", False, []): a value that is the
+    # very object the previous row had in that column gets the previous row's conversion.
+    if order == list(names):
+        pick = None
+    else:
+        pick = operator.itemgetter(*(position[name] for name in order))
+    convert = [(i, processors[name]) for i, name in enumerate(order) if name in processors]
+    seen: list[object] = [_UNSEEN] * len(convert)
+    done: list[object] = [None] * len(convert)
+    params: list = []
+    append = params.append
+    for row in rows:
+        param = list(row) if pick is None else list(pick(row))
+        for k, (i, process) in enumerate(convert):
+            value = param[i]
+            if value is not seen[k]:
+                seen[k], done[k] = value, process(value)
+            param[i] = done[k]
+        append(tuple(param))
+    if not compiled.positional:
+        params = [dict(zip(order, param, strict=True)) for param in params]
     conn.exec_driver_sql(compiled.string, params)
 
 
@@ -347,58 +416,82 @@ def record_cases(
     desk: DeskInfo,
     first_urut: int,
 ) -> list[str]:
-    """``record_case`` for many checked cases at once (the bulk import path).
+    """``record_case`` for many checked cases at once (the bulk import path): ``batch`` holds
+    (case, its SLA rule, its ``fingerprint()``). See ``write_prepared``."""
+    prepared = [prepare_case(data, rule, sidik, now=now) for data, rule, sidik in batch]
+    return write_prepared(session, prepared, now=now, desk=desk, first_urut=first_urut)
 
-    ``batch`` holds (case, its SLA rule, its ``fingerprint()``); the numbers ``first_urut``
-    onwards must have been reserved with ``reserve_numbers``. Cases and their ``catat``
-    entries go in as two SQLAlchemy Core inserts of a list of dicts; each entry's hash is
-    chained from the stored head exactly as ``append_history`` would, and the head is stored
-    once at the end. The caller holds the write transaction. Returns the numbers given.
+
+def write_prepared(
+    session: Session, items: list[Prepared], *, now: datetime, desk: DeskInfo, first_urut: int
+) -> list[str]:
+    """Record prepared cases (``prepare_case`` with the same ``now``) as ``desk``'s cases.
+
+    The numbers ``first_urut`` onwards must have been reserved with ``reserve_numbers``.
+    Cases and their ``catat`` entries go in as two inserts (``insert_rows``); each entry's
+    hash is chained from the stored head exactly as ``append_history`` would, and the head is
+    stored once at the end. The caller holds the write transaction. Returns the numbers.
     """
-    items = list(batch)
     if not items:
         return []
     kasus, riwayat = Case.__table__, History.__table__
-    tahun = now.year
-    rows = []
-    for offset, (data, rule, sidik) in enumerate(items):
-        urut = first_urut + offset
-        row = case_row(data, rule, sidik, now=now, desk=desk, urut=urut)
-        row["tembusan"] = _NO_COPIES  # one list for the batch: converted once (insert_many)
-        rows.append(row)
-    insert_many(session, kasus, rows)
+    tahun, prefiks = now.year, desk.prefiks
     last_urut = first_urut + len(items) - 1
-    ids = dict(
+    numbers = [format_number(prefiks, tahun, urut) for urut in range(first_urut, last_urut + 1)]
+    shared = shared_values(desk, now)
+    insert_rows(
+        session,
+        kasus,
+        NEW_CASE_COLUMNS,
+        [
+            (nomor, urut, *shared, *item[0])
+            for nomor, urut, item in zip(
+                numbers, range(first_urut, last_urut + 1), items, strict=True
+            )
+        ],
+    )
+    ids = (
         session.execute(
-            sa.select(kasus.c.urut, kasus.c.id).where(
-                kasus.c.prefiks == desk.prefiks,
+            sa.select(kasus.c.id)
+            .where(
+                kasus.c.prefiks == prefiks,
                 kasus.c.tahun == tahun,
                 kasus.c.urut.between(first_urut, last_urut),
             )
-        ).all()
+            .order_by(kasus.c.urut)
+        )
+        .scalars()
+        .all()
     )
+    if len(ids) != len(items):  # the reserved numbers were not free: a bug, not input
+        raise RuntimeError(f"write_prepared: {len(ids)} kasus untuk {len(items)} nomor")
     head = session.get(Setting, "rantai")
     prev = head.nilai if head else chain.GENESIS
+    aksi, ke = "catat", Status.DITERIMA.value
+    hashed = chain.chained_hash
     entries = []
-    for row, (data, rule, _sidik) in zip(rows, items, strict=True):
-        catatan, detail = recording_entry(data, rule)
-        entry = chained_entry(
-            prev,
-            kasus_id=ids[row["urut"]],
-            nomor=row["nomor"],
-            waktu=now,
-            oleh=data.petugas,
-            aksi="catat",
-            dari=None,
-            ke=Status.DITERIMA.value,
-            catatan=catatan,
-            data=detail,
-        )
-        entries.append(entry)
-        prev = entry["hash"]
-    insert_many(session, riwayat, entries)
+    append = entries.append
+    for kasus_id, nomor, (values, catatan, detail, tail) in zip(ids, numbers, items, strict=True):
+        digest = hashed(prev, nomor, tail)
+        append((kasus_id, now, values[_PETUGAS], aksi, None, ke, catatan, detail, prev, digest))
+        prev = digest
+    insert_rows(session, riwayat, _ENTRY_COLUMNS, entries)
     set_setting(session, "rantai", prev)
-    return [row["nomor"] for row in rows]
+    return numbers
+
+
+_ENTRY_COLUMNS = (
+    "kasus_id",
+    "waktu",
+    "oleh",
+    "aksi",
+    "dari_status",
+    "ke_status",
+    "catatan",
+    "data",
+    "hash_sebelum",
+    "hash",
+)
 
 
 def open_duplicates(session: Session, data: CaseInput, *, exclude: int | None = None) -> list[str]:

@@ -9,6 +9,7 @@ days plus the office's own additions and cancellations — so a day added later 
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -168,6 +169,19 @@ class Deadlines:
         profile = self.profile(profile_name)
         rule = profile.rule_for(data.kanal, data.jenis, segera=data.segera)
         return SlaRule(profile.nama, rule.satuan, rule.nilai, rule.perpanjangan)
+
+    def rules_for_new(self, profile_name: str) -> dict[tuple[str, str, bool], SlaRule]:
+        """``rule_for_new`` for every (kanal, jenis, segera) a new case can have."""
+        from lapor_cli.references import JENIS, KANAL
+
+        profile = self.profile(profile_name)
+        rules = {}
+        for kanal, jenis, segera in itertools.product(KANAL, JENIS, (False, True)):
+            rule = profile.rule_for(kanal, jenis, segera=segera)
+            rules[kanal, jenis, segera] = SlaRule(
+                profile.nama, rule.satuan, rule.nilai, rule.perpanjangan
+            )
+        return rules
 
     def rule_for_category(self, row, kategori: str) -> SlaRule | None:
         """At verification the category is known: a profile rule for it replaces the rule the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import json.encoder
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,14 +29,50 @@ def entry_hash(
     catatan: str | None,
     data: Mapping[str, object],
 ) -> str:
+    """The hash of an entry chained from ``prev``: SHA-256 of the JSON list
+    ``[prev, nomor, waktu, oleh, aksi, dari_status, ke_status, catatan, data]``."""
+    tail = entry_tail(
+        waktu=waktu,
+        oleh=oleh,
+        aksi=aksi,
+        dari_status=dari_status,
+        ke_status=ke_status,
+        catatan=catatan,
+        data=data,
+    )
+    return chained_hash(prev, nomor, tail)
+
+
+def entry_tail(
+    *,
+    waktu: datetime,
+    oleh: str,
+    aksi: str,
+    dari_status: str | None,
+    ke_status: str | None,
+    catatan: str | None,
+    data: Mapping[str, object],
+) -> str:
+    """The end of an entry's hashed JSON, after ``prev`` and ``nomor``: all of it that can be
+    worked out before the entry's place in the chain and its case's number are known (the
+    bulk import does it in its checking process)."""
     body = json.dumps(
-        [prev, nomor, waktu.isoformat(), oleh, aksi, dari_status, ke_status, catatan, data],
+        [waktu.isoformat(), oleh, aksi, dari_status, ke_status, catatan, data],
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
         default=str,
     )
+    return body[1:]  # without the list's "[": the entry's hash puts prev and nomor before it
+
+
+def chained_hash(prev: str, nomor: str, tail: str) -> str:
+    """``entry_hash`` from an ``entry_tail``: the same JSON list, the same digest."""
+    body = f"[{_json_text(prev)},{_json_text(nomor)},{tail}"
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+_json_text = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
 
 
 @dataclass(frozen=True)

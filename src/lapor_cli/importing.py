@@ -23,6 +23,7 @@ import csv
 import io
 import itertools
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,8 +36,11 @@ from lapor_cli.errors import LaporError, ValidationError
 from lapor_cli.validation import CaseInput, clean_text, validate_case
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from sqlmodel import Session
 
+    from lapor_cli.cases import Prepared, SlaRule
     from lapor_cli.desks import DeskInfo
 
 #: The columns of an import file (SPEC §5): ``catat``'s options with ``_`` for ``-``.
@@ -68,11 +72,15 @@ LOOKUP = 500
 #: XLSX files up to this size are read by python-calamine (whole sheet in memory: ~100 MB
 #: for 4 MB, about 50,000 rows); larger ones stream through openpyxl read-only.
 CALAMINE_MAX_BYTES = 4 * 1024 * 1024
+#: Files from this size on are checked in a second process while this one writes
+#: (:func:`import_parallel`); smaller ones are checked first, then written, in one process.
+PARALLEL_FROM_BYTES = 1024 * 1024
 #: A shown value is cut after this many characters.
 SHOWN = 80
 
 #: ``progress(phase, done, total)``: phase "periksa" (units: bytes of a CSV, rows of a
-#: workbook) or "tulis" (rows); total None when unknown.
+#: workbook), "tulis" (rows) or "impor" (checking and writing at once, in the check's units);
+#: total None when unknown.
 Progress = Callable[[str, int, int | None], None]
 
 
@@ -96,8 +104,15 @@ class RowError:
 class ImportRefused(LaporError):
     """The file has bad rows (or a bad header): nothing was written."""
 
-    def __init__(self, errors: list[RowError], *, header_row: int | None = None) -> None:
+    def __init__(
+        self,
+        errors: list[RowError],
+        *,
+        header_row: int | None = None,
+        result: ImportResult | None = None,
+    ) -> None:
         self.errors = errors
+        self.result = result  # the whole report, when the refusal ended a write
         rows = sorted({e.baris for e in errors})
         shown = ", ".join(str(r) for r in rows[:10]) + (", …" if len(rows) > 10 else "")
         if header_row is not None and rows == [header_row]:
@@ -442,6 +457,12 @@ class Checked:
             except EOFError:
                 return
 
+    def spill_chunk(self, chunk: list[tuple[int, CaseInput, str]]) -> None:
+        """Keep good rows in the temporary spill file."""
+        if self.spill is None:
+            self.spill = tempfile.TemporaryFile(prefix="lapor-impor-")  # noqa: SIM115
+        pickle.dump(chunk, self.spill, protocol=pickle.HIGHEST_PROTOCOL)
+
     def close(self) -> None:
         if self.spill is not None:
             self.spill.close()
@@ -455,18 +476,45 @@ def check_file(
     petugas: str,
     progress: Progress | None = None,
 ) -> Checked:
-    """Read and check every row of ``path``; nothing is written to the register."""
-    officer = clean_text("petugas", petugas) or "petugas"
+    """Read and check every row of ``path``; nothing is written to the register. Good rows
+    wait in a temporary spill file (``Checked.cases()``)."""
     checked = Checked()
-    numeric: list[int] = []
     try:
-        with open_sheet(path) as sheet:
-            _check_rows(
-                sheet, checked, now=now, officer=officer, numeric=numeric, progress=progress
-            )
+        _check_into(
+            checked, path, now=now, petugas=petugas, sink=checked.spill_chunk, progress=progress
+        )
     except BaseException:
         checked.close()
         raise
+    return checked
+
+
+def _check_into(
+    checked: Checked,
+    path: Path,
+    *,
+    now: datetime,
+    petugas: str,
+    sink: Callable[[list[tuple[int, CaseInput, str]]], None],
+    progress: Progress | None = None,
+    first_error: Callable[[], None] | None = None,
+) -> None:
+    """Check every row of ``path`` into ``checked``, handing good rows to ``sink`` in chunks
+    (until the first problem: a refused file needs no good rows). ``first_error`` is told
+    at once when the first problem is found."""
+    officer = clean_text("petugas", petugas) or "petugas"
+    numeric: list[int] = []
+    with open_sheet(path) as sheet:
+        _check_rows(
+            sheet,
+            checked,
+            now=now,
+            officer=officer,
+            numeric=numeric,
+            progress=progress,
+            sink=sink,
+            first_error=first_error,
+        )
     if numeric:
         shown = ", ".join(str(r) for r in numeric[:5]) + (", …" if len(numeric) > 5 else "")
         checked.warnings.append(
@@ -474,7 +522,6 @@ def check_file(
             "teks. Excel hanya menyimpan 15 digit angka, jadi digit ke-16 bisa berubah menjadi "
             "0: cocokkan dengan formulirnya, dan format kolom nik/kk sebagai Teks."
         )
-    return checked
 
 
 def _check_rows(
@@ -485,6 +532,8 @@ def _check_rows(
     officer: str,
     numeric: list[int],
     progress: Progress | None,
+    sink: Callable[[list[tuple[int, CaseInput, str]]], None],
+    first_error: Callable[[], None] | None,
 ) -> None:
     names: list[str | None] | None = None
     columns: list[tuple[int, str]] = []
@@ -492,6 +541,9 @@ def _check_rows(
     keys = checked.keys
     errors = checked.errors
     for number, cells in sheet.rows:
+        if first_error is not None and errors:
+            first_error()
+            first_error = None
         if names is None:
             if not any(c is not None and str(c).strip() for c in cells):
                 continue  # empty rows above the header
@@ -585,7 +637,8 @@ def _check_rows(
             continue  # the file will be refused: no need to keep good rows any more
         chunk.append((number, data, sidik))
         if len(chunk) >= BATCH:
-            _spill(checked, chunk)
+            sink(chunk)
+            checked.count += len(chunk)
             chunk = []
     if names is None:
         checked.header_row = 1
@@ -593,16 +646,12 @@ def _check_rows(
             RowError(1, None, None, "Berkas kosong: tidak ada baris judul. Pakai templatnya.")
         )
     if chunk and not errors:
-        _spill(checked, chunk)
+        sink(chunk)
+        checked.count += len(chunk)
+    if first_error is not None and errors:
+        first_error()
     if progress is not None:
         progress("periksa", sheet.total or sheet.position(), sheet.total)
-
-
-def _spill(checked: Checked, chunk: list[tuple[int, CaseInput, str]]) -> None:
-    if checked.spill is None:
-        checked.spill = tempfile.TemporaryFile(prefix="lapor-impor-")  # noqa: SIM115
-    pickle.dump(chunk, checked.spill, protocol=pickle.HIGHEST_PROTOCOL)
-    checked.count += len(chunk)
 
 
 # ---------------------------------------------------------------- writing
@@ -662,6 +711,49 @@ def preview(session: Session, checked: Checked, desk: DeskInfo) -> ImportResult:
     )
 
 
+class _Writer:
+    """Writes checked rows as ``desk``'s cases, chunk by chunk, into ``result``; the caller
+    holds the write transaction."""
+
+    def __init__(
+        self,
+        session: Session,
+        result: ImportResult,
+        *,
+        now: datetime,
+        settings: dict[str, str],
+        desk: DeskInfo,
+    ) -> None:
+        from lapor_cli import cases
+        from lapor_cli.deadlines import Deadlines
+
+        self.cases = cases
+        self.session, self.result, self.now, self.desk = session, result, now, desk
+        #: The rule of every (kanal, jenis, segera) under the register's profile.
+        self.rules = Deadlines(session).rules_for_new(settings["profil_sla"])
+
+    def write(self, rows: list[tuple[CaseInput, str]]) -> None:
+        """Record (case, fingerprint) pairs under the next numbers of the desk's year."""
+        now, rules = self.now, self.rules
+        prepare = self.cases.prepare_case
+        self.write_prepared(
+            [prepare(d, rules[d.kanal, d.jenis, d.segera], s, now=now) for d, s in rows]
+        )
+
+    def write_prepared(self, items: list[Prepared]) -> None:
+        """Record cases ``prepare_case`` made (with this ``now`` and these rules)."""
+        if not items:
+            return
+        cases, session, desk = self.cases, self.session, self.desk
+        first = cases.reserve_numbers(session, desk.prefiks, self.now.year, len(items))
+        given = cases.write_prepared(session, items, now=self.now, desk=desk, first_urut=first)
+        result = self.result
+        result.diimpor += len(given)
+        if result.nomor_awal is None:
+            result.nomor_awal = given[0]
+        result.nomor_akhir = given[-1]
+
+
 def write_checked(
     session: Session,
     checked: Checked,
@@ -673,9 +765,6 @@ def write_checked(
 ) -> ImportResult:
     """Write a checked file's new rows as ``desk``'s cases; the caller holds the write
     transaction."""
-    from lapor_cli import cases as core
-    from lapor_cli.deadlines import Deadlines
-
     if checked.errors:
         raise ImportRefused(checked.errors, header_row=checked.header_row)
     found = existing_keys(session, checked.keys, desk)
@@ -687,42 +776,173 @@ def write_checked(
     todo = checked.count - len(found)
     if todo <= 0:
         return result
-    urut = core.reserve_numbers(session, desk.prefiks, now.year, todo)
-    deadlines = Deadlines(session)
-    profile = settings["profil_sla"]
-    rules: dict[tuple[str, str, bool], core.SlaRule] = {}
-    batch: list[tuple[CaseInput, core.SlaRule, str]] = []
-    numbers: list[str] = []
-
-    def flush() -> None:
-        nonlocal urut, batch
-        given = core.record_cases(session, batch, now=now, desk=desk, first_urut=urut)
-        urut += len(given)
-        result.diimpor += len(given)
-        if not numbers:
-            numbers.append(given[0])
-        numbers[1:] = [given[-1]]
-        batch = []
+    writer = _Writer(session, result, now=now, settings=settings, desk=desk)
+    for chunk in checked.cases():
+        writer.write([(d, s) for _n, d, s in chunk if _row_key(d, s) not in found])
         if progress is not None:
             progress("tulis", result.diimpor, todo)
-
-    for chunk in checked.cases():
-        for _number, data, sidik in chunk:
-            if _row_key(data, sidik) in found:
-                continue
-            rule_key = (data.kanal, data.jenis, data.segera)
-            rule = rules.get(rule_key)
-            if rule is None:
-                rule = rules[rule_key] = deadlines.rule_for_new(profile, data)
-            batch.append((data, rule, sidik))
-            if len(batch) >= BATCH:
-                flush()
-    if batch:
-        flush()
     if result.diimpor != todo:  # the spill and the keys disagree: a bug, not user input
         raise RuntimeError(f"impor: {result.diimpor} ditulis, {todo} diharapkan")
-    result.nomor_awal, result.nomor_akhir = numbers[0], numbers[-1]
     return result
+
+
+# ---------------------------------------------------------------- checking while writing
+
+
+def import_parallel(
+    session: Session,
+    path: Path,
+    *,
+    now: datetime,
+    petugas: str,
+    settings: dict[str, str],
+    desk: DeskInfo,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check ``path`` in a second process while this one writes the rows it has passed, in
+    the caller's write transaction: a large file takes about as long as the slower of the two
+    halves instead of their sum.
+
+    The writing is speculative: at the first bad row the transaction is rolled back (the
+    register is free again at once), the check goes on to name every bad row, and
+    :class:`ImportRefused` (carrying the whole result) is raised, so the caller's transaction
+    ends without a write as well. Progress: phase "impor", in the check's units."""
+    import multiprocessing
+
+    method = "fork" if sys.platform == "linux" else "spawn"
+    context = multiprocessing.get_context(method)
+    receiving, sending = context.Pipe(duplex=False)
+    result = ImportResult()
+    writer = _Writer(session, result, now=now, settings=settings, desk=desk)
+    worker = context.Process(
+        target=_check_worker,
+        args=(receiving, sending, path, now, petugas, writer.rules),
+        name="lapor-impor-periksa",
+        daemon=True,
+    )
+    worker.start()
+    sending.close()
+    keys: dict[str, int] = {}  # of rows found in the register: for the notes
+    found: dict[str, tuple[str, int]] = {}
+    refused = False
+    try:
+        while True:
+            try:
+                kind, *body = receiving.recv()
+            except EOFError:
+                raise LaporError(
+                    "Pemeriksaan berkas berhenti tiba-tiba; tidak ada yang ditulis."
+                ) from None
+            if kind == "rows":
+                chunk = body[0]
+                chunk_keys = {key: _packed(n, sidik) for n, key, sidik, _item in chunk}
+                there = existing_keys(session, chunk_keys, desk)
+                if there:
+                    found.update(there)
+                    keys.update((k, chunk_keys[k]) for k in there)
+                    writer.write_prepared([c[3] for c in chunk if c[1] not in there])
+                else:
+                    writer.write_prepared([c[3] for c in chunk])
+            elif kind == "progress":
+                if progress is not None:
+                    progress("impor", body[0], body[1])
+            elif kind == "bad":
+                refused = True
+                session.rollback()  # frees the register now; the check goes on for the report
+            elif kind == "end":
+                rows, header_row, errors, warnings, repeated = body
+                break
+            elif kind == "error":
+                raise LaporError(body[0])
+            else:  # "crash": a bug in the check, not the user's file
+                raise RuntimeError(f"impor: pemeriksaan gagal:\n{body[0]}")
+    finally:
+        receiving.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+    if errors or refused:
+        session.rollback()
+        raise ImportRefused(
+            errors,
+            header_row=header_row,
+            result=ImportResult(
+                galat=errors, peringatan=warnings, baris=rows, header_row=header_row
+            ),
+        )
+    result.dilewati = repeated + len(found)
+    result.peringatan = [*warnings, *_register_notes(keys, found)]
+    result.baris = rows
+    return result
+
+
+def _check_worker(
+    receiving: Connection,
+    sending: Connection,
+    path: Path,
+    now: datetime,
+    petugas: str,
+    rules: dict[tuple[str, str, bool], SlaRule],
+) -> None:
+    """The second process of :func:`import_parallel`: check the file, prepare its good rows
+    as far as they can be without the register (``prepare_case``) and send what it finds."""
+    import signal
+
+    from lapor_cli.cases import prepare_case
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    receiving.close()  # else a writer that died would leave this one blocked on a full pipe
+
+    def send_rows(chunk: list[tuple[int, CaseInput, str]]) -> None:
+        prepared = [
+            (
+                number,
+                _row_key(data, sidik),
+                sidik,
+                prepare_case(data, rules[data.kanal, data.jenis, data.segera], sidik, now=now),
+            )
+            for number, data, sidik in chunk
+        ]
+        sending.send(("rows", prepared))
+
+    checked = Checked()
+    try:
+        _check_into(
+            checked,
+            path,
+            now=now,
+            petugas=petugas,
+            sink=send_rows,
+            progress=lambda _phase, done, total: sending.send(("progress", done, total)),
+            first_error=lambda: sending.send(("bad",)),
+        )
+        sending.send(
+            (
+                "end",
+                checked.rows,
+                checked.header_row,
+                checked.errors,
+                checked.warnings,
+                checked.repeated,
+            )
+        )
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the writer is gone (stopped, killed): nobody to tell
+    except LaporError as exc:
+        _send_last(sending, ("error", exc.message))
+    except BaseException:  # noqa: BLE001 - reported to the writer, which raises it
+        import traceback
+
+        _send_last(sending, ("crash", traceback.format_exc()))
+    finally:
+        sending.close()
+
+
+def _send_last(sending: Connection, message: tuple[object, ...]) -> None:
+    try:
+        sending.send(message)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
 
 
 # ---------------------------------------------------------------- the template

@@ -168,20 +168,34 @@ def parse_nik(value: str, field: str = "nik") -> str:
         raise ValidationError(
             field, f"{label} harus 16 digit (diberikan {len(number)}). Periksa KTP pelapor."
         )
-    try:
-        stdnum_nik.get_birth_date(number)
-    except InvalidComponent:
+    code = number[6:12]  # all that get_birth_date reads: the encoded birth date
+    real = _BIRTH_CODES.get(code)
+    if real is None:
+        try:
+            stdnum_nik.get_birth_date(number)
+            real = True
+        except InvalidComponent:
+            real = False
+        if len(_BIRTH_CODES) >= 100_000:
+            _BIRTH_CODES.clear()
+        _BIRTH_CODES[code] = real
+    if not real:
         raise ValidationError(
             field,
             f"{label} {number}: tanggal lahir tersandi (digit 7–12) tidak ada. "
             "Periksa KTP pelapor.",
-        ) from None
+        )
     if not _known_region(number):
         raise ValidationError(
             field,
             f"{label} {number}: kode wilayah {number[:4]} tidak dikenal. Periksa KTP pelapor.",
         )
     return number
+
+
+#: Digits 7–12 of NIKs seen → whether python-stdnum reads a real birth date from them (a
+#: file of 100,000 forms has far fewer distinct birth dates than rows).
+_BIRTH_CODES: dict[str, bool] = {}
 
 
 def _known_region(number: str) -> bool:
@@ -222,6 +236,8 @@ def parse_phone(value: str) -> str:
 
     plain = _PLAIN_MOBILE.fullmatch(value.translate(_GROUPING))
     if plain is not None:
+        if _indonesian_mobile(plain[1]):
+            return "+62" + plain[1]
         parsed = phonenumbers.PhoneNumber(country_code=62, national_number=int(plain[1]))
     else:
         try:
@@ -233,6 +249,29 @@ def parse_phone(value: str) -> str:
             "hp", f"Nomor telepon {value!r} tidak sah. Tulis misalnya 0812-3456-7890 atau +62…"
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _indonesian_mobile(national: str) -> bool:
+    """True when phonenumbers' own metadata for Indonesia says ``national`` (digits after
+    +62, no leading 0) is a mobile number, and so valid (``is_valid_number`` tries ten number
+    types in turn; a number that fits the mobile one is valid whatever else it fits). False
+    means only "not that": the caller asks ``is_valid_number``."""
+    general, mobile = _indonesian_number_descs()
+    return all(
+        len(national) in lengths and pattern.fullmatch(national) is not None
+        for pattern, lengths in (general, mobile)
+    )
+
+
+@functools.cache
+def _indonesian_number_descs() -> tuple[tuple[re.Pattern[str], frozenset[int]], ...]:
+    from phonenumbers import PhoneMetadata
+
+    metadata = PhoneMetadata.metadata_for_region("ID")
+    return tuple(
+        (re.compile(desc.national_number_pattern), frozenset(desc.possible_length))
+        for desc in (metadata.general_desc, metadata.mobile)
+    )
 
 
 def parse_email(value: str) -> str:

@@ -102,39 +102,56 @@ def _import(
     from lapor_cli import importing
     from lapor_cli.desks import desk_for_write, find_desk
 
-    # The register's clock and the desk (refused before a long check, not after); no lock
-    # is held while the file is checked.
+    # The register's clock and the desk (refused before a long check, not after).
     with opened(write=False) as ctx:
         now = ctx.now
         kode = desk_for_write(ctx.session, meja).kode
-    show_bar = not json and sys.stderr.isatty() and _size(path) >= BAR_FROM_BYTES
+    size = _size(path)
+    show_bar = not json and sys.stderr.isatty() and size >= BAR_FROM_BYTES
+    if not uji and size >= importing.PARALLEL_FROM_BYTES:
+        # A large file: checked in a second process while this one writes, under the lock.
+        with _progress(show_bar) as progress:
+            try:
+                with opened(write=True) as ctx:
+                    return importing.import_parallel(
+                        ctx.session,
+                        path,
+                        now=ctx.now,
+                        petugas=officer(petugas),
+                        settings=ctx.settings,
+                        desk=find_desk(ctx.session, kode),
+                        progress=progress,
+                    )
+            except importing.ImportRefused as refused:
+                if refused.result is None:
+                    raise
+                return refused.result
+    # A small file: checked first, without the lock, then written.
     with _progress(show_bar) as progress:
         checked = importing.check_file(path, now=now, petugas=officer(petugas), progress=progress)
         try:
             if checked.errors:
-                result = importing.ImportResult(
+                return importing.ImportResult(
                     galat=checked.errors,
                     peringatan=checked.warnings,
                     baris=checked.rows,
                     uji=uji,
                     header_row=checked.header_row,
                 )
-            elif uji:
+            if uji:
                 with opened(write=False) as ctx:
-                    result = importing.preview(ctx.session, checked, find_desk(ctx.session, kode))
-            else:
-                with opened(write=True) as ctx:
-                    result = importing.write_checked(
-                        ctx.session,
-                        checked,
-                        now=ctx.now,
-                        settings=ctx.settings,
-                        desk=find_desk(ctx.session, kode),
-                        progress=progress,
-                    )
+                    return importing.preview(ctx.session, checked, find_desk(ctx.session, kode))
+            with opened(write=True) as ctx:
+                return importing.write_checked(
+                    ctx.session,
+                    checked,
+                    now=ctx.now,
+                    settings=ctx.settings,
+                    desk=find_desk(ctx.session, kode),
+                    progress=progress,
+                )
         finally:
             checked.close()
-    return result
 
 
 def _size(path: Path) -> int:
@@ -152,7 +169,11 @@ def _progress(show: bool) -> Iterator[Progress | None]:
         return
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-    labels = {"periksa": "Memeriksa baris", "tulis": "Menulis ke register"}
+    labels = {
+        "periksa": "Memeriksa baris",
+        "tulis": "Menulis ke register",
+        "impor": "Memeriksa dan menulis",
+    }
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -161,6 +182,9 @@ def _progress(show: bool) -> Iterator[Progress | None]:
         # proxy that console.py exports.
         console=err_console._console(),  # noqa: SLF001
         transient=True,
+        # No refresh thread: a large import starts a second process, which must not be
+        # forked from a process with threads. The bar is redrawn at each update instead.
+        auto_refresh=False,
     )
     tasks: dict[str, int] = {}
 
@@ -168,6 +192,7 @@ def _progress(show: bool) -> Iterator[Progress | None]:
         if phase not in tasks:
             tasks[phase] = bar.add_task(labels.get(phase, phase), total=total)
         bar.update(tasks[phase], completed=done, total=total)
+        bar.refresh()
 
     with bar:
         yield update
