@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from conftest import dump_register, query_register
+from lapor_cli import importing
 from lapor_cli.cli import app
 from lapor_cli.history import verify_chain
 from lapor_cli.importing import COLUMNS
@@ -30,6 +31,16 @@ HEADER = ["nomor_formulir", "diterima", "kanal", "jenis", "uraian", "nama", "nik
 def _officer(monkeypatch):
     """conftest isolates the register, the clock and the width; imports here are by one desk."""
     monkeypatch.setenv("LAPOR_PETUGAS", "meja-impor")
+
+
+@pytest.fixture(autouse=True, params=["kecil", "besar"])
+def way(request, monkeypatch) -> str:
+    """Every test runs both ways `impor` goes: a small file is checked, then written; a large
+    one (``PARALLEL_FROM_BYTES`` and up) is checked in a second process while this one
+    writes. Here "besar" makes every file large."""
+    if request.param == "besar":
+        monkeypatch.setattr(importing, "PARALLEL_FROM_BYTES", 0)
+    return request.param
 
 
 def form(i: int, **changes: str) -> dict[str, str]:
@@ -557,7 +568,9 @@ def test_a_filled_in_template_imports(tmp_path):
 
 @pytest.mark.sqlite_only  # watches the SQLite file's WAL; the server's own atomicity is its own
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_a_killed_import_leaves_the_register_as_it_was(tmp_path):
+def test_a_killed_import_leaves_the_register_as_it_was(tmp_path, way):
+    if way == "besar" and not Path(f"/proc/{os.getpid()}/task").exists():
+        pytest.skip("finds the checking process through /proc")
     catat()
     before_count = case_count()
     before_head = query("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'")
@@ -565,32 +578,68 @@ def test_a_killed_import_leaves_the_register_as_it_was(tmp_path):
     path = write_csv(tmp_path / "besar.csv", [form(i) for i in range(1, 20_001)])
     wal = Path(f"{db_path()}-wal")
     base = wal.stat().st_size if wal.exists() else 0
+    threshold = 0 if way == "besar" else 1 << 60
+    command = (
+        "import sys; from lapor_cli import importing; "
+        f"importing.PARALLEL_FROM_BYTES = {threshold}; "
+        "from lapor_cli.cli import app; app(sys.argv[1:])"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lapor_cli", "impor", str(path), "--json"],
+        [sys.executable, "-c", command, "impor", str(path), "--json"],
         env=os.environ.copy(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    workers: list[int] = []
     try:
-        # Kill it while it is writing: once the transaction's pages start reaching the WAL.
+        # A small file: kill it once the transaction's pages start reaching the WAL (at the
+        # commit). A large one: while the second process is still checking, so the writer is
+        # between chunks (it cannot commit before the check has read all 20,000 rows).
         deadline = time.monotonic() + 90
         while proc.poll() is None and time.monotonic() < deadline:
-            if wal.exists() and wal.stat().st_size > base + 512 * 1024:
+            if way == "besar" and (workers := _children(proc.pid)):
+                time.sleep(0.3)
+                break
+            if way == "kecil" and wal.exists() and wal.stat().st_size > base + 512 * 1024:
                 break
             time.sleep(0.01)
         assert proc.poll() is None, "the import ended before it could be killed"
+        if way == "besar":
+            assert _running(workers[0]), "the check ended before the import could be killed"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
+    for pid in workers:  # the checking process does not outlive the import it served
+        deadline = time.monotonic() + 30
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(pid)
     assert query("PRAGMA integrity_check") == [("ok",)]
     assert case_count() == before_count
     assert query("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'") == before_head
     assert query("SELECT * FROM nomor_urut") == before_counter
     assert chain_breaks() == []
     assert catat() == "DS-2026-00002"  # the register works on, numbering continues
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _running(pid: int) -> bool:
+    """Still there and not a zombie (an orphan's zombie waits for a reaper that may not come)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
 
 
 def test_the_shipped_template_is_the_one_the_command_writes(tmp_path):

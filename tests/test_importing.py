@@ -233,3 +233,169 @@ def test_insert_many_fills_python_side_defaults_and_refuses_missing_values():
         assert rows == [("a", False, NOW), ("b", False, NOW)]
         with pytest.raises(sa.exc.IntegrityError):  # no value and no default: NOT NULL says so
             core.insert_many(session, table, [{"nama": "c"}])
+
+
+# ---------------------------------------------------------------- checking while writing
+
+
+def _big_csv(path: Path, n: int, bad: dict[int, str] | None = None) -> Path:
+    """``n`` good forms; ``bad`` maps a form's index to a NIK that is refused."""
+    lines = [",".join(HEADER)]
+    for i in range(1, n + 1):
+        values = row(i)
+        if bad and i in bad:
+            values[6] = bad[i]
+        lines.append(",".join(map(str, values)))
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def _parallel(db: Path, path: Path, progress=None) -> importing.ImportResult:
+    register = open_register(str(db), write=True)
+    try:
+        with register.transaction(True) as session:
+            return importing.import_parallel(
+                session,
+                path,
+                now=NOW,
+                petugas="meja",
+                settings=core.get_settings(session),
+                desk=desk_for_write(session, None),
+                progress=progress,
+            )
+    finally:
+        register.engine.dispose()
+
+
+def _counts(db: Path) -> tuple[int, int, tuple | None]:
+    with sqlite3.connect(db) as conn:
+        return (
+            conn.execute("SELECT count(*) FROM kasus").fetchone()[0],
+            conn.execute("SELECT count(*) FROM riwayat").fetchone()[0],
+            conn.execute("SELECT terakhir FROM nomor_urut").fetchone(),
+        )
+
+
+@pytest.fixture
+def one_case(tmp_path) -> Path:
+    """A register with one case in it (so "unchanged" means something)."""
+    db = tmp_path / "register.db"
+    first = check(xlsx(tmp_path / "satu.xlsx", [HEADER, row(0)]))
+    assert _write(db, first).diimpor == 1
+    first.close()
+    return db
+
+
+def test_parallel_import_writes_what_the_two_step_import_writes(tmp_path, one_case):
+    path = _big_csv(tmp_path / "a.csv", 4_500)
+    result = _parallel(one_case, path)
+    assert (result.diimpor, result.dilewati, result.baris) == (4_500, 0, 4_500)
+    assert (result.nomor_awal, result.nomor_akhir) == ("DS-2026-00002", "DS-2026-04501")
+    parallel = _dump_cases(one_case)
+
+    serial_db = tmp_path / "serial.db"
+    first = check(xlsx(tmp_path / "satu2.xlsx", [HEADER, row(0)]))
+    _write(serial_db, first)
+    first.close()
+    checked = check(path)
+    _write(serial_db, checked)
+    checked.close()
+    assert parallel == _dump_cases(serial_db)
+    assert not _live_workers()
+
+    again = _parallel(one_case, path)
+    assert (again.diimpor, again.dilewati) == (0, 4_500)
+    assert _counts(one_case)[0] == 4_501
+
+
+def _dump_cases(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        cases = conn.execute(
+            "SELECT k.nomor, k.nik, k.sidik, k.diterima, k.dicatat, r.catatan, r.data, r.hash "
+            "FROM kasus k JOIN riwayat r ON r.kasus_id = k.id ORDER BY k.id"
+        ).fetchall()
+        head = conn.execute("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'").fetchone()
+    return [*cases, head]
+
+
+def _live_workers() -> list:
+    import multiprocessing
+
+    return multiprocessing.active_children()
+
+
+def test_a_bad_row_after_written_chunks_undoes_them_and_names_every_bad_row(tmp_path, one_case):
+    # Rows 2..4,001 are good and written before the check reaches the bad ones.
+    path = _big_csv(tmp_path / "a.csv", 5_000, bad={4_500: "123", 4_900: "9999014101900001"})
+    before = _counts(one_case)
+    phases = []
+    with pytest.raises(importing.ImportRefused) as refused:
+        _parallel(one_case, path, progress=lambda *a: phases.append(a[0]))
+    assert sorted(e.baris for e in refused.value.errors) == [4_501, 4_901]
+    assert refused.value.result.baris == 5_000
+    assert [e.kolom for e in refused.value.result.galat] == ["nik", "nik"]
+    assert _counts(one_case) == before
+    assert set(phases) == {"impor"}
+    assert not _live_workers()
+
+
+def test_ctrl_c_during_a_parallel_import_leaves_the_register_as_it_was(tmp_path, one_case):
+    path = _big_csv(tmp_path / "a.csv", 6_000)
+    before = _counts(one_case)
+
+    def interrupt(phase: str, done: int, total: int | None) -> None:
+        if done > total // 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _parallel(one_case, path, progress=interrupt)
+    assert _counts(one_case) == before
+    assert not _live_workers()
+    assert _parallel(one_case, path).diimpor == 6_000  # and it goes in afterwards
+
+
+def test_a_checking_process_that_dies_stops_the_import(tmp_path, one_case):
+    import os
+    import signal
+
+    path = _big_csv(tmp_path / "a.csv", 6_000)
+    before = _counts(one_case)
+
+    def kill_the_check(phase: str, done: int, total: int | None) -> None:
+        for worker in _live_workers():
+            os.kill(worker.pid, signal.SIGKILL)
+
+    with pytest.raises(LaporError, match="Pemeriksaan berkas berhenti tiba-tiba"):
+        _parallel(one_case, path, progress=kill_the_check)
+    assert _counts(one_case) == before
+
+
+def test_a_bug_in_the_check_is_raised_and_nothing_is_written(tmp_path, one_case, monkeypatch):
+    path = _big_csv(tmp_path / "a.csv", 3_000)
+    before = _counts(one_case)
+    real = importing.validate_case
+
+    def buggy(raw, *, now):
+        if raw.get("nomor_formulir") == "F-2500":
+            raise ZeroDivisionError("a bug")
+        return real(raw, now=now)
+
+    monkeypatch.setattr(importing, "validate_case", buggy)
+    if sys.platform != "linux":
+        pytest.skip("a spawned checking process does not see the monkeypatch")
+    with pytest.raises(RuntimeError, match="ZeroDivisionError: a bug"):
+        _parallel(one_case, path)
+    assert _counts(one_case) == before
+
+
+def test_a_file_that_goes_bad_midway_is_refused_like_the_two_step_import(tmp_path, one_case):
+    path = _big_csv(tmp_path / "a.csv", 5_000)
+    path.write_bytes(path.read_bytes() + b"F-x,2026-11-20,surat,aduan,\xff\xfe rusak,,,\n")
+    before = _counts(one_case)
+    with pytest.raises(LaporError) as parallel:
+        _parallel(one_case, path)
+    with pytest.raises(LaporError) as serial:
+        check(path)
+    assert parallel.value.message == serial.value.message
+    assert "bukan teks UTF-8" in parallel.value.message
+    assert _counts(one_case) == before
