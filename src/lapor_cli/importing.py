@@ -75,8 +75,6 @@ CALAMINE_MAX_BYTES = 4 * 1024 * 1024
 #: Files from this size on are checked in a second process while this one writes
 #: (:func:`import_parallel`); smaller ones are checked first, then written, in one process.
 PARALLEL_FROM_BYTES = 1024 * 1024
-#: SQLite's page cache while an import writes, in KiB (its own default is 2,000).
-BULK_CACHE_KIB = 64 * 1024
 #: A shown value is cut after this many characters.
 SHOWN = 80
 
@@ -733,12 +731,6 @@ class _Writer:
         self.session, self.result, self.now, self.desk = session, result, now, desk
         #: The rule of every (kanal, jenis, segera) under the register's profile.
         self.rules = Deadlines(session).rules_for_new(settings["profil_sla"])
-        connection = session.connection()
-        if connection.dialect.name == "sqlite":
-            # Thousands of new index entries land all over the indexes of kasus: a page
-            # cache larger than SQLite's 2 MB keeps them from being written out and read
-            # back again before the commit. This connection only, for this command.
-            connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
 
     def write(self, rows: list[tuple[CaseInput, str]]) -> None:
         """Record (case, fingerprint) pairs under the next numbers of the desk's year."""
