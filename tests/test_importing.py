@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from lapor_cli import cases as core
@@ -399,3 +401,57 @@ def test_a_file_that_goes_bad_midway_is_refused_like_the_two_step_import(tmp_pat
     assert parallel.value.message == serial.value.message
     assert "bukan teks UTF-8" in parallel.value.message
     assert _counts(one_case) == before
+
+
+def test_entry_hash_is_what_registers_already_store():
+    # Stored hashes are checked by `periksa`: the hash of the same entry never changes
+    # (pinned from the version before entry_tail/chained_hash split it).
+    from lapor_cli.history import entry_hash
+
+    digest = entry_hash(
+        "0" * 64,
+        nomor="DS-2026-00001",
+        waktu=datetime(2026, 11, 23, 10, 0),
+        oleh='Petugas "Ani" é',
+        aksi="catat",
+        dari_status=None,
+        ke_status="diterima",
+        catatan="Diterima lewat surat pada 2026-11-20 09:15",
+        data={"kanal": "surat", "jenis": "aduan", "sla": "5 hari kerja", "x": [1, None, "ü\n"]},
+    )
+    assert digest == "46315555247d73d9d5c6afe991dad893f21635c1f2fd569ea1e0402d07c97083"
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prev=st.text("0123456789abcdef", min_size=64, max_size=64),
+    nomor=_TEXT,
+    oleh=_TEXT,
+    catatan=st.none() | _TEXT,
+    data=st.dictionaries(_TEXT, st.none() | st.integers() | _TEXT, max_size=4),
+)
+def test_a_hash_from_its_tail_is_the_entrys_hash(prev, nomor, oleh, catatan, data):
+    # The import's checking process works out entry_tail; the writer finishes the hash.
+    import hashlib
+    import json
+
+    from lapor_cli.history import chained_hash, entry_hash, entry_tail
+
+    waktu = datetime(2026, 11, 23, 10, 0)
+    fields = dict(oleh=oleh, aksi="catat", dari_status=None, ke_status="diterima")
+    tail = entry_tail(waktu=waktu, catatan=catatan, data=data, **fields)
+    whole = json.dumps(
+        [prev, nomor, waktu.isoformat(), oleh, "catat", None, "diterima", catatan, data],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    expected = hashlib.sha256(whole.encode("utf-8")).hexdigest()
+    assert chained_hash(prev, nomor, tail) == expected
+    assert entry_hash(prev, nomor=nomor, waktu=waktu, catatan=catatan, data=data, **fields) == (
+        expected
+    )

@@ -549,3 +549,23 @@ def test_fingerprints_stay_what_registers_already_store():
     assert anonim.fingerprint() == (
         "64b80a6812cb328ce5034000c2d841c523b2e9751b816311e006e499a1d641ed"
     )
+
+
+@pytest.mark.parametrize("typed", ["0999-01-01", "1926-11-20 09:15", "20/11/1999"])
+def test_a_receipt_date_centuries_ago_is_a_typo(typed: str) -> None:
+    # Bug: 0999-01-01 was recorded, its deadline 268,162 working days overdue in `sla`.
+    data, problems = validate_case(
+        {"kanal": "surat", "jenis": "aduan", "uraian": "x", "nama": "A", "diterima": typed},
+        now=datetime(2026, 11, 23, 10, 0),
+    )
+    assert data is None
+    assert [p.field for p in problems] == ["diterima"]
+    assert "sebelum tahun 2000" in problems[0].message
+
+
+def test_a_receipt_date_in_2000_is_accepted() -> None:
+    data, problems = validate_case(
+        {"kanal": "surat", "jenis": "aduan", "uraian": "x", "nama": "A", "diterima": "2000-01-03"},
+        now=datetime(2026, 11, 23, 10, 0),
+    )
+    assert problems == [] and data.diterima == datetime(2000, 1, 3)

@@ -56,13 +56,7 @@ def entry_tail(
     """The end of an entry's hashed JSON, after ``prev`` and ``nomor``: all of it that can be
     worked out before the entry's place in the chain and its case's number are known (the
     bulk import does it in its checking process)."""
-    body = json.dumps(
-        [waktu.isoformat(), oleh, aksi, dari_status, ke_status, catatan, data],
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
+    body = _ENCODER.encode([waktu.isoformat(), oleh, aksi, dari_status, ke_status, catatan, data])
     return body[1:]  # without the list's "[": the entry's hash puts prev and nomor before it
 
 
@@ -72,6 +66,9 @@ def chained_hash(prev: str, nomor: str, tail: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+)  # what json.dumps(…, ensure_ascii=False, sort_keys=True, …) uses, made once
 _json_text = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
 
 

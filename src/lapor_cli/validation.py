@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -31,6 +32,10 @@ DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 #: Indonesian locale writes it); anything else still goes through strptime.
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2})[:.](\d{2})(?::(\d{2}))?)?")
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2})[:.](\d{2}))?")
+
+#: A case received before this year is a typo (``0999``, ``1926`` for ``2026``): its deadline
+#: would be centuries overdue.
+EARLIEST_YEAR = 2000
 
 MAX_LEN = {
     "uraian": 20_000,
@@ -313,11 +318,10 @@ class CaseInput:
 
     def fingerprint(self) -> str:
         """A hash of the content a paper form carries: the import's key without a form number."""
-        values = self.__dict__
-        text = "\x1f".join(
-            f"diterima={self.diterima.isoformat()}" if k == "diterima" else f"{k}={values[k]}"
-            for k in _FINGERPRINTED
-        )
+        # "name=value" for each field of _FINGERPRINTED, joined by U+001F; the date in ISO form.
+        values = list(_fingerprinted(self))
+        values[_DATE_AT] = self.diterima.isoformat()
+        text = _FINGERPRINT_TEXT % tuple(values)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -326,6 +330,9 @@ class CaseInput:
 _FINGERPRINTED = tuple(
     sorted(f.name for f in fields(CaseInput) if f.name not in ("petugas", "nomor_formulir"))
 )
+_FINGERPRINT_TEXT = "\x1f".join(f"{name}=%s" for name in _FINGERPRINTED)
+_fingerprinted = operator.attrgetter(*_FINGERPRINTED)
+_DATE_AT = _FINGERPRINTED.index("diterima")
 
 IDENTITY_FIELDS = ("nama", "nik", "kk", "hp", "email", "alamat")
 
@@ -386,6 +393,14 @@ def validate_case(
                 ValidationError(
                     "diterima",
                     f"Tanggal diterima {diterima:%Y-%m-%d %H:%M} ada di masa depan.",
+                )
+            )
+        elif diterima is not None and diterima.year < EARLIEST_YEAR:
+            errors.append(
+                ValidationError(
+                    "diterima",
+                    f"Tanggal diterima {diterima.isoformat(' ', 'minutes')} sebelum tahun "
+                    f"{EARLIEST_YEAR}: periksa tahunnya (salah ketik?).",
                 )
             )
 
