@@ -437,6 +437,19 @@ def test_duplicates_inside_one_file(tmp_path):
     assert (code, doc["diimpor"], doc["dilewati"]) == (0, 3, 2)
 
 
+def test_a_form_and_its_unnumbered_copy_in_later_chunks_both_go_in(tmp_path, monkeypatch):
+    # Bug (found in review): checked while writing, a later chunk was looked up against the
+    # cases earlier chunks had just written, so an unnumbered row with the content of a
+    # numbered one was skipped as "already there"; checked first, it was written. Both ways
+    # now look up only the cases that were there before the import.
+    monkeypatch.setattr(importing, "BATCH", 2)
+    rows = [form(1), form(2), form(3), form(1, nomor_formulir=""), form(4)]
+    code, doc = impor_json(write_csv(tmp_path / "salinan.csv", rows))
+    assert (code, doc["diimpor"], doc["dilewati"]) == (0, 5, 0), doc
+    code, doc = impor_json(write_csv(tmp_path / "salinan.csv", rows))
+    assert (code, doc["diimpor"], doc["dilewati"]) == (0, 0, 5), doc
+
+
 def test_one_form_number_with_two_contents_is_an_error(tmp_path):
     rows = [form(1), form(2), form(1, uraian="isi lain")]
     code, doc = impor_json(write_csv(tmp_path / "bentrok.csv", rows))

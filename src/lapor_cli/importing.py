@@ -661,10 +661,11 @@ def _check_rows(
 
 
 def existing_keys(
-    session: Session, keys: dict[str, int], desk: DeskInfo
+    session: Session, keys: dict[str, int], desk: DeskInfo, *, up_to_id: int | None = None
 ) -> dict[str, tuple[str, int]]:
     """The keys already among ``desk``'s cases: key → (the case's number, _packed(0,
-    fingerprint)). Per desk: two offices' paper forms may well carry the same form number."""
+    fingerprint)). Per desk: two offices' paper forms may well carry the same form number.
+    ``up_to_id``: only cases up to that id (those before an import that is under way)."""
     import sqlalchemy as sa
 
     from lapor_cli.models import Case
@@ -677,9 +678,10 @@ def existing_keys(
             part = wanted[start : start + LOOKUP]
             # The desk is compared here, not in SQL: a planner without statistics would read
             # the desk's every case through its index instead of looking the keys up.
-            query = sa.select(column, t.c.nomor, t.c.sidik, t.c.meja).where(column.in_(part))
-            for value, nomor, sidik, meja in session.execute(query.order_by(t.c.id)):
-                if meja == desk.kode:
+            query = sa.select(column, t.c.nomor, t.c.sidik, t.c.meja, t.c.id)
+            query = query.where(column.in_(part)).order_by(t.c.id)
+            for value, nomor, sidik, meja, case_id in session.execute(query):
+                if meja == desk.kode and (up_to_id is None or case_id <= up_to_id):
                     found.setdefault(prefix + value, (nomor, _packed(0, sidik)))
     return found
 
@@ -823,6 +825,9 @@ def import_parallel(
     receiving, sending = context.Pipe(duplex=False)
     result = ImportResult()
     writer = _Writer(session, result, now=now, settings=settings, desk=desk)
+    # Rows are looked up chunk by chunk while earlier chunks go in: only the cases there
+    # before this import count as "already there", as when the whole file is looked up first.
+    before = _last_case_id(session)
     worker = context.Process(
         target=_check_worker,
         args=(receiving, sending, path, now, petugas, writer.rules),
@@ -843,9 +848,11 @@ def import_parallel(
                     "Pemeriksaan berkas berhenti tiba-tiba; tidak ada yang ditulis."
                 ) from None
             if kind == "rows":
+                if refused:
+                    continue  # (never sent after a bad row; nothing to write anyway)
                 chunk = body[0]
                 chunk_keys = {key: _packed(n, sidik) for n, key, sidik, _item in chunk}
-                there = existing_keys(session, chunk_keys, desk)
+                there = existing_keys(session, chunk_keys, desk, up_to_id=before)
                 if there:
                     found.update(there)
                     keys.update((k, chunk_keys[k]) for k in there)
@@ -883,6 +890,14 @@ def import_parallel(
     result.peringatan = [*warnings, *_register_notes(keys, found)]
     result.baris = rows
     return result
+
+
+def _last_case_id(session: Session) -> int:
+    import sqlalchemy as sa
+
+    from lapor_cli.models import Case
+
+    return session.execute(sa.select(sa.func.max(Case.__table__.c.id))).scalar() or 0
 
 
 def _check_worker(
