@@ -1,6 +1,4 @@
-"""Paper forms in: read a CSV or XLSX file, check every row, then write it in one transaction.
-
-Three steps, so that a large file never holds the register's write lock while it is checked:
+"""Paper forms in: read a CSV or XLSX file, check every row, write it in one transaction.
 
 1. :func:`check_file` streams the rows (``csv.reader``; XLSX through python-calamine, or
    openpyxl in read-only mode when calamine is not installed), puts every row through
@@ -9,10 +7,16 @@ Three steps, so that a large file never holds the register's write lock while it
    compact form; only each row's key (``nomor_formulir``, else ``CaseInput.fingerprint()``) is
    kept in memory, to find rows that repeat an earlier row of the same file.
 2. Nothing is written unless every row is good. :func:`write_checked` runs under the write
-   lock: rows whose key is already in the register are skipped, the numbers are reserved in
-   one step and the cases with their hash-chained ``catat`` entries go in as Core inserts in
-   batches (:func:`lapor_cli.cases.record_cases`).
-3. :func:`write_template` makes the blank XLSX template.
+   lock: rows whose key is already in the register are skipped, the numbers are reserved and
+   the cases with their hash-chained ``catat`` entries go in as bulk inserts
+   (:func:`lapor_cli.cases.record_cases`). A small file takes these two steps: no lock is held
+   while it is checked.
+3. A large file (``PARALLEL_FROM_BYTES``) goes through :func:`import_parallel` instead: the
+   same check runs in a second process and sends its good rows, prepared as far as they can be
+   without the register (``cases.prepare_case``), while this process writes them in the one
+   write transaction; the first bad row rolls the transaction back. Two cores, about half
+   the time.
+4. :func:`write_template` makes the blank XLSX template.
 
 No clock and no terminal here: "now", the officer and a progress callback are passed in.
 """
