@@ -326,6 +326,25 @@ def _live_workers() -> list:
     return multiprocessing.active_children()
 
 
+def test_a_spawned_checking_process_works_as_a_forked_one(tmp_path, one_case, monkeypatch):
+    # Windows and macOS start the second process fresh ("spawn"): it must find everything it
+    # needs by import, and give the same cases.
+    monkeypatch.setattr(importing, "START_METHOD", "spawn")
+    path = _big_csv(tmp_path / "a.csv", 2_500, bad=None)
+    result = _parallel(one_case, path)
+    assert (result.diimpor, result.nomor_awal, result.nomor_akhir) == (
+        2_500,
+        "DS-2026-00002",
+        "DS-2026-02501",
+    )
+    bad = _big_csv(tmp_path / "b.csv", 2_500, bad={2_400: "123"})
+    with pytest.raises(importing.ImportRefused) as refused:
+        _parallel(one_case, bad)
+    assert [e.baris for e in refused.value.errors] == [2_401]
+    assert _counts(one_case)[0] == 2_501
+    assert not _live_workers()
+
+
 def test_a_bad_row_after_written_chunks_undoes_them_and_names_every_bad_row(tmp_path, one_case):
     # Rows 2..4,001 are good and written before the check reaches the bad ones.
     path = _big_csv(tmp_path / "a.csv", 5_000, bad={4_500: "123", 4_900: "9999014101900001"})

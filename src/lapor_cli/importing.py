@@ -79,6 +79,9 @@ CALAMINE_MAX_BYTES = 4 * 1024 * 1024
 #: Files from this size on are checked in a second process while this one writes
 #: (:func:`import_parallel`); smaller ones are checked first, then written, in one process.
 PARALLEL_FROM_BYTES = 1024 * 1024
+#: How the second process starts: a fork is instant where it is safe (Linux: the process has
+#: no threads then); elsewhere a fresh interpreter imports what the check needs (~0.5 s).
+START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 #: SQLite's page cache while an import writes, in KiB (its own default: 2,000): a cap, the
 #: same for any size of file.
 BULK_CACHE_KIB = 32 * 1024
@@ -824,8 +827,7 @@ def import_parallel(
     ends without a write as well. Progress: phase "impor", in the check's units."""
     import multiprocessing
 
-    method = "fork" if sys.platform == "linux" else "spawn"
-    context = multiprocessing.get_context(method)
+    context = multiprocessing.get_context(START_METHOD)
     receiving, sending = context.Pipe(duplex=False)
     result = ImportResult()
     writer = _Writer(session, result, now=now, settings=settings, desk=desk)
