@@ -212,7 +212,7 @@ def test_refusal_message_names_rows_or_the_header():
     assert many.message.startswith("18 baris bermasalah (baris 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …)")
 
 
-def test_insert_many_fills_python_side_defaults_and_refuses_missing_values():
+def test_insert_rows_fills_python_side_defaults_and_refuses_missing_values():
     # Bug: a model column with a Python-side default (``diperpanjang: bool = False``) left out
     # of the rows made the bulk insert fail with KeyError on the whole import.
     import sqlalchemy as sa
@@ -230,11 +230,11 @@ def test_insert_many_fills_python_side_defaults_and_refuses_missing_values():
     engine = sa.create_engine("sqlite://")
     meta.create_all(engine)
     with Session(engine) as session:
-        core.insert_many(session, table, [{"nama": "a", "waktu": NOW}, {"nama": "b", "waktu": NOW}])
+        core.insert_rows(session, table, ("nama", "waktu"), [("a", NOW), ("b", NOW)])
         rows = session.execute(sa.select(table.c.nama, table.c.tanda, table.c.waktu)).all()
         assert rows == [("a", False, NOW), ("b", False, NOW)]
         with pytest.raises(sa.exc.IntegrityError):  # no value and no default: NOT NULL says so
-            core.insert_many(session, table, [{"nama": "c"}])
+            core.insert_rows(session, table, ("nama",), [("c",)])
 
 
 # ---------------------------------------------------------------- checking while writing

@@ -340,15 +340,6 @@ def reserve_numbers(session: Session, prefiks: str, tahun: int, count: int) -> i
 _UNSEEN = object()
 
 
-def insert_many(session: Session, table: sa.Table, rows: list[dict[str, object]]) -> None:
-    """Insert many rows (dicts, all with the same keys) in one ``executemany``."""
-    if rows:
-        names = tuple(rows[0])
-        pick = operator.itemgetter(*names)
-        values = [pick(row) for row in rows] if len(names) > 1 else [(pick(r),) for r in rows]
-        insert_rows(session, table, names, values)
-
-
 def insert_rows(
     session: Session, table: sa.Table, names: tuple[str, ...], rows: list[tuple[object, ...]]
 ) -> None:
@@ -409,24 +400,11 @@ def insert_rows(
     conn.exec_driver_sql(compiled.string, params)
 
 
-def record_cases(
-    session: Session,
-    batch: Iterable[tuple[CaseInput, SlaRule, str]],
-    *,
-    now: datetime,
-    desk: DeskInfo,
-    first_urut: int,
-) -> list[str]:
-    """``record_case`` for many checked cases at once (the bulk import path): ``batch`` holds
-    (case, its SLA rule, its ``fingerprint()``). See ``write_prepared``."""
-    prepared = [prepare_case(data, rule, sidik, now=now) for data, rule, sidik in batch]
-    return write_prepared(session, prepared, now=now, desk=desk, first_urut=first_urut)
-
-
 def write_prepared(
     session: Session, items: list[Prepared], *, now: datetime, desk: DeskInfo, first_urut: int
 ) -> list[str]:
-    """Record prepared cases (``prepare_case`` with the same ``now``) as ``desk``'s cases.
+    """Record prepared cases (``prepare_case`` with the same ``now``) as ``desk``'s cases:
+    ``record_case`` for many checked cases at once (the bulk import path).
 
     The numbers ``first_urut`` onwards must have been reserved with ``reserve_numbers``.
     Cases and their ``catat`` entries go in as two inserts (``insert_rows``); each entry's

@@ -9,8 +9,8 @@
 2. Nothing is written unless every row is good. :func:`write_checked` runs under the write
    lock: rows whose key is already in the register are skipped, the numbers are reserved and
    the cases with their hash-chained ``catat`` entries go in as bulk inserts
-   (:func:`lapor_cli.cases.record_cases`). A small file takes these two steps: no lock is held
-   while it is checked.
+   (:func:`lapor_cli.cases.prepare_case`, then :func:`lapor_cli.cases.write_prepared`). A
+   small file takes these two steps: no lock is held while it is checked.
 3. A large file (``PARALLEL_FROM_BYTES``) goes through :func:`import_parallel` instead: the
    same check runs in a second process and sends its good rows, prepared as far as they can be
    without the register (``cases.prepare_case``), while this process writes them in the one
