@@ -166,31 +166,31 @@ class Deadlines:
 
     def rule_for_new(self, profile_name: str, data: CaseInput) -> SlaRule:
         """The rule a new case is given by the register's profile in force."""
-        profile = self.profile(profile_name)
-        rule = profile.rule_for(data.kanal, data.jenis, segera=data.segera)
-        return SlaRule(profile.nama, rule.satuan, rule.nilai, rule.perpanjangan)
+        return self._rule_for(profile_name, data.kanal, data.jenis, data.segera)
 
     def rules_for_new(self, profile_name: str) -> dict[tuple[str, str, bool], SlaRule]:
         """``rule_for_new`` for every (kanal, jenis, segera) a new case can have."""
         from lapor_cli.references import JENIS, KANAL
 
-        profile = self.profile(profile_name)
-        rules = {}
-        for kanal, jenis, segera in itertools.product(KANAL, JENIS, (False, True)):
-            rule = profile.rule_for(kanal, jenis, segera=segera)
-            rules[kanal, jenis, segera] = SlaRule(
-                profile.nama, rule.satuan, rule.nilai, rule.perpanjangan
-            )
-        return rules
+        return {
+            (kanal, jenis, segera): self._rule_for(profile_name, kanal, jenis, segera)
+            for kanal, jenis, segera in itertools.product(KANAL, JENIS, (False, True))
+        }
 
     def rule_for_category(self, row, kategori: str) -> SlaRule | None:
         """At verification the category is known: a profile rule for it replaces the rule the
         case was recorded with (None when the rule stays the same)."""
-        profile = self.profile(row.sla_profil)
-        rule = profile.rule_for(row.kanal, row.jenis, kategori=kategori, segera=bool(row.segera))
-        new = SlaRule(profile.nama, rule.satuan, rule.nilai, rule.perpanjangan)
+        new = self._rule_for(row.sla_profil, row.kanal, row.jenis, bool(row.segera), kategori)
         old = SlaRule(row.sla_profil, row.sla_satuan, row.sla_nilai, row.sla_perpanjangan)
         return None if new == old else new
+
+    def _rule_for(
+        self, profile_name: str, kanal: str, jenis: str, segera: bool, kategori: str | None = None
+    ) -> SlaRule:
+        """The rule the named profile (or the default, when it has gone) gives such a case."""
+        profile = self.profile(profile_name)
+        rule = profile.rule_for(kanal, jenis, kategori=kategori, segera=segera)
+        return SlaRule(profile.nama, rule.satuan, rule.nilai, rule.perpanjangan)
 
     @staticmethod
     def rule_of(row) -> sla.Rule:

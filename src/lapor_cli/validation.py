@@ -162,9 +162,6 @@ def _digits_only(value: str) -> str:
 
 def parse_nik(value: str, field: str = "nik") -> str:
     """A valid NIK, compacted, or a refusal that says which part is wrong."""
-    from stdnum.exceptions import InvalidComponent
-    from stdnum.id import nik as stdnum_nik
-
     label = "NIK" if field == "nik" else field.upper()
     number = _digits_only(value)
     if not number.isdigit():
@@ -173,18 +170,7 @@ def parse_nik(value: str, field: str = "nik") -> str:
         raise ValidationError(
             field, f"{label} harus 16 digit (diberikan {len(number)}). Periksa KTP pelapor."
         )
-    code = number[6:12]  # all that get_birth_date reads: the encoded birth date
-    real = _BIRTH_CODES.get(code)
-    if real is None:
-        try:
-            stdnum_nik.get_birth_date(number)
-            real = True
-        except InvalidComponent:
-            real = False
-        if len(_BIRTH_CODES) >= 100_000:
-            _BIRTH_CODES.clear()
-        _BIRTH_CODES[code] = real
-    if not real:
+    if not _real_birth_date(number[6:12]):
         raise ValidationError(
             field,
             f"{label} {number}: tanggal lahir tersandi (digit 7–12) tidak ada. "
@@ -198,9 +184,19 @@ def parse_nik(value: str, field: str = "nik") -> str:
     return number
 
 
-#: Digits 7–12 of NIKs seen → whether python-stdnum reads a real birth date from them (a
-#: file of 100,000 forms has far fewer distinct birth dates than rows).
-_BIRTH_CODES: dict[str, bool] = {}
+@functools.lru_cache(maxsize=100_000)
+def _real_birth_date(code: str) -> bool:
+    """Whether python-stdnum reads a real birth date from a NIK's digits 7–12, all that its
+    ``get_birth_date`` reads (remembered: a file of 100,000 forms has far fewer distinct
+    birth dates than rows)."""
+    from stdnum.exceptions import InvalidComponent
+    from stdnum.id import nik as stdnum_nik
+
+    try:
+        stdnum_nik.get_birth_date(f"000000{code}0000")
+    except InvalidComponent:
+        return False
+    return True
 
 
 def _known_region(number: str) -> bool:
