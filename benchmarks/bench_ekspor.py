@@ -201,7 +201,7 @@ def _max_rss_mb() -> float | None:
 def _monthly(session):
     """The month's report, as `lapor rekap` / `lapor ekspor` compute it."""
     from lapor_cli import monev
-    from lapor_cli.cases import get_settings
+    from lapor_cli.settings import get_settings
 
     period = monev.month_period(YEAR, MONTH, now=NOW)
     return monev.monthly(session, period, now=NOW, kantor=get_settings(session)["kantor_nama"])

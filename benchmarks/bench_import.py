@@ -37,12 +37,12 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from lapor_cli import cases as core
 from lapor_cli import importing
 from lapor_cli.db import KNOWN_REVISIONS, open_register
 from lapor_cli.desks import desk_for_write
 from lapor_cli.maintenance import check
 from lapor_cli.references import JENIS, KANAL
+from lapor_cli.settings import get_settings
 
 NOW = datetime(2026, 11, 23, 10, 0)
 REGIONS = ("3171", "3172", "3173", "3273", "5171", "5301", "5371", "7371", "1271", "3578")
@@ -135,7 +135,7 @@ def run_import(db: Path, path: Path) -> tuple[importing.ImportResult, float, flo
                         path,
                         now=NOW,
                         petugas="meja-impor",
-                        settings=core.get_settings(session),
+                        settings=get_settings(session),
                         desk=desk_for_write(session, None),
                     )
             except importing.ImportRefused as refused:
@@ -149,7 +149,7 @@ def run_import(db: Path, path: Path) -> tuple[importing.ImportResult, float, flo
                 refused = importing.ImportResult(galat=checked.errors, baris=checked.rows)
                 return refused, checked_at - start, 0.0
             with register.transaction(True) as session:
-                settings = core.get_settings(session)
+                settings = get_settings(session)
                 desk = desk_for_write(session, None)
                 result = importing.write_checked(
                     session, checked, now=NOW, settings=settings, desk=desk

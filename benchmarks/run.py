@@ -141,7 +141,7 @@ SLA_CODE = """
 import time
 from datetime import datetime
 from lapor_cli.db import open_register
-from lapor_cli.deadlines import sla_report
+from lapor_cli.deadline_report import sla_report
 reg = open_register({db!r}, write=False)
 with reg.transaction(False) as s:
     sla_report(s, datetime(2026, 11, 23, 10))  # warm: calendar years
@@ -160,11 +160,11 @@ print(time.perf_counter() - t)
 """
 CARI_CODE = """
 import time
-from lapor_cli import cases
+from lapor_cli import listing
 from lapor_cli.db import open_register
 reg = open_register({db!r}, write=False)
 with reg.transaction(False) as s:
-    q = cases.list_query(cari="Maria 12").limit(50)
+    q = listing.list_query(cari="Maria 12").limit(50)
     t = time.perf_counter(); rows = s.connection().execute(q).all()
     print(time.perf_counter() - t)
 """

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from lapor_cli import cases as core
+from lapor_cli import recording
 from lapor_cli.db import open_register
-from lapor_cli.deadlines import Deadlines, cached_package_days, sla_report
+from lapor_cli.deadline_report import sla_report
+from lapor_cli.deadlines import Deadlines, cached_package_days
 from lapor_cli.desks import desk_for_write
 from lapor_cli.holiday_calendar import holidays_version
 from lapor_cli.models import Case, OfficeDay, PackageYear, Pause
@@ -82,7 +83,8 @@ def record(
     data, errors = validate_case(raw, now=datetime(2027, 6, 30))  # any receipt date accepted
     assert not errors, errors
     rule = Deadlines(session).rule_for_new(profil, data)
-    return core.record_case(session, data, now=NOW, rule=rule, desk=desk_for_write(session, None))
+    desk = desk_for_write(session, None)
+    return recording.record_case(session, data, now=NOW, rule=rule, desk=desk)
 
 
 def eod(day: str) -> datetime:

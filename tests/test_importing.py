@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from lapor_cli import cases as core
-from lapor_cli import importing
+from lapor_cli import importing, recording
 from lapor_cli.db import open_register
 from lapor_cli.desks import desk_for_write
 from lapor_cli.errors import LaporError
+from lapor_cli.settings import get_settings
 
 NOW = datetime(2026, 11, 23, 10, 0)
 HEADER = ["nomor_formulir", "diterima", "kanal", "jenis", "uraian", "nama", "nik", "hp"]
@@ -161,7 +161,7 @@ def _write(db: Path, checked: importing.Checked, progress=None) -> importing.Imp
     register = open_register(str(db), write=True)
     try:
         with register.transaction(True) as session:
-            settings = core.get_settings(session)
+            settings = get_settings(session)
             return importing.write_checked(
                 session,
                 checked,
@@ -230,11 +230,11 @@ def test_insert_rows_fills_python_side_defaults_and_refuses_missing_values():
     engine = sa.create_engine("sqlite://")
     meta.create_all(engine)
     with Session(engine) as session:
-        core.insert_rows(session, table, ("nama", "waktu"), [("a", NOW), ("b", NOW)])
+        recording.insert_rows(session, table, ("nama", "waktu"), [("a", NOW), ("b", NOW)])
         rows = session.execute(sa.select(table.c.nama, table.c.tanda, table.c.waktu)).all()
         assert rows == [("a", False, NOW), ("b", False, NOW)]
         with pytest.raises(sa.exc.IntegrityError):  # no value and no default: NOT NULL says so
-            core.insert_rows(session, table, ("nama",), [("c",)])
+            recording.insert_rows(session, table, ("nama",), [("c",)])
 
 
 # ---------------------------------------------------------------- checking while writing
@@ -261,7 +261,7 @@ def _parallel(db: Path, path: Path, progress=None) -> importing.ImportResult:
                 path,
                 now=NOW,
                 petugas="meja",
-                settings=core.get_settings(session),
+                settings=get_settings(session),
                 desk=desk_for_write(session, None),
                 progress=progress,
             )

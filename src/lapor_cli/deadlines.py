@@ -8,11 +8,8 @@ days plus the office's own additions and cancellations — so a day added later 
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -20,7 +17,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from lapor_cli import sla
-from lapor_cli.cases import SlaRule
 from lapor_cli.errors import NotFoundError
 from lapor_cli.holiday_calendar import (
     CUTI_BERSAMA,
@@ -30,7 +26,8 @@ from lapor_cli.holiday_calendar import (
     merge_days,
     package_days,
 )
-from lapor_cli.models import Case, OfficeDay, PackageYear, Pause
+from lapor_cli.models import OfficeDay, PackageYear, Pause
+from lapor_cli.sla import SlaRule
 from lapor_cli.validation import CaseInput
 from lapor_cli.workdays import WorkCalendar
 
@@ -143,6 +140,11 @@ class Deadlines:
             self._office = (added, removed)
         return self._office
 
+    def package_day(self, day: date) -> NonWorkingDay | None:
+        """The ``holidays`` package's non-working day on ``day`` (its year loaded first)."""
+        self.ensure_years(day.year, day.year)
+        return next((d for d in self._package if d.tanggal == day), None)
+
     def ensure_years(self, first: int, last: int) -> None:
         wanted = set(range(first, last + 1)) - self._years
         if not wanted:
@@ -152,14 +154,16 @@ class Deadlines:
         self._calendars.clear()
         self._due_cache.clear()
 
-    def days(self, profile: sla.Profile) -> list[NonWorkingDay]:
+    def days(self) -> list[NonWorkingDay]:
+        """Every non-working day of the loaded years: the package's, with the office's own
+        added and its cancellations removed."""
         added, removed = self._office_days()
         return merge_days(self._package, added, removed)
 
     def calendar(self, profile_name: str) -> WorkCalendar:
         if profile_name not in self._calendars:
             profile = self.profile(profile_name)
-            self._calendars[profile_name] = profile.work_calendar(self.days(profile))
+            self._calendars[profile_name] = profile.work_calendar(self.days())
         return self._calendars[profile_name]
 
     # ------------------------------------------------------------ rules and deadlines
@@ -294,163 +298,3 @@ class Deadlines:
             "dihitung tanpa cuti bersama. Tambahkan dengan `lapor libur tambah` bila SKB "
             "sudah terbit."
         ]
-
-
-@dataclass(slots=True)
-class SlaLine:
-    """One open case as ``lapor sla`` shows it."""
-
-    nomor: str
-    status: str
-    batas_waktu: datetime
-    sisa_hari_kerja: int
-    terlambat: bool
-    tanda: str  # sla.TERLAMBAT | sla.SEGERA | sla.AMAN
-    tahap: str | None
-    tahap_batas: datetime | None
-    siap_ditutup: bool
-    ditunda: bool
-    segera: bool
-    satuan: str
-    unit: str | None
-
-    def as_json(self) -> dict[str, object]:
-        def when(value: datetime | None) -> str | None:
-            if value is None:
-                return None
-            if self.satuan == sla.MENIT:
-                return value.isoformat(timespec="minutes")
-            return value.date().isoformat()
-
-        return {
-            "nomor": self.nomor,
-            "status": self.status,
-            "batas_waktu": when(self.batas_waktu),
-            "sisa_hari_kerja": self.sisa_hari_kerja,
-            "terlambat": self.terlambat,
-            "tanda": self.tanda,
-            "tahap": self.tahap,
-            "tahap_batas": when(self.tahap_batas),
-            "siap_ditutup": self.siap_ditutup,
-            "ditunda": self.ditunda,
-            "segera": self.segera,
-            "unit": self.unit,
-        }
-
-
-SLA_COLUMNS = (
-    Case.id,
-    Case.nomor,
-    Case.status,
-    Case.diterima,
-    Case.didistribusikan,
-    Case.tindaklanjut_terakhir,
-    Case.ditutup,
-    Case.segera,
-    Case.unit,
-    Case.sla_profil,
-    Case.sla_satuan,
-    Case.sla_nilai,
-    Case.sla_perpanjangan,
-    Case.diperpanjang,
-)
-
-
-@dataclass(slots=True)
-class SlaReport:
-    """``lapor sla``: counts over every open case, lines for the most urgent ones."""
-
-    lines: list[SlaLine]  # most urgent first; at most the limit asked for
-    terbuka: int  # open cases counted (only the late ones with ``only_late``)
-    terlambat: int
-    hari_ini: int  # due today, not late yet
-    jatuh_tempo: int  # due within 2 working days, today included, not late
-    siap_ditutup: int
-
-
-_RANK = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2}
-
-
-def sla_report(
-    session: Session,
-    as_of: datetime,
-    *,
-    only_late: bool = False,
-    limit: int | None = None,
-    meja: str | None = None,
-) -> SlaReport:
-    """Every open case (of desk ``meja`` only, when given) judged as of ``as_of``: the counts
-    of all of them and, most urgent first, the lines of the first ``limit`` (all when None).
-
-    One pass over the rows, streamed: a case's deadline depends only on its rule and its day
-    of receipt, which most cases of a large register share, so each is computed once; with a
-    limit only that many cases are kept (a bounded heap), not one line per open case.
-    """
-    from lapor_cli.workflow import OPEN_STATUSES
-
-    book = Deadlines(session, as_of)
-    pauses = book.all_pauses()  # every pause, before the cases stream in
-    query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))
-    if meja:
-        # Wrapped so that no index on meja is used: the open cases (status index) are few,
-        # a desk's cases of every year many.
-        query = query.where(sa.func.coalesce(Case.meja, "") == meja)
-    as_of_day = as_of.date()
-    dues: dict[tuple, tuple[datetime, int, str]] = {}
-    counts = {"terbuka": 0, "terlambat": 0, "hari_ini": 0, "jatuh_tempo": 0, "siap_ditutup": 0}
-
-    def judged(row) -> tuple[datetime, int, str]:
-        due = book.due(row)
-        remaining = sla.remaining_workdays(as_of_day, due.date(), book.calendar(row.sla_profil))
-        return due, remaining, sla.flag(as_of, due, remaining)
-
-    def entries() -> Iterator[tuple]:
-        for row in session.connection().execute(query):
-            _id, nomor, status, diterima, *_, profil, satuan, nilai, perpanjangan, extended = row
-            if _id in pauses:  # paused days move this case's deadline: its own computation
-                due, remaining, tanda = judged(row)
-            else:
-                day = diterima if satuan == sla.MENIT else diterima.date()
-                key = (profil, satuan, nilai, perpanjangan, extended, day)
-                if (known := dues.get(key)) is None:
-                    known = dues[key] = judged(row)
-                due, remaining, tanda = known
-            if only_late and tanda != sla.TERLAMBAT:
-                continue
-            ready = status == "ditindaklanjuti" and book.ready_to_close(row, as_of)
-            counts["terbuka"] += 1
-            counts["siap_ditutup"] += ready
-            if tanda == sla.TERLAMBAT:
-                counts["terlambat"] += 1
-            elif tanda == sla.SEGERA:
-                counts["jatuh_tempo"] += 1
-                counts["hari_ini"] += remaining == 0
-            # nomor is unique: the row itself is never compared.
-            yield _RANK[tanda], due, nomor, remaining, tanda, ready, row
-
-    if limit is None:  # every line (--json): one line per case, no row kept beside it
-        lines = [_line(book, pauses, *entry[1:]) for entry in entries()]
-        lines.sort(key=lambda line: (_RANK[line.tanda], line.batas_waktu, line.nomor))
-    else:
-        lines = [_line(book, pauses, *entry[1:]) for entry in heapq.nsmallest(limit, entries())]
-    return SlaReport(lines, **counts)
-
-
-def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> SlaLine:
-    case_id, _, status, *_, segera, unit, _, satuan, _, _, _ = row
-    stage = book.stage_due(row) if status in STAGED else None
-    return SlaLine(
-        nomor,
-        status,
-        due,
-        remaining,
-        tanda == sla.TERLAMBAT,
-        tanda,
-        stage[0] if stage else None,
-        stage[1] if stage else None,
-        ready,
-        case_id in pauses and any(end is None for _, end in pauses[case_id]),
-        bool(segera),
-        satuan,
-        unit,
-    )

@@ -11,11 +11,9 @@ from datetime import datetime, time, timedelta
 
 from sqlmodel import Session
 
-from lapor_cli import cases as core
-from lapor_cli import workflow
-from lapor_cli.deadlines import Deadlines
-from lapor_cli.desks import desk_for_write
-from lapor_cli.validation import validate_case
+from lapor_cli import handling
+from lapor_cli.office import office
+from lapor_cli.recording import record
 
 PEOPLE = [
     ("Maria Goreti Bere", "F"),
@@ -35,6 +33,7 @@ PEOPLE = [
     ("Nurhayati", "F"),
     ("Markus Haning", "M"),
 ]
+OFFICE = "Dinas Sosial Kota Contoh (DEMO)"
 REGIONS = ["5371", "5301", "5107", "3171", "3273"]
 TOPICS = [
     ("aduan", "PKH", "Bantuan PKH tahap {t} belum masuk rekening KKS padahal tetangga sudah."),
@@ -99,10 +98,10 @@ def _office_time(day: datetime, rng: random.Random) -> datetime:
 
 
 def fill(session: Session, *, now: datetime, seed: int = 2026, officer: str = "demo") -> int:
-    """Record and walk the demo cases; returns how many were made."""
+    """Name the demo office, record and walk the demo cases with the commands' own functions;
+    returns how many were made."""
     rng = random.Random(seed)
-    deadlines = Deadlines(session)
-    settings = core.get_settings(session)
+    settings = office(session, nama=OFFICE)
     specs = []
     for i, target in enumerate(TARGETS):
         jenis, kategori, text = rng.choice(TOPICS)
@@ -140,18 +139,14 @@ def fill(session: Session, *, now: datetime, seed: int = 2026, officer: str = "d
             raw["nomor_lapor"] = f"LAP{received:%y%m%d}{rng.randint(100, 999)}"
         specs.append((received, i, raw, target, kategori))
     specs.sort(key=lambda spec: (spec[0], spec[1]))  # numbers in order of receipt
-    desk = desk_for_write(session, None)  # a demo register has one desk
     for received, _i, raw, target, kategori in specs:
-        data, errors = validate_case(raw, now=now)
-        if errors:  # a demo that cannot be recorded is a bug
-            raise RuntimeError("; ".join(e.message for e in errors))
-        rule = deadlines.rule_for_new(settings["profil_sla"], data)
-        case = core.record_case(session, data, now=received, rule=rule, desk=desk)
-        _walk(session, deadlines, case, target, kategori, received, now, rng, officer)
+        made = record(session, raw, now=received, profile=settings.profil_sla)
+        case = handling.get_case(session, made.view["nomor"])
+        _walk(session, case, target, kategori, received, now, rng, officer)
     return len(specs)
 
 
-def _walk(session, deadlines, case, target, kategori, received, now, rng, officer) -> None:
+def _walk(session, case, target, kategori, received, now, rng, officer) -> None:
     moment = received
 
     def later(hours: int) -> datetime:
@@ -165,93 +160,61 @@ def _walk(session, deadlines, case, target, kategori, received, now, rng, office
         moment = max(moment, min(step, now))
         return moment
 
-    def do(step) -> None:
-        core.apply_step(session, case, step, now=moment, oleh=officer)
+    def do(handle, **values) -> None:
+        handle(session, case.nomor, now=moment, petugas=officer, **values)
 
     if target == "diterima":
         return
     if target == "diarsipkan":
         later(rng.randint(2, 30))
         do(
-            workflow.verify(
-                case.nomor,
-                case.status,
-                now=moment,
-                kategori="LAINNYA",
-                kewenangan=False,
-                alasan="Aduan menyangkut penyaluran oleh bank, bukan kewenangan Dinas Sosial.",
-                dirujuk_ke="Bank penyalur (Himbara)",
-                tepat_waktu=deadlines.met(case, moment),
-                kanal=case.kanal,
-            )
+            handling.verify_case,
+            kategori="LAINNYA",
+            kewenangan=False,
+            alasan="Aduan menyangkut penyaluran oleh bank, bukan kewenangan Dinas Sosial.",
+            dirujuk_ke="Bank penyalur (Himbara)",
         )
         return
     later(rng.randint(2, 30))
-    do(workflow.verify(case.nomor, case.status, now=moment, kategori=kategori, kewenangan=True))
+    do(handling.verify_case, kategori=kategori, kewenangan=True)
     if target == "terverifikasi":
         return
     later(rng.randint(2, 30))
     if target == "dijawab" or (target == "selesai" and case.jenis == "informasi"):
         do(
-            workflow.distribute(
-                case.nomor,
-                case.status,
-                now=moment,
-                jawaban_normatif="Dijelaskan syarat dan alur pengusulan lewat desa/kelurahan.",
-            )
+            handling.distribute_case,
+            jawaban_normatif="Dijelaskan syarat dan alur pengusulan lewat desa/kelurahan.",
         )
     else:
         copies = ["UPT Kesejahteraan Sosial"] if rng.random() < 0.5 else []
         do(
-            workflow.distribute(
-                case.nomor,
-                case.status,
-                now=moment,
-                unit=UNITS_FOR.get(kategori, "Sekretariat"),
-                tembusan=copies,
-            )
+            handling.distribute_case,
+            unit=UNITS_FOR.get(kategori, "Sekretariat"),
+            tembusan=copies,
         )
         if target == "didisposisikan":
             return
         for _ in range(rng.randint(1, 2)):
             later(rng.randint(4, 60))
             do(
-                workflow.follow_up(
-                    case.nomor,
-                    case.status,
-                    now=moment,
-                    catatan=rng.choice(
-                        [
-                            "Kunjungan rumah dan verifikasi data oleh pendamping.",
-                            "Koordinasi dengan operator SIKS-NG kecamatan.",
-                            "Data diusulkan perbaikan ke Pusdatin Kemensos.",
-                        ]
-                    ),
-                    oleh="Kepala Seksi",
-                    tugaskan=rng.choice(["TKSK", "SDM PKH", "UPT", None]),
-                )
+                handling.follow_up_case,
+                catatan=rng.choice(
+                    [
+                        "Kunjungan rumah dan verifikasi data oleh pendamping.",
+                        "Koordinasi dengan operator SIKS-NG kecamatan.",
+                        "Data diusulkan perbaikan ke Pusdatin Kemensos.",
+                    ]
+                ),
+                oleh="Kepala Seksi",
+                tugaskan=rng.choice(["TKSK", "SDM PKH", "UPT", None]),
             )
     if target in ("ditindaklanjuti", "dijawab"):
         return
     later(rng.randint(2, 72))
     do(
-        workflow.close(
-            case.nomor,
-            case.status,
-            kanal=case.kanal,
-            now=moment,
-            hasil="Masalah diselesaikan; pelapor telah dihubungi.",
-            tepat_waktu=deadlines.met(case, moment),
-            dilaporkan_balik=(rng.random() < 0.6) if case.kanal == "sp4n-lapor" else None,
-        )
+        handling.close_case,
+        hasil="Masalah diselesaikan; pelapor telah dihubungi.",
+        dilaporkan=(rng.random() < 0.6) if case.kanal == "sp4n-lapor" else None,
     )
     if rng.random() < 0.75:
-        do(
-            workflow.rate(
-                case.nomor,
-                case.status,
-                current_score=None,
-                skor=rng.choice((3, 4, 4, 5, 5)),
-                komentar=None,
-            )
-        )
+        do(handling.rate_case, skor=rng.choice((3, 4, 4, 5, 5)))

@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from lapor_cli.errors import NotFoundError, ValidationError
-from lapor_cli.models import Case, Desk
+from lapor_cli.models import Case, Counter, Desk
+from lapor_cli.workflow import OPEN_STATUSES
 
 MAIN = "utama"
 _CODE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?")
@@ -50,6 +51,16 @@ def normalize_code(value: str) -> str:
             "misalnya kupang atau kab-kupang.",
         )
     return text
+
+
+def normalize_prefix(value: str) -> str:
+    """A number prefix: 1–12 letters, digits or ``-``, upper-case (``DS``, ``KPG``)."""
+    text = value.strip().upper()
+    if not text or len(text) > 12 or not all(ch.isalnum() or ch == "-" for ch in text):
+        raise ValidationError(
+            "prefiks", f"Prefiks {value!r} tidak sah: 1–12 huruf/angka, misalnya DS atau DINSOS."
+        )
+    return text.strip("-")
 
 
 def all_desks(session: Session) -> list[DeskInfo]:
@@ -98,8 +109,6 @@ def desk_scope(session: Session, chosen: str | None, *, every: bool = False) -> 
 
 def desk_counts(session: Session) -> dict[str, tuple[int, int]]:
     """Desk code → (cases, open cases)."""
-    from lapor_cli.workflow import OPEN_STATUSES
-
     t = Case.__table__
     query = sa.select(
         t.c.meja,
@@ -111,8 +120,6 @@ def desk_counts(session: Session) -> dict[str, tuple[int, int]]:
 
 def add_desk(session: Session, kode: str, nama: str, prefiks: str) -> DeskInfo:
     """A new desk (the caller holds the write transaction)."""
-    from lapor_cli.cases import normalize_prefix
-
     desk = DeskInfo(normalize_code(kode), _clean_name(nama), normalize_prefix(prefiks))
     desks = all_desks(session)
     if any(d.kode == desk.kode for d in desks):
@@ -127,8 +134,6 @@ def change_desk(
     session: Session, kode: str, *, nama: str | None = None, prefiks: str | None = None
 ) -> DeskInfo:
     """A desk's new name and/or prefix; the prefix only while the desk has no case."""
-    from lapor_cli.cases import normalize_prefix
-
     current = find_desk(session, kode)
     row = session.get(Desk, current.kode)
     if nama is not None:
@@ -180,8 +185,6 @@ def _clean_name(nama: str) -> str:
 
 def _refuse_taken_prefix(session: Session, prefiks: str, desks: list[DeskInfo], kode: str) -> None:
     """A prefix is one desk's for good: not another desk's, nor one numbers were given under."""
-    from lapor_cli.models import Counter
-
     for desk in desks:
         if desk.prefiks == prefiks and desk.kode != kode:
             raise ValidationError(

@@ -9,11 +9,11 @@
 2. Nothing is written unless every row is good. :func:`write_checked` runs under the write
    lock: rows whose key is already in the register are skipped, the numbers are reserved and
    the cases with their hash-chained ``catat`` entries go in as bulk inserts
-   (:func:`lapor_cli.cases.prepare_case`, then :func:`lapor_cli.cases.write_prepared`). A
+   (:func:`lapor_cli.recording.prepare_case`, then :func:`lapor_cli.recording.write_prepared`). A
    small file takes these two steps: no lock is held while it is checked.
 3. A large file (``PARALLEL_FROM_BYTES``) goes through :func:`import_parallel` instead: the
    same check runs in a second process and sends its good rows, prepared as far as they can be
-   without the register (``cases.prepare_case``), while this process writes them in the one
+   without the register (``recording.prepare_case``), while this process writes them in the one
    write transaction; the first bad row rolls the transaction back. Two cores, about half
    the time.
 4. :func:`write_template` makes the blank XLSX template.
@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 
     from sqlmodel import Session
 
-    from lapor_cli.cases import Prepared, SlaRule
     from lapor_cli.desks import DeskInfo
+    from lapor_cli.recording import Prepared
+    from lapor_cli.sla import SlaRule
 
 #: The columns of an import file (SPEC §5): ``catat``'s options with ``_`` for ``-``.
 COLUMNS = (
@@ -736,10 +737,10 @@ class _Writer:
         settings: dict[str, str],
         desk: DeskInfo,
     ) -> None:
-        from lapor_cli import cases
+        from lapor_cli import recording
         from lapor_cli.deadlines import Deadlines
 
-        self.cases = cases
+        self.recording = recording
         self.session, self.result, self.now, self.desk = session, result, now, desk
         #: The rule of every (kanal, jenis, segera) under the register's profile.
         self.rules = Deadlines(session).rules_for_new(settings["profil_sla"])
@@ -753,7 +754,7 @@ class _Writer:
     def write(self, rows: list[tuple[CaseInput, str]]) -> None:
         """Record (case, fingerprint) pairs under the next numbers of the desk's year."""
         now, rules = self.now, self.rules
-        prepare = self.cases.prepare_case
+        prepare = self.recording.prepare_case
         self.write_prepared(
             [prepare(d, rules[d.kanal, d.jenis, d.segera], s, now=now) for d, s in rows]
         )
@@ -762,9 +763,11 @@ class _Writer:
         """Record cases ``prepare_case`` made (with this ``now`` and these rules)."""
         if not items:
             return
-        cases, session, desk = self.cases, self.session, self.desk
-        first = cases.reserve_numbers(session, desk.prefiks, self.now.year, len(items))
-        given = cases.write_prepared(session, items, now=self.now, desk=desk, first_urut=first)
+        recording, session, desk = self.recording, self.session, self.desk
+        first = recording.reserve_numbers(session, desk.prefiks, self.now.year, len(items))
+        given = recording.write_prepared(
+            session, items, now=self.now, desk=desk, first_urut=first
+        )
         result = self.result
         result.diimpor += len(given)
         if result.nomor_awal is None:
@@ -918,7 +921,7 @@ def _check_worker(
     as far as they can be without the register (``prepare_case``) and send what it finds."""
     import signal
 
-    from lapor_cli.cases import prepare_case
+    from lapor_cli.recording import prepare_case
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     receiving.close()  # else a writer that died would leave this one blocked on a full pipe

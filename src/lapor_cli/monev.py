@@ -81,7 +81,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from lapor_cli.cases import RAHASIA_TEXT, iso
 from lapor_cli.console import BULAN, tanggal
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import DeskInfo, all_desks
@@ -89,6 +88,7 @@ from lapor_cli.errors import LaporError, ValidationError
 from lapor_cli.models import Case, History
 from lapor_cli.references import JENIS, JENIS_LABEL, KANAL, categories, kategori_label, units
 from lapor_cli.validation import mask_nik, mask_phone
+from lapor_cli.views import RAHASIA_TEXT, iso
 from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
 SP4N = "sp4n-lapor"

@@ -59,6 +59,7 @@ __all__ = [
     "Profile",
     "Rule",
     "RuleEntry",
+    "SlaRule",
     "deadline",
     "explain",
     "flag",
@@ -117,6 +118,17 @@ class Rule:
         if self.perpanjangan:
             text += f" (dapat diperpanjang {self.perpanjangan} hari kerja)"
         return text
+
+
+@dataclass(frozen=True)
+class SlaRule:
+    """The rule a case carries: its profile's name and the rule's numbers (stored with the
+    case when it is recorded, so a later change of profile does not move its deadline)."""
+
+    profil: str
+    satuan: str
+    nilai: int
+    perpanjangan: int = 0
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,10 @@ the columns to change and the history entry to append. Nothing here touches a da
     diterima ─verifikasi─▶ terverifikasi ─distribusi─▶ didisposisikan ─tindaklanjut─▶
              └──────────▶ diarsipkan     └──────────▶ dijawab           ditindaklanjuti
                                                          └────tutup────▶ selesai ◀──┘
+
+Beside the arrows, steps that keep the status: ``tunda``/``lanjut`` stop and restart the
+deadline clock of an open case (:func:`pause`, :func:`resume`), ``perpanjang`` grants the one
+extension (:func:`extend`), ``laporbalik`` and ``nilai`` follow a closed case.
 """
 
 from __future__ import annotations
@@ -348,3 +352,35 @@ def extend(
         f"Diperpanjang {allowed_days} hari kerja: {reason}",
         {"hari_kerja": allowed_days},
     )
+
+
+def pause(nomor: str, status: str, *, paused_since: datetime | None, alasan: str | None) -> Step:
+    """Stop the deadline clock of an open case while the desk waits for the reporter
+    (documents, a clarification); the caller records when the pause began."""
+    current = _clock_running(nomor, status)
+    if paused_since is not None:
+        raise StatusError(f"Kasus {nomor} sudah ditunda sejak {paused_since:%d/%m/%Y}.")
+    reason = _required("alasan", alasan, "--alasan wajib: tulis apa yang ditunggu dari pelapor.")
+    return Step("tunda", current, current, {}, f"Ditunda: {reason}", {})
+
+
+def resume(nomor: str, status: str, *, paused_since: datetime | None) -> Step:
+    """Restart the deadline clock of a paused case; the caller records when the pause ended."""
+    current = _clock_running(nomor, status)
+    if paused_since is None:
+        raise StatusError(f"Kasus {nomor} tidak sedang ditunda.")
+    return Step(
+        "lanjut",
+        current,
+        current,
+        {},
+        f"Dilanjutkan (ditunda sejak {paused_since:%d/%m/%Y %H:%M})",
+        {},
+    )
+
+
+def _clock_running(nomor: str, status: str) -> Status:
+    current = Status(status)
+    if current not in OPEN_STATUSES:
+        raise StatusError(f"Kasus {nomor} sudah {current}; jamnya tidak berjalan.")
+    return current

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from lapor_cli.db import Register
+    from lapor_cli.handling import Handled
 
 
 def _guarded(fn: Callable) -> Callable:
@@ -98,15 +99,27 @@ def now_for(zone: str) -> datetime:
         from lapor_cli.validation import parse_datetime
 
         return parse_datetime("LAPOR_WAKTU", fixed)
-    from lapor_cli.cases import office_now
+    from lapor_cli.settings import office_now
 
     return office_now(zone)
+
+
+def office_clock() -> datetime:
+    """"Now" for a command that does not open the register in a transaction (``cadangan``):
+    the office clock of the register's zone, the default zone when it cannot be read."""
+    from lapor_cli.settings import DEFAULT_SETTINGS
+
+    try:
+        with opened(write=False) as ctx:
+            return ctx.now
+    except LaporError:
+        return now_for(DEFAULT_SETTINGS["zona_waktu"])
 
 
 def default_officer() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name on this machine
+    except Exception:  # no user name on this machine
         return "petugas"
 
 
@@ -128,8 +141,8 @@ class Context:
 @contextmanager
 def opened(*, write: bool) -> Iterator[Context]:
     """Open the register for one command: one transaction, committed only if nothing failed."""
-    from lapor_cli.cases import get_settings
     from lapor_cli.db import open_register
+    from lapor_cli.settings import get_settings
 
     register = open_register(location(), write=write, provisional=True)
     try:
@@ -184,38 +197,19 @@ EveryDeskOpt = Annotated[
 ]
 
 
-def run_step(
-    nomor: str,
-    petugas: str | None,
-    json: bool,
-    make_step: Callable,
-    *,
-    tell: Callable[[Any, datetime], str] | None = None,
-) -> None:
-    """One SOP command on one case: load it, build the workflow step (``make_step(case,
-    ctx)``), apply it with its history entry, render. ``tell(case, new_deadline)`` replaces
-    the default one-line message ("Diverifikasi: NOMOR diterima → terverifikasi")."""
-    from lapor_cli import cases as core
+def tell_step(handled: Handled, json: bool) -> None:
+    """What an SOP command prints after its step: the case (``--json``), or one line —
+    "Diverifikasi: NOMOR diterima → terverifikasi" — and the number on stdout."""
     from lapor_cli.console import console, emit_json, message
-    from lapor_cli.deadlines import Deadlines
+    from lapor_cli.workflow import ACTION_LABEL
 
-    with opened(write=True) as ctx:
-        case = core.get_case(ctx.session, nomor)
-        step = make_step(case, ctx)
-        core.apply_step(ctx.session, case, step, now=ctx.now, oleh=officer(petugas))
-        due = Deadlines(ctx.session, ctx.now).due(case)
-        view = core.case_view(case, batas_waktu=due)
     if json:
-        emit_json(view)
+        emit_json(handled.view)
         return
-    if tell is not None:
-        message(tell(case, due))
+    step, nomor = handled.step, handled.view["nomor"]
+    label = ACTION_LABEL.get(step.aksi, step.aksi)
+    if step.dari != step.ke:
+        message(f"{label}: {nomor} [dim]{step.dari}[/] → [bold]{step.ke}[/]")
     else:
-        from lapor_cli.workflow import ACTION_LABEL
-
-        label = ACTION_LABEL.get(step.aksi, step.aksi)
-        if step.dari != step.ke:
-            message(f"{label}: {case.nomor} [dim]{step.dari}[/] → [bold]{step.ke}[/]")
-        else:
-            message(f"{label}: {case.nomor} ([bold]{step.ke}[/])")
-    console.print(case.nomor)
+        message(f"{label}: {nomor} ([bold]{step.ke}[/])")
+    console.print(nomor)

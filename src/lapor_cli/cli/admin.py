@@ -28,37 +28,20 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ) -> None:
         """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu."""
-        from lapor_cli import cases as core
-        from lapor_cli import desks
+        from lapor_cli.office import office
 
         changing = any(v is not None for v in (nama, prefiks, zona))
         with opened(write=changing) as ctx:
-            every = desks.all_desks(ctx.session)
-            desk = None
-            if prefiks is not None or meja or len(every) == 1:
-                desk = desks.desk_for_write(ctx.session, meja)
-            if prefiks is not None:
-                desk = desks.change_desk(ctx.session, desk.kode, prefiks=prefiks)
-            if nama is not None:
-                text = " ".join(nama.split())
-                if not text:
-                    raise ValidationError("nama", "Nama kantor tidak boleh kosong.")
-                core.set_setting(ctx.session, "kantor_nama", text)
-                if len(every) == 1:  # one desk: the office's name is its name
-                    desks.change_desk(ctx.session, every[0].kode, nama=text)
-            if zona is not None:
-                core.set_setting(ctx.session, "zona_waktu", core.normalize_zone(zona))
-            settings = core.get_settings(ctx.session)
-            if desk is not None:  # as changed above (the office's name may be the desk's)
-                desk = desks.find_desk(ctx.session, desk.kode)
+            info = office(ctx.session, meja=meja, nama=nama, prefiks=prefiks, zona=zona)
             location = ctx.register.location
+        desk = info.meja
         view = {
-            "kantor": settings["kantor_nama"],
+            "kantor": info.kantor,
             "meja": desk.kode if desk else None,
             "prefiks": desk.prefiks if desk else None,
-            "semua_meja": [d.kode for d in every],
-            "zona_waktu": settings["zona_waktu"],
-            "profil_sla": settings["profil_sla"],
+            "semua_meja": info.semua_meja,
+            "zona_waktu": info.zona_waktu,
+            "profil_sla": info.profil_sla,
             "register": location if not ctx.register.in_memory else None,
         }
         if json:
@@ -68,7 +51,7 @@ def register(app: typer.Typer) -> None:
         if desk is not None:
             console.print(f"Meja        : {desk.kode} — {desk.nama}", markup=False)
             console.print(f"Awalan nomor: {desk.prefiks}")
-        if len(every) > 1:
+        if len(info.semua_meja) > 1:
             console.print(
                 f"Semua meja  : {', '.join(view['semua_meja'])} (rinciannya: lapor meja)",
                 markup=False,
@@ -95,11 +78,10 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ) -> None:
         """Salinan register yang utuh walau sedang dipakai; atau pulihkan dari salinan."""
-        from datetime import datetime
         from pathlib import Path
 
         from lapor_cli import maintenance
-        from lapor_cli.cli._app import interactive, location
+        from lapor_cli.cli._app import interactive, location, office_clock
         from lapor_cli.db import KNOWN_REVISIONS, is_url
 
         register_path = location()
@@ -128,7 +110,7 @@ def register(app: typer.Typer) -> None:
                 abort=True,
                 err=True,
             )
-        aside = maintenance.restore(target, source, KNOWN_REVISIONS, datetime.now())
+        aside = maintenance.restore(target, source, KNOWN_REVISIONS, office_clock())
         if json:
             emit_json({"dipulihkan_dari": str(target), "register_lama": str(aside)})
         else:
@@ -215,17 +197,13 @@ def register(app: typer.Typer) -> None:
         from pathlib import Path
 
         from lapor_cli import demo as demo_data
-        from lapor_cli.cases import set_setting
         from lapor_cli.cli._app import location
-        from lapor_cli.desks import MAIN, change_desk
 
         state.demo = True
         path = Path(location())
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         with opened(write=True) as ctx:
-            set_setting(ctx.session, "kantor_nama", "Dinas Sosial Kota Contoh (DEMO)")
-            change_desk(ctx.session, MAIN, nama="Dinas Sosial Kota Contoh (DEMO)")
             made = demo_data.fill(ctx.session, now=ctx.now)
         if json:
             emit_json({"register": str(path), "kasus": made})

@@ -16,7 +16,7 @@ from lapor_cli.cli._app import (
     interactive,
     officer,
     opened,
-    run_step,
+    tell_step,
 )
 from lapor_cli.console import console, emit_json, emit_json_list, tanggal, warn
 from lapor_cli.errors import ValidationError
@@ -24,19 +24,12 @@ from lapor_cli.errors import ValidationError
 NomorArg = Annotated[str, typer.Argument(help="Nomor register kasus, mis. DS-2026-00042.")]
 
 
-def _refuse_all(errors: list[ValidationError]) -> None:
-    first = errors[0]
-    if len(errors) > 1:
-        raise ValidationError(first.field, " ".join(e.message for e in errors))
-    raise first
-
-
 def _ask(label: str, *, choices: tuple[str, ...] | None = None) -> str:
     hint = f" ({', '.join(choices)})" if choices else ""
     return typer.prompt(f"{label}{hint}", err=True)
 
 
-def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command, kept together
+def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel="Alur SOP")
     def catat(
         kanal: Annotated[
@@ -83,11 +76,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         json: JsonOpt = False,
     ) -> None:
         """Catat kasus baru (SOP langkah 2) dan cetak nomor registernya."""
-        from lapor_cli import cases as core
-        from lapor_cli.deadlines import Deadlines
-        from lapor_cli.desks import desk_for_write
+        from lapor_cli.recording import record
         from lapor_cli.references import JENIS, KANAL
-        from lapor_cli.validation import validate_case
 
         if interactive() and not json:
             kanal = kanal or _ask("Kanal", choices=KANAL)
@@ -114,30 +104,24 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
             "petugas": officer(petugas),
         }
         with opened(write=True) as ctx:
-            desk = desk_for_write(ctx.session, meja)
-            data, errors = validate_case(raw, now=ctx.now)
-            if errors:
-                _refuse_all(errors)
-            deadlines = Deadlines(ctx.session)
-            rule = deadlines.rule_for_new(ctx.settings["profil_sla"], data)
-            duplicates = core.open_duplicates(ctx.session, data)
-            case = core.record_case(ctx.session, data, now=ctx.now, rule=rule, desk=desk)
-            due = deadlines.due(case)
-            view = core.case_view(case, batas_waktu=due)
-            notes = deadlines.notes(case)
+            made = record(
+                ctx.session, raw, now=ctx.now, profile=ctx.settings["profil_sla"], meja=meja
+            )
+        view = made.view
         if json:
             emit_json(view)
         else:
-            console.print(f"Kasus dicatat: [bold]{case.nomor}[/]")
+            console.print(f"Kasus dicatat: [bold]{view['nomor']}[/]")
+            minutes = view["sla"]["satuan"] == "menit"
             console.print(
-                f"Batas waktu: {tanggal(due, with_day=True, time=case.sla_satuan == 'menit')} "
-                f"({Deadlines.describe(case)}, profil {case.sla_profil})"
+                f"Batas waktu: {tanggal(made.batas_waktu, with_day=True, time=minutes)} "
+                f"({made.aturan}, profil {view['sla']['profil']})"
             )
-        for note in notes:
+        for note in made.notes:
             warn(note)
-        if duplicates:
+        if made.duplicates:
             warn(
-                f"NIK/HP yang sama sudah ada di kasus terbuka {', '.join(duplicates)} — "
+                f"NIK/HP yang sama sudah ada di kasus terbuka {', '.join(made.duplicates)} — "
                 "mungkin kasus ganda dari kanal lain."
             )
 
@@ -166,39 +150,22 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         json: JsonOpt = False,
     ) -> None:
         """Verifikasi dan kategorikan kasus (SOP langkah 3); bukan kewenangan → diarsipkan."""
-        from lapor_cli import workflow
-        from lapor_cli.deadlines import Deadlines
-        from lapor_cli.references import normalize_kategori
+        from lapor_cli.handling import verify_case
 
-        kode = normalize_kategori(kategori)
-
-        def step(case, ctx):
-            book = Deadlines(ctx.session, ctx.now)
-            result = workflow.verify(
-                case.nomor,
-                case.status,
+        with opened(write=True) as ctx:
+            done = verify_case(
+                ctx.session,
+                nomor,
                 now=ctx.now,
-                kategori=kode,
+                petugas=officer(petugas),
+                kategori=kategori,
                 kewenangan=kewenangan,
                 alasan=alasan,
                 dirujuk_ke=dirujuk_ke,
                 nomor_surat=nomor_surat,
                 catatan=catatan,
-                tepat_waktu=None if kewenangan else book.met(case, ctx.now),
-                kanal=case.kanal,
             )
-            new_rule = book.rule_for_category(case, kode) if kewenangan else None
-            if new_rule is not None:
-                result.changes.update(
-                    sla_satuan=new_rule.satuan,
-                    sla_nilai=new_rule.nilai,
-                    sla_perpanjangan=new_rule.perpanjangan,
-                )
-                rule_text = Deadlines.rule_of(new_rule).describe()
-                result.data["sla"] = rule_text
-            return result
-
-        run_step(nomor, petugas, json, step)
+        tell_step(done, json)
 
     @app.command(rich_help_panel="Alur SOP")
     def distribusi(
@@ -221,24 +188,20 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         json: JsonOpt = False,
     ) -> None:
         """Teruskan kasus ke unit (dengan tembusan) atau beri jawaban normatif (SOP langkah 4)."""
-        from lapor_cli import workflow
-        from lapor_cli.references import normalize_unit
+        from lapor_cli.handling import distribute_case
 
-        unit_name = normalize_unit(unit) if unit else None
-        run_step(
-            nomor,
-            petugas,
-            json,
-            lambda case, ctx: workflow.distribute(
-                case.nomor,
-                case.status,
+        with opened(write=True) as ctx:
+            done = distribute_case(
+                ctx.session,
+                nomor,
                 now=ctx.now,
-                unit=unit_name,
+                petugas=officer(petugas),
+                unit=unit,
                 tembusan=tembusan,
                 jawaban_normatif=jawaban_normatif,
                 catatan=catatan,
-            ),
-        )
+            )
+        tell_step(done, json)
 
     @app.command(rich_help_panel="Alur SOP")
     def tindaklanjut(
@@ -254,16 +217,19 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         json: JsonOpt = False,
     ) -> None:
         """Catat satu langkah tindak lanjut unit (SOP langkah 5–7)."""
-        from lapor_cli import workflow
+        from lapor_cli.handling import follow_up_case
 
-        run_step(
-            nomor,
-            petugas,
-            json,
-            lambda case, ctx: workflow.follow_up(
-                case.nomor, case.status, now=ctx.now, catatan=catatan, oleh=oleh, tugaskan=tugaskan
-            ),
-        )
+        with opened(write=True) as ctx:
+            done = follow_up_case(
+                ctx.session,
+                nomor,
+                now=ctx.now,
+                petugas=officer(petugas),
+                catatan=catatan,
+                oleh=oleh,
+                tugaskan=tugaskan,
+            )
+        tell_step(done, json)
 
     @app.command(rich_help_panel="Alur SOP")
     def tutup(
@@ -280,22 +246,18 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         json: JsonOpt = False,
     ) -> None:
         """Tutup kasus dengan hasil penanganannya (SOP langkah 8)."""
-        from lapor_cli import workflow
-        from lapor_cli.deadlines import Deadlines
+        from lapor_cli.handling import close_case
 
-        def step(case, ctx):
-            on_time = Deadlines(ctx.session, ctx.now).met(case, ctx.now)
-            return workflow.close(
-                case.nomor,
-                case.status,
-                kanal=case.kanal,
+        with opened(write=True) as ctx:
+            done = close_case(
+                ctx.session,
+                nomor,
                 now=ctx.now,
+                petugas=officer(petugas),
                 hasil=hasil,
-                tepat_waktu=on_time,
-                dilaporkan_balik=dilaporkan,
+                dilaporkan=dilaporkan,
             )
-
-        run_step(nomor, petugas, json, step)
+        tell_step(done, json)
 
     @app.command(rich_help_panel="Alur SOP")
     def laporbalik(
@@ -304,16 +266,11 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         json: JsonOpt = False,
     ) -> None:
         """Tandai status kasus SP4N-LAPOR! sudah dilaporkan balik di SP4N-LAPOR! (SOP langkah 9)."""
-        from lapor_cli import workflow
+        from lapor_cli.handling import report_back_case
 
-        run_step(
-            nomor,
-            petugas,
-            json,
-            lambda case, ctx: workflow.report_back(
-                case.nomor, case.status, kanal=case.kanal, dilaporkan_balik=case.dilaporkan_balik
-            ),
-        )
+        with opened(write=True) as ctx:
+            done = report_back_case(ctx.session, nomor, now=ctx.now, petugas=officer(petugas))
+        tell_step(done, json)
 
     @app.command(rich_help_panel="Alur SOP")
     def nilai(
@@ -326,16 +283,18 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         json: JsonOpt = False,
     ) -> None:
         """Catat penilaian pelapor atas penanganan kasus yang sudah selesai (SOP langkah 9)."""
-        from lapor_cli import workflow
+        from lapor_cli.handling import rate_case
 
-        run_step(
-            nomor,
-            petugas,
-            json,
-            lambda case, ctx: workflow.rate(
-                case.nomor, case.status, current_score=case.skor, skor=skor, komentar=komentar
-            ),
-        )
+        with opened(write=True) as ctx:
+            done = rate_case(
+                ctx.session,
+                nomor,
+                now=ctx.now,
+                petugas=officer(petugas),
+                skor=skor,
+                komentar=komentar,
+            )
+        tell_step(done, json)
 
     @app.command(rich_help_panel="Melihat")
     def lihat(
@@ -350,31 +309,13 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         json: JsonOpt = False,
     ) -> None:
         """Tampilkan satu kasus dengan seluruh riwayatnya."""
-        from lapor_cli import cases as core
-        from lapor_cli.deadlines import Deadlines
+        from lapor_cli.listing import show_case
 
         with opened(write=lengkap) as ctx:
-            case = core.get_case(ctx.session, nomor)
-            if lengkap:
-                core.append_history(
-                    ctx.session,
-                    case,
-                    waktu=ctx.now,
-                    oleh=officer(petugas),
-                    aksi="lihat-lengkap",
-                    dari=case.status,
-                    ke=case.status,
-                    catatan="Identitas/isi lengkap dibuka dengan --lengkap",
-                    data={},
-                )
-            deadlines = Deadlines(ctx.session, ctx.now)
-            due = deadlines.due(case)
-            view = core.case_view(case, batas_waktu=due, reveal=lengkap)
-            view["riwayat"] = [core.history_view(e) for e in core.case_history(ctx.session, case)]
-            view["kantor"] = ctx.settings["kantor_nama"]
-            view["sla_keterangan"] = Deadlines.describe(case) + (
-                f", diperpanjang {case.sla_perpanjangan} hari kerja" if case.diperpanjang else ""
+            view = show_case(
+                ctx.session, nomor, now=ctx.now, reveal=lengkap, petugas=officer(petugas)
             )
+            view["kantor"] = ctx.settings["kantor_nama"]
         if json:
             emit_json(view)
         else:
@@ -410,63 +351,31 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - one function per command
         json: JsonOpt = False,
     ) -> None:
         """Daftar kasus dengan saringan dan pencarian."""
-        from lapor_cli import cases as core
-        from lapor_cli.deadlines import Deadlines
-        from lapor_cli.desks import desk_scope
+        from lapor_cli.listing import list_cases, parse_statuses
         from lapor_cli.references import normalize_kanal
         from lapor_cli.validation import parse_month
-        from lapor_cli.workflow import OPEN_STATUSES, Status
 
-        statuses: list[str] = []
-        for item in status or []:
-            for word in item.split(","):
-                word = word.strip().lower()
-                if word == "terbuka":
-                    statuses.extend(OPEN_STATUSES)
-                elif word in {s.value for s in Status}:
-                    statuses.append(word)
-                elif word:
-                    raise ValidationError(
-                        "status",
-                        f"Status {word!r} tidak dikenal. Pilihan: terbuka, "
-                        + ", ".join(s.value for s in Status)
-                        + ".",
-                    )
-        filters = {
-            "status": statuses,
-            "kanal": normalize_kanal(kanal) if kanal else None,
-            "bulan": parse_month(bulan) if bulan else None,
-            "cari": cari,
-            "belum_dilaporkan": belum_dilaporkan,
-        }
+        statuses = parse_statuses(status or [])
         if batas is not None and batas < 0:
             raise ValidationError("batas", "--batas tidak boleh negatif.")
         limit = batas if batas is not None else (None if json else 50)
         with opened(write=False) as ctx:
-            import sqlalchemy as sa
-
-            desk = desk_scope(ctx.session, meja, every=semua_meja)
-            query = core.list_query(
-                **filters,
-                meja=desk.kode if desk else None,
-                dialect=ctx.session.get_bind().dialect.name,
-            )
-
-            total = ctx.session.execute(
-                sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-            ).scalar_one()
-            if limit:
-                query = query.limit(limit)
-            deadlines = Deadlines(ctx.session, ctx.now)
-            deadlines.pauses(0)  # every pause loaded before the cases stream in
-            views = (
-                core.case_view(r, batas_waktu=deadlines.due(r))
-                for r in ctx.session.connection().execute(query)
+            found = list_cases(
+                ctx.session,
+                now=ctx.now,
+                status=statuses,
+                kanal=normalize_kanal(kanal) if kanal else None,
+                bulan=parse_month(bulan) if bulan else None,
+                cari=cari,
+                belum_dilaporkan=belum_dilaporkan,
+                meja=meja,
+                semua_meja=semua_meja,
+                limit=limit,
             )
             if json:  # streamed: a million cases are never all in memory at once
-                emit_json_list(views)
+                emit_json_list(found.views)
                 return
-            views = list(views)
+            views = list(found.views)
         from lapor_cli.cli.render import render_list
 
-        render_list(views, total)
+        render_list(views, found.total)

@@ -14,10 +14,9 @@ from lapor_cli.cli._app import (
     ReadDeskOpt,
     officer,
     opened,
-    run_step,
 )
 from lapor_cli.console import console, emit_json, emit_json_list, message, tanggal
-from lapor_cli.errors import NotFoundError, StatusError, ValidationError
+from lapor_cli.errors import ValidationError
 
 #: Cases listed on a screen unless --batas says otherwise (the summary line counts them all).
 SCREEN_ROWS = 50
@@ -26,7 +25,7 @@ FLAG_LABEL = {"terlambat": "terlambat", "jatuh_tempo": "jatuh tempo", "aman": "a
 SOURCE_LABEL = {"nasional": "libur nasional", "cuti_bersama": "cuti bersama", "kantor": "kantor"}
 
 
-def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one family together
+def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel="Batas waktu")
     def sla(
         nomor: Annotated[
@@ -53,7 +52,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
         json: JsonOpt = False,
     ) -> None:
         """Batas waktu kasus terbuka: sisa hari kerja dan tanda terlambat / segera / aman."""
-        from lapor_cli.validation import parse_datetime
+        from lapor_cli import deadline_report
 
         if batas is not None and batas < 0:
             raise ValidationError("batas", "--batas tidak boleh negatif.")
@@ -61,22 +60,17 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
         if jelaskan and not nomor:
             raise ValidationError("nomor", "--jelaskan perlu NOMOR kasus.")
         with opened(write=False) as ctx:
-            as_of = parse_datetime("per", per) if per else ctx.now
-            if per and len(per.strip()) <= 10:  # a bare date: as of the end of that day
-                as_of = as_of.replace(hour=23, minute=59, second=59)
+            as_of = deadline_report.as_of_moment(per, ctx.now)
             if nomor:
-                view = _one_case(ctx, nomor, as_of)
+                view = deadline_report.explain_case(ctx.session, nomor, as_of)
             else:
-                from lapor_cli.deadlines import sla_report
-                from lapor_cli.desks import desk_scope
-
-                desk = desk_scope(ctx.session, meja, every=semua_meja)
-                report = sla_report(
+                report = deadline_report.sla_report(
                     ctx.session,
                     as_of,
                     only_late=terlambat,
                     limit=limit or None,
-                    meja=desk.kode if desk else None,
+                    meja=meja,
+                    semua_meja=semua_meja,
                 )
         if nomor:
             if json:
@@ -104,17 +98,12 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
         """Daftar hari libur setahun dengan sumbernya (nasional, cuti bersama, kantor)."""
         if ctx.invoked_subcommand:
             return
-        from lapor_cli.deadlines import Deadlines
         from lapor_cli.holiday_calendar import cuti_bersama_known_until
+        from lapor_cli.office_days import days_of_year
 
         with opened(write=False) as c:
             year = tahun or c.now.year
-            if not 1950 <= year <= 2100:
-                raise ValidationError("tahun", f"Tahun {year} di luar jangkauan (1950–2100).")
-            book = Deadlines(c.session)
-            book.ensure_years(year, year)
-            profile = book.profile(c.settings["profil_sla"])
-            days = [d for d in book.days(profile) if d.tanggal.year == year]
+            days = days_of_year(c.session, year)
         known = cuti_bersama_known_until()
         rows = [
             {
@@ -155,31 +144,13 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
         petugas: OfficerOpt = None,
     ) -> None:
         """Tambah hari libur kantor (hari jadi daerah, cuti bersama baru, kantor tutup)."""
-        from lapor_cli.models import OfficeDay
-        from lapor_cli.validation import clean_text, parse_date
+        from lapor_cli.office_days import add_day_off
+        from lapor_cli.validation import parse_date
 
         day = parse_date("tanggal", tanggal_)
-        text = clean_text("keterangan", keterangan)
-        if not text:
-            raise ValidationError("keterangan", "Keterangan hari libur tidak boleh kosong.")
         with opened(write=True) as c:
-            existing = c.session.get(OfficeDay, day)
-            if existing is not None and existing.jenis == "libur":
-                raise ValidationError(
-                    "tanggal", f"{day:%d/%m/%Y} sudah libur kantor ({existing.keterangan})."
-                )
-            if existing is not None:
-                c.session.delete(existing)
-                c.session.flush()
-            c.session.add(
-                OfficeDay(
-                    tanggal=day,
-                    jenis="libur",
-                    keterangan=text,
-                    sk=sk,
-                    dicatat=c.now,
-                    oleh=officer(petugas),
-                )
+            text = add_day_off(
+                c.session, day, keterangan, sk=sk, now=c.now, petugas=officer(petugas)
             )
         message(f"Libur kantor ditambahkan: {tanggal(day, with_day=True)} — {text}.")
 
@@ -192,41 +163,20 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
         petugas: OfficerOpt = None,
     ) -> None:
         """Jadikan tanggal libur sebagai hari kerja (libur dibatalkan atau digeser)."""
-        from lapor_cli.deadlines import Deadlines
-        from lapor_cli.models import OfficeDay
+        from lapor_cli.office_days import remove_day_off
         from lapor_cli.validation import parse_date
 
         day = parse_date("tanggal", tanggal_)
         with opened(write=True) as c:
-            existing = c.session.get(OfficeDay, day)
-            if existing is not None and existing.jenis == "kerja":
-                raise ValidationError("tanggal", f"{day:%d/%m/%Y} sudah dijadikan hari kerja.")
-            book = Deadlines(c.session)
-            book.ensure_years(day.year, day.year)
-            package = {d.tanggal: d for d in book._package}
-            if existing is not None:
-                c.session.delete(existing)  # an office day off, withdrawn
-                c.session.flush()
-                if day not in package:
-                    message(f"Libur kantor {day:%d/%m/%Y} dihapus.")
-                    return
-            if day not in package:
-                raise NotFoundError(
-                    f"{day:%d/%m/%Y} bukan hari libur; tidak ada yang dihapus. "
-                    "Lihat `lapor libur --tahun " + str(day.year) + "`."
-                )
-            c.session.add(
-                OfficeDay(
-                    tanggal=day,
-                    jenis="kerja",
-                    keterangan=keterangan or f"{package[day].keterangan} dibatalkan",
-                    dicatat=c.now,
-                    oleh=officer(petugas),
-                )
+            removed = remove_day_off(
+                c.session, day, keterangan=keterangan, now=c.now, petugas=officer(petugas)
             )
-        message(
-            f"{tanggal(day, with_day=True)} kini hari kerja ({package[day].keterangan} dibatalkan)."
-        )
+        if removed.holiday is None:
+            message(f"Libur kantor {day:%d/%m/%Y} dihapus.")
+        else:
+            message(
+                f"{tanggal(day, with_day=True)} kini hari kerja ({removed.holiday} dibatalkan)."
+            )
 
     @app.command(rich_help_panel="Batas waktu")
     def profil(
@@ -240,7 +190,7 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
     ) -> None:
         """Tampilkan atau tetapkan profil SLA register (berlaku untuk kasus baru)."""
         from lapor_cli import sla as sla_core
-        from lapor_cli.cases import set_setting
+        from lapor_cli.office import set_profile
 
         if daftar:
             profiles = sla_core.load_profiles()
@@ -253,9 +203,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
             return
         with opened(write=nama is not None) as c:
             if nama is not None:
-                chosen = sla_core.load_profile(nama)
-                set_setting(c.session, "profil_sla", chosen.nama)
-            current = sla_core.load_profile(nama if nama is not None else c.settings["profil_sla"])
+                current = set_profile(c.session, nama)
+            else:
+                current = sla_core.load_profile(c.settings["profil_sla"])
         view = _profile_view(current)
         if json:
             emit_json(view)
@@ -275,7 +225,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
         json: JsonOpt = False,
     ) -> None:
         """Hentikan jam batas waktu selama menunggu pelapor (dokumen, klarifikasi)."""
-        _pause(nomor, alasan, petugas, json, start=True)
+        from lapor_cli.handling import pause_case
+
+        _clock(pause_case, nomor, petugas, json, alasan=alasan)
 
     @app.command(rich_help_panel="Batas waktu")
     def perpanjang(
@@ -288,7 +240,21 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
     ) -> None:
         """Perpanjang batas waktu sekali, bila aturannya mengizinkan (UU 14/2008: 7 hari kerja
         untuk permintaan informasi)."""
-        _extend(nomor, alasan, petugas, json)
+        from lapor_cli.handling import extend_case
+
+        with opened(write=True) as ctx:
+            done = extend_case(
+                ctx.session, nomor, now=ctx.now, petugas=officer(petugas), alasan=alasan
+            )
+        if json:
+            emit_json(done.view)
+            return
+        message(
+            f"Batas waktu {done.view['nomor']} diperpanjang {done.step.data['hari_kerja']} "
+            f"hari kerja: {tanggal(done.batas_sebelum, with_day=True)} → "
+            f"{tanggal(done.batas_waktu, with_day=True)}."
+        )
+        console.print(done.view["nomor"])
 
     @app.command(rich_help_panel="Batas waktu")
     def lanjut(
@@ -297,90 +263,20 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - the commands of one fami
         json: JsonOpt = False,
     ) -> None:
         """Jalankan lagi jam batas waktu kasus yang ditunda."""
-        _pause(nomor, None, petugas, json, start=False)
+        from lapor_cli.handling import resume_case
+
+        _clock(resume_case, nomor, petugas, json)
 
 
-def _pause(nomor: str, alasan: str | None, petugas: str | None, json: bool, *, start: bool) -> None:
-    import sqlalchemy as sa
-
-    from lapor_cli import cases as core
-    from lapor_cli.deadlines import Deadlines
-    from lapor_cli.models import Pause
-    from lapor_cli.workflow import OPEN_STATUSES
-
+def _clock(handle, nomor: str, petugas: str | None, json: bool, **values) -> None:
+    """tunda / lanjut: the step, then the deadline as it now stands."""
     with opened(write=True) as ctx:
-        case = core.get_case(ctx.session, nomor)
-        if case.status not in OPEN_STATUSES:
-            raise StatusError(f"Kasus {case.nomor} sudah {case.status}; jamnya tidak berjalan.")
-        running = ctx.session.execute(
-            sa.select(Pause).where(Pause.kasus_id == case.id, Pause.selesai.is_(None))
-        ).scalar_one_or_none()
-        who = officer(petugas)
-        if start:
-            if running is not None:
-                raise StatusError(
-                    f"Kasus {case.nomor} sudah ditunda sejak {running.mulai:%d/%m/%Y}."
-                )
-            if not alasan or not alasan.strip():
-                raise ValidationError(
-                    "alasan", "--alasan wajib: tulis apa yang ditunggu dari pelapor."
-                )
-            ctx.session.add(Pause(kasus_id=case.id, mulai=ctx.now, alasan=alasan.strip()))
-            note, action = f"Ditunda: {alasan.strip()}", "tunda"
-        else:
-            if running is None:
-                raise StatusError(f"Kasus {case.nomor} tidak sedang ditunda.")
-            running.selesai = ctx.now
-            ctx.session.add(running)
-            note, action = f"Dilanjutkan (ditunda sejak {running.mulai:%d/%m/%Y %H:%M})", "lanjut"
-        ctx.session.flush()
-        core.append_history(
-            ctx.session,
-            case,
-            waktu=ctx.now,
-            oleh=who,
-            aksi=action,
-            dari=case.status,
-            ke=case.status,
-            catatan=note,
-            data={},
-        )
-        due = Deadlines(ctx.session, ctx.now).due(case)
-        view = core.case_view(case, batas_waktu=due)
+        done = handle(ctx.session, nomor, now=ctx.now, petugas=officer(petugas), **values)
     if json:
-        emit_json(view)
+        emit_json(done.view)
         return
-    message(f"{note}. Batas waktu kini {tanggal(due, with_day=True)}.")
-    console.print(case.nomor)
-
-
-def _extend(nomor: str, alasan: str | None, petugas: str | None, json: bool) -> None:
-    from lapor_cli.deadlines import Deadlines
-    from lapor_cli.workflow import extend
-
-    before = {}
-
-    def step(case, ctx):
-        before["due"] = Deadlines(ctx.session, ctx.now).due(case)
-        return extend(
-            case.nomor,
-            case.status,
-            allowed_days=case.sla_perpanjangan,
-            already=case.diperpanjang,
-            alasan=alasan,
-            overdue=ctx.now > before["due"],
-        )
-
-    run_step(
-        nomor,
-        petugas,
-        json,
-        step,
-        tell=lambda case, due: (
-            f"Batas waktu {case.nomor} diperpanjang {case.sla_perpanjangan} hari kerja: "
-            f"{tanggal(before['due'], with_day=True)} → {tanggal(due, with_day=True)}."
-        ),
-    )
+    message(f"{done.step.catatan}. Batas waktu kini {tanggal(done.batas_waktu, with_day=True)}.")
+    console.print(done.view["nomor"])
 
 
 def _profile_view(profile) -> dict:
@@ -406,47 +302,6 @@ def _profile_view(profile) -> dict:
             "tindaklanjut": profile.tahap_tindaklanjut,
             "tanpa_respons": profile.tanpa_respons,
         },
-    }
-
-
-def _one_case(ctx, nomor: str, as_of) -> dict:
-    from lapor_cli import cases as core
-    from lapor_cli import sla as sla_core
-    from lapor_cli.deadlines import Deadlines
-
-    case = core.get_case(ctx.session, nomor)
-    book = Deadlines(ctx.session, as_of)
-    due = book.due(case)
-    cal = book.calendar(case.sla_profil)
-    profile = book.profile(case.sla_profil)
-    names = {
-        d.tanggal: d.keterangan + (" (perkiraan)" if d.perkiraan else "")
-        for d in book.days(profile)
-    }
-    pauses = [(s, e or as_of.date()) for s, e in book.pauses(case.id)]
-    lines = sla_core.explain(
-        case.diterima, book.rule_of(case), cal, names, pauses, extended=case.diperpanjang
-    )
-    remaining = sla_core.remaining_workdays(as_of.date(), due.date(), cal)
-    return {
-        "nomor": case.nomor,
-        "status": case.status,
-        "diterima": core.iso(case.diterima),
-        "aturan": Deadlines.describe(case),
-        "profil": case.sla_profil,
-        "batas_waktu": core.due_iso(case, due),
-        "sisa_hari_kerja": remaining,
-        "terlambat": as_of > due if case.ditutup is None else not case.tepat_waktu,
-        "hari": [
-            {
-                "tanggal": d.tanggal.isoformat(),
-                "hari": d.hari,
-                "ke": d.ke,
-                "keterangan": d.keterangan,
-            }
-            for d in lines
-        ],
-        "catatan": book.notes(case),
     }
 
 

@@ -1,0 +1,172 @@
+"""Reading cases: one with its whole history (``lihat``), many with filters (``daftar``).
+
+Lists read columns through SQLAlchemy Core, not ORM objects, and are streamed: a million
+cases are never all in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from lapor_cli.deadlines import Deadlines
+from lapor_cli.desks import desk_scope
+from lapor_cli.entries import append_history, case_history
+from lapor_cli.errors import ValidationError
+from lapor_cli.handling import get_case
+from lapor_cli.models import Case
+from lapor_cli.views import case_view, history_view
+from lapor_cli.workflow import OPEN_STATUSES, Status
+
+__all__ = ["CaseList", "LIST_COLUMNS", "list_cases", "list_query", "parse_statuses", "show_case"]
+
+
+def show_case(
+    session: Session, nomor: str, *, now: datetime, reveal: bool = False, petugas: str = ""
+) -> dict[str, object]:
+    """``lihat``: a case with its history, oldest first. Revealing the identity and the
+    confidential content (``--lengkap``) is itself recorded in the history first."""
+    case = get_case(session, nomor)
+    if reveal:
+        append_history(
+            session,
+            case,
+            waktu=now,
+            oleh=petugas,
+            aksi="lihat-lengkap",
+            dari=case.status,
+            ke=case.status,
+            catatan="Identitas/isi lengkap dibuka dengan --lengkap",
+            data={},
+        )
+    due = Deadlines(session, now).due(case)
+    view = case_view(case, batas_waktu=due, reveal=reveal)
+    view["riwayat"] = [history_view(e) for e in case_history(session, case)]
+    view["sla_keterangan"] = Deadlines.describe(case) + (
+        f", diperpanjang {case.sla_perpanjangan} hari kerja" if case.diperpanjang else ""
+    )
+    return view
+
+
+def parse_statuses(items: Iterable[str]) -> list[str]:
+    """``--status`` values (repeatable, comma-separated; ``terbuka`` = every open status)."""
+    statuses: list[str] = []
+    for item in items:
+        for word in item.split(","):
+            word = word.strip().lower()
+            if word == "terbuka":
+                statuses.extend(OPEN_STATUSES)
+            elif word in {s.value for s in Status}:
+                statuses.append(word)
+            elif word:
+                raise ValidationError(
+                    "status",
+                    f"Status {word!r} tidak dikenal. Pilihan: terbuka, "
+                    + ", ".join(s.value for s in Status)
+                    + ".",
+                )
+    return statuses
+
+
+@dataclass(slots=True)
+class CaseList:
+    """``daftar``: how many cases match, and the views of the first ``limit`` of them,
+    streamed from the open session (consume them before it closes)."""
+
+    total: int
+    views: Iterator[dict[str, object]]
+
+
+def list_cases(
+    session: Session,
+    *,
+    now: datetime,
+    status: Iterable[str] = (),
+    kanal: str | None = None,
+    bulan: tuple[int, int] | None = None,
+    cari: str | None = None,
+    belum_dilaporkan: bool = False,
+    meja: str | None = None,
+    semua_meja: bool = False,
+    limit: int | None = None,
+) -> CaseList:
+    """``daftar``: the cases matching the filters, newest first (``meja``: one desk's)."""
+    desk = desk_scope(session, meja, every=semua_meja)
+    query = list_query(
+        status=status,
+        kanal=kanal,
+        bulan=bulan,
+        cari=cari,
+        belum_dilaporkan=belum_dilaporkan,
+        meja=desk.kode if desk else None,
+        dialect=session.get_bind().dialect.name,
+    )
+    total = session.execute(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()
+    if limit:
+        query = query.limit(limit)
+    deadlines = Deadlines(session, now)
+    deadlines.all_pauses()  # every pause loaded before the cases stream in
+    views = (
+        case_view(r, batas_waktu=deadlines.due(r))
+        for r in session.connection().execute(query)
+    )
+    return CaseList(total, views)
+
+
+LIST_COLUMNS = [c for c in Case.__table__.c if c.name not in ("sidik",)]
+
+
+def list_query(
+    *,
+    status: Iterable[str] = (),
+    kanal: str | None = None,
+    bulan: tuple[int, int] | None = None,
+    cari: str | None = None,
+    belum_dilaporkan: bool = False,
+    meja: str | None = None,
+    dialect: str = "sqlite",
+) -> sa.Select:
+    """A Core select of case columns with the `daftar` filters, newest first; ``meja``: one
+    desk's cases only."""
+    t = Case.__table__
+    query = sa.select(*LIST_COLUMNS)
+    if meja:
+        query = query.where(t.c.meja == meja)
+    statuses = list(status)
+    if statuses:
+        query = query.where(t.c.status.in_(statuses))
+    if kanal:
+        query = query.where(t.c.kanal == kanal)
+    if bulan:
+        year, month = bulan
+        start = datetime(year, month, 1)
+        end = datetime(year + (month == 12), month % 12 + 1, 1)
+        query = query.where(t.c.diterima >= start, t.c.diterima < end)
+    if belum_dilaporkan:
+        query = query.where(t.c.kanal == "sp4n-lapor", t.c.dilaporkan_balik.is_(False))
+    if cari:
+        needle = cari.strip()
+
+        def has(column: sa.Column) -> sa.ColumnElement[bool]:
+            # SQLite's LIKE already ignores (ASCII) case and its lower() folds nothing more, so
+            # lower(x) LIKE lower(y) only costs a call per row (1M cases: 1.1 s -> 0.5 s).
+            if dialect == "sqlite":
+                return column.contains(needle, autoescape=True)
+            return column.icontains(needle, autoescape=True)
+
+        query = query.where(
+            sa.or_(
+                has(t.c.nomor),
+                has(t.c.nomor_lapor),
+                has(t.c.nomor_formulir),
+                sa.and_(t.c.anonim.is_(False), has(t.c.nama)),
+                sa.and_(t.c.rahasia.is_(False), has(t.c.uraian)),
+            )
+        )
+    return query.order_by(t.c.diterima.desc(), t.c.id.desc())

@@ -1,0 +1,335 @@
+"""Recording new cases (SOP step 2): ``catat`` one at a time, the bulk import many at once.
+
+:func:`record` is the ``catat`` use case: check the input, choose the desk and the SLA rule
+the register's profile gives, number the case, write it with its first history entry. The
+bulk import works a case out as far as it can without its number (:func:`prepare_case`, in a
+second process) and writes many with :func:`write_prepared`; both give the same rows and the
+same chain.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from lapor_cli import history as chain
+from lapor_cli.deadlines import Deadlines
+from lapor_cli.desks import DeskInfo, desk_for_write
+from lapor_cli.entries import ENTRY_COLUMNS, append_history, chain_head
+from lapor_cli.errors import LaporError, ValidationError
+from lapor_cli.models import Case, History
+from lapor_cli.numbering import format_number, reserve_numbers
+from lapor_cli.settings import set_setting
+from lapor_cli.sla import SlaRule
+from lapor_cli.validation import CaseInput, validate_case
+from lapor_cli.views import case_view
+from lapor_cli.workflow import OPEN_STATUSES, Status
+
+#: The columns of a new case: its number's, those every case of one recording shares, and
+#: those of the case itself (``case_values``), in that order.
+NUMBER_COLUMNS = ("nomor", "urut")
+SHARED_COLUMNS = ("meja", "prefiks", "tahun", "status", "dicatat", "tembusan", "diperpanjang")
+CASE_COLUMNS = (
+    "kanal",
+    "jenis",
+    "uraian",
+    "nama",
+    "nik",
+    "kk",
+    "hp",
+    "email",
+    "alamat",
+    "anonim",
+    "rahasia",
+    "segera",
+    "nomor_lapor",
+    "nomor_formulir",
+    "sidik",
+    "diterima",
+    "petugas",
+    "sla_profil",
+    "sla_satuan",
+    "sla_nilai",
+    "sla_perpanjangan",
+)
+NEW_CASE_COLUMNS = NUMBER_COLUMNS + SHARED_COLUMNS + CASE_COLUMNS
+_PETUGAS = CASE_COLUMNS.index("petugas")
+
+
+def case_values(data: CaseInput, rule: SlaRule, sidik: str) -> tuple[object, ...]:
+    """A new case's own column values, in ``CASE_COLUMNS`` order."""
+    return (
+        data.kanal,
+        data.jenis,
+        data.uraian,
+        data.nama,
+        data.nik,
+        data.kk,
+        data.hp,
+        data.email,
+        data.alamat,
+        data.anonim,
+        data.rahasia,
+        data.segera,
+        data.nomor_lapor,
+        data.nomor_formulir,
+        sidik,
+        data.diterima,
+        data.petugas,
+        rule.profil,
+        rule.satuan,
+        rule.nilai,
+        rule.perpanjangan,
+    )
+
+
+def shared_values(desk: DeskInfo, now: datetime) -> tuple[object, ...]:
+    """What every case recorded at ``desk`` at ``now`` has, in ``SHARED_COLUMNS`` order."""
+    return (desk.kode, desk.prefiks, now.year, Status.DITERIMA.value, now, [], False)
+
+
+def case_row(
+    data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime, desk: DeskInfo, urut: int
+) -> dict[str, object]:
+    """The column values of a newly recorded case (``catat`` and the bulk import alike)."""
+    number = (format_number(desk.prefiks, now.year, urut), urut)
+    values = number + shared_values(desk, now) + case_values(data, rule, sidik)
+    return dict(zip(NEW_CASE_COLUMNS, values, strict=True))
+
+
+def record_case(
+    session: Session, data: CaseInput, *, now: datetime, rule: SlaRule, desk: DeskInfo
+) -> Case:
+    """SOP step 2: record a checked case for ``desk`` with its number (the desk's next of the
+    year), its SLA rule and its first entry."""
+    urut = reserve_numbers(session, desk.prefiks, now.year)
+    case = Case(**case_row(data, rule, data.fingerprint(), now=now, desk=desk, urut=urut))
+    session.add(case)
+    session.flush()
+    catatan, detail = recording_entry(data, rule)
+    append_history(
+        session,
+        case,
+        waktu=now,
+        oleh=data.petugas,
+        aksi="catat",
+        dari=None,
+        ke=Status.DITERIMA,
+        catatan=catatan,
+        data=detail,
+    )
+    return case
+
+
+def recording_entry(data: CaseInput, rule: SlaRule) -> tuple[str, dict[str, object]]:
+    """The catatan and data of a new case's first history entry (aksi ``catat``), exactly as
+    ``record_case`` writes them."""
+    detail: dict[str, object] = {"kanal": data.kanal, "jenis": data.jenis}
+    if data.nomor_lapor:
+        detail["nomor_lapor"] = data.nomor_lapor
+    if data.nomor_formulir:
+        detail["nomor_formulir"] = data.nomor_formulir
+    detail["sla"] = f"{rule.nilai} {'menit' if rule.satuan == 'menit' else 'hari kerja'}"
+    # isoformat, not strftime: the same text for years 1000+ (a receipt date is 2000+), faster.
+    return f"Diterima lewat {data.kanal} pada {data.diterima.isoformat(' ', 'minutes')}", detail
+
+
+#: A new case worked out as far as it can be before its number is known (``prepare_case``):
+#: its ``case_values``, and its ``catat`` entry's catatan, data and hash tail.
+Prepared = tuple[tuple[object, ...], str, dict[str, object], str]
+
+
+def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -> Prepared:
+    """All of a new case and its first entry that does not depend on its number or its
+    place in the history chain: the bulk import does this in its checking process."""
+    catatan, detail = recording_entry(data, rule)
+    tail = chain.entry_tail(
+        waktu=now,
+        oleh=data.petugas,
+        aksi="catat",
+        dari_status=None,
+        ke_status=Status.DITERIMA.value,
+        catatan=catatan,
+        data=detail,
+    )
+    return case_values(data, rule, sidik), catatan, detail, tail
+
+
+_UNSEEN = object()
+
+
+def insert_rows(
+    session: Session, table: sa.Table, names: tuple[str, ...], rows: list[tuple[object, ...]]
+) -> None:
+    """Insert many rows (tuples of the ``names`` columns) in one ``executemany``.
+
+    Each value goes through its column type's own bind processor (the text SQLAlchemy stores
+    for a datetime, JSON, a boolean), then straight to the driver: SQLAlchemy's per-row
+    parameter machinery costs more than the insert itself on a bulk import.
+    """
+    if not rows:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=list(names))
+    # The compiled insert also fills columns with a Python-side default (e.g. a model's
+    # ``= False``) that the rows leave out: give those their default, or say which is missing.
+    extra = {}
+    for key in [b.key for b in compiled.binds.values() if b.key not in names]:
+        default = table.c[key].default
+        if default is None or not getattr(default, "is_scalar", False):
+            raise LaporError(f"insert_rows: kolom {key!r} tanpa nilai")  # a bug, not input
+        extra[key] = default.arg
+    if extra:
+        names = (*names, *extra)
+        rows = [(*row, *extra.values()) for row in rows]
+    processors = {}
+    for name in names:
+        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors[name] = process
+    position = {name: i for i, name in enumerate(names)}
+    if compiled.positional:
+        order = [compiled.binds[b].key for b in compiled.positiontup]
+    else:
+        order = list(names)
+    # Only a few columns have a processor (datetimes, JSON, booleans): convert those in
+    # place. A bulk insert repeats values (the same "now", False, []): a value that is the
+    # very object the previous row had in that column gets the previous row's conversion.
+    if order == list(names):
+        pick = None
+    else:
+        pick = operator.itemgetter(*(position[name] for name in order))
+    convert = [(i, processors[name]) for i, name in enumerate(order) if name in processors]
+    seen: list[object] = [_UNSEEN] * len(convert)
+    done: list[object] = [None] * len(convert)
+    params: list = []
+    append = params.append
+    for row in rows:
+        param = list(row) if pick is None else list(pick(row))
+        for k, (i, process) in enumerate(convert):
+            value = param[i]
+            if value is not seen[k]:
+                seen[k], done[k] = value, process(value)
+            param[i] = done[k]
+        append(tuple(param))
+    if not compiled.positional:
+        params = [dict(zip(order, param, strict=True)) for param in params]
+    conn.exec_driver_sql(compiled.string, params)
+
+
+def write_prepared(
+    session: Session, items: list[Prepared], *, now: datetime, desk: DeskInfo, first_urut: int
+) -> list[str]:
+    """Record prepared cases (``prepare_case`` with the same ``now``) as ``desk``'s cases:
+    ``record_case`` for many checked cases at once (the bulk import path).
+
+    The numbers ``first_urut`` onwards must have been reserved with ``reserve_numbers``.
+    Cases and their ``catat`` entries go in as two inserts (``insert_rows``); each entry's
+    hash is chained from the stored head exactly as ``append_history`` would, and the head is
+    stored once at the end. The caller holds the write transaction. Returns the numbers.
+    """
+    if not items:
+        return []
+    kasus, riwayat = Case.__table__, History.__table__
+    tahun, prefiks = now.year, desk.prefiks
+    last_urut = first_urut + len(items) - 1
+    numbers = [format_number(prefiks, tahun, urut) for urut in range(first_urut, last_urut + 1)]
+    shared = shared_values(desk, now)
+    insert_rows(
+        session,
+        kasus,
+        NEW_CASE_COLUMNS,
+        [
+            (nomor, urut, *shared, *item[0])
+            for nomor, urut, item in zip(
+                numbers, range(first_urut, last_urut + 1), items, strict=True
+            )
+        ],
+    )
+    ids = (
+        session.execute(
+            sa.select(kasus.c.id)
+            .where(
+                kasus.c.prefiks == prefiks,
+                kasus.c.tahun == tahun,
+                kasus.c.urut.between(first_urut, last_urut),
+            )
+            .order_by(kasus.c.urut)
+        )
+        .scalars()
+        .all()
+    )
+    if len(ids) != len(items):  # the reserved numbers were not free: a bug, not input
+        raise RuntimeError(f"write_prepared: {len(ids)} kasus untuk {len(items)} nomor")
+    prev = chain_head(session)
+    aksi, ke = "catat", Status.DITERIMA.value
+    hashed = chain.chained_hash
+    entries = []
+    append = entries.append
+    for kasus_id, nomor, (values, catatan, detail, tail) in zip(ids, numbers, items, strict=True):
+        digest = hashed(prev, nomor, tail)
+        append((kasus_id, now, values[_PETUGAS], aksi, None, ke, catatan, detail, prev, digest))
+        prev = digest
+    insert_rows(session, riwayat, ENTRY_COLUMNS, entries)
+    set_setting(session, "rantai", prev)
+    return numbers
+
+
+
+
+def open_duplicates(session: Session, data: CaseInput, *, exclude: int | None = None) -> list[str]:
+    """Open cases with the same NIK or phone: a likely duplicate from another channel."""
+    conds = []
+    if data.nik:
+        conds.append(Case.nik == data.nik)
+    if data.hp:
+        conds.append(Case.hp == data.hp)
+    if not conds:
+        return []
+    query = select(Case.nomor).where(sa.or_(*conds), Case.status.in_(OPEN_STATUSES))
+    if exclude is not None:
+        query = query.where(Case.id != exclude)
+    return list(session.exec(query.order_by(Case.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What ``catat`` reports: the new case as screens show it, and the warnings."""
+
+    view: dict[str, object]
+    batas_waktu: datetime
+    aturan: str  # the case's rule in words, e.g. "3 hari kerja"
+    notes: list[str]  # deadline warnings (e.g. cuti bersama not yet known)
+    duplicates: list[str]  # open cases with the same NIK or phone
+
+
+def record(
+    session: Session,
+    raw: dict[str, object],
+    *,
+    now: datetime,
+    profile: str,
+    meja: str | None = None,
+) -> Recorded:
+    """``catat``: check ``raw`` (option values as typed), record it for the chosen desk (the
+    only one when there is one) under the rule ``profile`` gives it. Every invalid field is
+    refused together, nothing written."""
+    desk = desk_for_write(session, meja)
+    data, errors = validate_case(raw, now=now)
+    if errors:
+        first = errors[0]
+        if len(errors) > 1:
+            raise ValidationError(first.field, " ".join(e.message for e in errors))
+        raise first
+    deadlines = Deadlines(session)
+    rule = deadlines.rule_for_new(profile, data)
+    duplicates = open_duplicates(session, data)
+    case = record_case(session, data, now=now, rule=rule, desk=desk)
+    due = deadlines.due(case)
+    view = case_view(case, batas_waktu=due)
+    return Recorded(view, due, Deadlines.describe(case), deadlines.notes(case), duplicates)

@@ -1,0 +1,98 @@
+"""Cases and history entries as screens and JSON show them (keys per SPEC §4), with the
+reporter's identity masked unless revealed and never shown for an anonim case."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lapor_cli.models import History
+from lapor_cli.validation import mask_nik, mask_phone
+
+__all__ = ["RAHASIA_TEXT", "case_view", "due_iso", "history_view", "identity_view", "iso"]
+
+
+def identity_view(row, *, reveal: bool) -> dict[str, object]:
+    """The reporter's identity as a screen may show it: masked unless revealed; anonim: none."""
+    if row.anonim:
+        return {"nama": None, "nik": None, "kk": None, "hp": None, "email": None, "alamat": None}
+    if reveal:
+        return {k: getattr(row, k) for k in ("nama", "nik", "kk", "hp", "email", "alamat")}
+    return {
+        "nama": row.nama,
+        "nik": mask_nik(row.nik),
+        "kk": mask_nik(row.kk),
+        "hp": mask_phone(row.hp),
+        "email": _mask_email(row.email),
+        "alamat": row.alamat,
+    }
+
+
+def _mask_email(value: str | None) -> str | None:
+    if not value or "@" not in value:
+        return value
+    local, _, domain = value.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+RAHASIA_TEXT = "(rahasia)"
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="minutes") if value else None
+
+
+def due_iso(row, due: datetime | None) -> str | None:
+    """A deadline in working days is a date (end of that day); one in minutes a moment."""
+    if due is None:
+        return None
+    return iso(due) if row.sla_satuan == "menit" else due.date().isoformat()
+
+
+def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dict[str, object]:
+    """A case as JSON and screens show it (keys per SPEC §4)."""
+    return {
+        "nomor": row.nomor,
+        "meja": row.meja,
+        "status": row.status,
+        "kanal": row.kanal,
+        "jenis": row.jenis,
+        "diterima": iso(row.diterima),
+        "batas_waktu": due_iso(row, batas_waktu),
+        "kategori": row.kategori,
+        "unit": row.unit,
+        "skor": row.skor,
+        "anonim": bool(row.anonim),
+        "rahasia": bool(row.rahasia),
+        "segera": bool(row.segera),
+        "uraian": RAHASIA_TEXT if row.rahasia and not reveal else row.uraian,
+        **identity_view(row, reveal=reveal),
+        "nomor_lapor": row.nomor_lapor,
+        "nomor_formulir": row.nomor_formulir,
+        "tembusan": list(row.tembusan or []),
+        "dicatat": iso(row.dicatat),
+        "petugas": row.petugas,
+        "ditutup": iso(row.ditutup),
+        "hasil": row.hasil,
+        "tepat_waktu": row.tepat_waktu,
+        "dilaporkan_balik": row.dilaporkan_balik,
+        "komentar": row.komentar,
+        "sla": {
+            "profil": row.sla_profil,
+            "satuan": row.sla_satuan,
+            "nilai": row.sla_nilai,
+            "perpanjangan": row.sla_perpanjangan,
+            "diperpanjang": bool(row.diperpanjang),
+        },
+    }
+
+
+def history_view(entry: History) -> dict[str, object]:
+    return {
+        "waktu": iso(entry.waktu),
+        "oleh": entry.oleh,
+        "aksi": entry.aksi,
+        "dari": entry.dari_status,
+        "ke": entry.ke_status,
+        "catatan": entry.catatan,
+        "data": entry.data,
+    }
