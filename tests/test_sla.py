@@ -10,9 +10,9 @@ import pytest
 import lapor_cli.resources
 from lapor_cli.errors import NotFoundError, ValidationError
 from lapor_cli.holiday_calendar import NonWorkingDay, package_days
+from lapor_cli.profiles import DEFAULT_PROFILE, load_profile, load_profiles, parse_profile
 from lapor_cli.sla import (
     AMAN,
-    DEFAULT_PROFILE,
     END_OF_DAY,
     HARI_KERJA,
     MENIT,
@@ -22,9 +22,6 @@ from lapor_cli.sla import (
     deadline,
     explain,
     flag,
-    load_profile,
-    load_profiles,
-    parse_profile,
     paused_workdays,
     remaining_workdays,
 )

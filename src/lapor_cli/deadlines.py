@@ -16,7 +16,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from lapor_cli import sla
+from lapor_cli import profiles, sla
 from lapor_cli.errors import NotFoundError
 from lapor_cli.holiday_calendar import (
     CUTI_BERSAMA,
@@ -113,19 +113,19 @@ class Deadlines:
         self._package: list[NonWorkingDay] = []
         self._office: tuple[list[NonWorkingDay], list[date]] | None = None
         self._calendars: dict[str, WorkCalendar] = {}
-        self._profiles: dict[str, sla.Profile] = {}
+        self._profiles: dict[str, profiles.Profile] = {}
 
     # ------------------------------------------------------------ profiles and calendars
 
-    def profile(self, name: str) -> sla.Profile:
+    def profile(self, name: str) -> profiles.Profile:
         """The named profile; a case whose profile file has gone falls back to the default."""
         if name not in self._profiles:
             try:
-                self._profiles[name] = sla.load_profile(name)
+                self._profiles[name] = profiles.load_profile(name)
             except NotFoundError:
-                if name == sla.DEFAULT_PROFILE:
+                if name == profiles.DEFAULT_PROFILE:
                     raise
-                self._profiles[name] = self.profile(sla.DEFAULT_PROFILE)
+                self._profiles[name] = self.profile(profiles.DEFAULT_PROFILE)
         return self._profiles[name]
 
     def _office_days(self) -> tuple[list[NonWorkingDay], list[date]]:

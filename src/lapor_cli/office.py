@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from lapor_cli import desks, sla
+from lapor_cli import desks, profiles
 from lapor_cli.desks import DeskInfo
 from lapor_cli.errors import ValidationError
 from lapor_cli.settings import get_settings, normalize_zone, set_setting
@@ -62,8 +62,8 @@ def office(
     )
 
 
-def set_profile(session: Session, name: str) -> sla.Profile:
+def set_profile(session: Session, name: str) -> profiles.Profile:
     """The register's SLA profile from now on (cases already recorded keep their rule)."""
-    chosen = sla.load_profile(name)
+    chosen = profiles.load_profile(name)
     set_setting(session, "profil_sla", chosen.nama)
     return chosen

@@ -189,12 +189,12 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ) -> None:
         """Tampilkan atau tetapkan profil SLA register (berlaku untuk kasus baru)."""
-        from lapor_cli import sla as sla_core
+        from lapor_cli import profiles
         from lapor_cli.office import set_profile
 
         if daftar:
-            profiles = sla_core.load_profiles()
-            views = [_profile_view(p) for p in profiles.values()]
+            every = profiles.load_profiles()
+            views = [_profile_view(p) for p in every.values()]
             if json:
                 emit_json(views)
                 return
@@ -205,7 +205,7 @@ def register(app: typer.Typer) -> None:
             if nama is not None:
                 current = set_profile(c.session, nama)
             else:
-                current = sla_core.load_profile(c.settings["profil_sla"])
+                current = profiles.load_profile(c.settings["profil_sla"])
         view = _profile_view(current)
         if json:
             emit_json(view)
