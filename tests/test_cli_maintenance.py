@@ -128,6 +128,17 @@ def test_restore_keeps_the_old_register_aside(tmp_path):
         assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 2
 
 
+def test_restore_names_the_set_aside_register_by_the_office_clock():
+    """The copy kept aside is stamped with the office clock (LAPOR_WAKTU here), as every other
+    command's "now" is, not with the machine's own clock."""
+    catat(1)
+    assert lapor("cadangan", "pagi.db").exit_code == 0
+    result = lapor("cadangan", "pagi.db", "--pulihkan", "--ya", "--json")
+    assert result.exit_code == 0, result.stderr
+    aside = json.loads(result.stdout)["register_lama"]
+    assert aside.endswith(".sebelum-pulih-20261123-100000"), aside
+
+
 def test_periksa_passes_on_a_sound_register():
     nomor = catat()
     lapor("verifikasi", nomor, "--kategori", "PKH")
