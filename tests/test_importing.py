@@ -17,6 +17,7 @@ from lapor_cli import importing
 from lapor_cli.db import open_register
 from lapor_cli.desks import desk_for_write
 from lapor_cli.errors import LaporError
+from lapor_cli.importing import checks, parallel, sheets
 
 NOW = datetime(2026, 11, 23, 10, 0)
 HEADER = ["nomor_formulir", "diterima", "kanal", "jenis", "uraian", "nama", "nik", "hp"]
@@ -126,12 +127,12 @@ def test_openpyxl_reads_the_same_as_calamine(tmp_path, monkeypatch):
     fast = check(path)
     fast_cases = [c for chunk in fast.cases() for c in chunk]
     fast.close()
-    monkeypatch.setattr(importing, "CALAMINE_MAX_BYTES", 0)  # a large file streams
+    monkeypatch.setattr(sheets, "CALAMINE_MAX_BYTES", 0)  # a large file streams
     slow = check(path)
     slow_cases = [c for chunk in slow.cases() for c in chunk]
     slow.close()
     assert fast_cases == slow_cases
-    monkeypatch.setattr(importing, "CALAMINE_MAX_BYTES", 1 << 30)
+    monkeypatch.setattr(sheets, "CALAMINE_MAX_BYTES", 1 << 30)
     monkeypatch.setitem(sys.modules, "python_calamine", None)  # not installed
     missing = check(path)
     assert [c for chunk in missing.cases() for c in chunk] == fast_cases
@@ -329,7 +330,7 @@ def _live_workers() -> list:
 def test_a_spawned_checking_process_works_as_a_forked_one(tmp_path, one_case, monkeypatch):
     # Windows and macOS start the second process fresh ("spawn"): it must find everything it
     # needs by import, and give the same cases.
-    monkeypatch.setattr(importing, "START_METHOD", "spawn")
+    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
     path = _big_csv(tmp_path / "a.csv", 2_500, bad=None)
     result = _parallel(one_case, path)
     assert (result.diimpor, result.nomor_awal, result.nomor_akhir) == (
@@ -394,14 +395,14 @@ def test_a_checking_process_that_dies_stops_the_import(tmp_path, one_case):
 def test_a_bug_in_the_check_is_raised_and_nothing_is_written(tmp_path, one_case, monkeypatch):
     path = _big_csv(tmp_path / "a.csv", 3_000)
     before = _counts(one_case)
-    real = importing.validate_case
+    real = checks.validate_case
 
     def buggy(raw, *, now):
         if raw.get("nomor_formulir") == "F-2500":
             raise ZeroDivisionError("a bug")
         return real(raw, now=now)
 
-    monkeypatch.setattr(importing, "validate_case", buggy)
+    monkeypatch.setattr(checks, "validate_case", buggy)
     if sys.platform != "linux":
         pytest.skip("a spawned checking process does not see the monkeypatch")
     with pytest.raises(RuntimeError, match="ZeroDivisionError: a bug"):
