@@ -7,7 +7,7 @@ phone number, as real forms do), then, each on a fresh register in a temporary f
 
 1. the file with two bad rows is refused, both rows named, nothing written;
 2. the fixed file is imported as `lapor impor` does it (a file of
-   ``importing.PARALLEL_FROM_BYTES`` or more: checked in a second process while this one
+   ``importing.run.PARALLEL_FROM_BYTES`` or more: checked in a second process while this one
    writes, in one transaction; a smaller one: checked, then written, timed per phase);
 3. the same file imported again adds nothing;
 4. the floor: the same rows read from the same file (``csv.reader``; an XLSX with openpyxl
@@ -40,6 +40,7 @@ from pathlib import Path
 from lapor_cli import importing
 from lapor_cli.db import KNOWN_REVISIONS, open_register
 from lapor_cli.desks import desk_for_write
+from lapor_cli.importing import run
 from lapor_cli.maintenance import check
 from lapor_cli.references import JENIS, KANAL
 from lapor_cli.settings import get_settings
@@ -121,12 +122,12 @@ def fresh_register(folder: Path, name: str) -> Path:
 def run_import(db: Path, path: Path) -> tuple[importing.ImportResult, float, float]:
     """As `lapor impor` does: (result, check s, write s).
 
-    A file of ``importing.PARALLEL_FROM_BYTES`` or more is checked in a second process while
+    A file of ``importing.run.PARALLEL_FROM_BYTES`` or more is checked in a second process while
     this one writes (the phases overlap: the whole time is reported as "write", check 0);
     a smaller one is checked without the lock, then written in one transaction."""
     register = open_register(str(db), write=True)
     try:
-        if path.stat().st_size >= importing.PARALLEL_FROM_BYTES:
+        if path.stat().st_size >= run.PARALLEL_FROM_BYTES:
             start = time.perf_counter()
             try:
                 with register.transaction(True) as session:
@@ -290,8 +291,8 @@ def _phases(check_part: float, write_part: float, unit: str = " s") -> str:
 
 PEAK = """
 import os, sys
-from lapor_cli import importing
 from lapor_cli.cli import app
+from lapor_cli.importing import parallel
 
 
 def hwm_kb():
@@ -300,7 +301,7 @@ def hwm_kb():
     return lines[0].split()[1] if lines else "0"
 
 
-checking = importing._check_worker
+checking = parallel._check_worker
 
 
 def measured_worker(*args):  # the second process of a large import reports its own peak
@@ -311,7 +312,7 @@ def measured_worker(*args):  # the second process of a large import reports its 
             fh.write(hwm_kb())
 
 
-importing._check_worker = measured_worker
+parallel._check_worker = measured_worker
 try:
     app(sys.argv[1:])
 except SystemExit:

@@ -17,10 +17,9 @@ from openpyxl import Workbook, load_workbook
 from typer.testing import CliRunner
 
 from conftest import dump_register, query_register
-from lapor_cli import importing
 from lapor_cli.cli import app
 from lapor_cli.history import verify_chain
-from lapor_cli.importing import COLUMNS
+from lapor_cli.importing import COLUMNS, checks, run
 
 runner = CliRunner()
 
@@ -39,7 +38,7 @@ def way(request, monkeypatch) -> str:
     one (``PARALLEL_FROM_BYTES`` and up) is checked in a second process while this one
     writes. Here "besar" makes every file large."""
     if request.param == "besar":
-        monkeypatch.setattr(importing, "PARALLEL_FROM_BYTES", 0)
+        monkeypatch.setattr(run, "PARALLEL_FROM_BYTES", 0)
     return request.param
 
 
@@ -442,7 +441,7 @@ def test_a_form_and_its_unnumbered_copy_in_later_chunks_both_go_in(tmp_path, mon
     # cases earlier chunks had just written, so an unnumbered row with the content of a
     # numbered one was skipped as "already there"; checked first, it was written. Both ways
     # now look up only the cases that were there before the import.
-    monkeypatch.setattr(importing, "BATCH", 2)
+    monkeypatch.setattr(checks, "BATCH", 2)
     rows = [form(1), form(2), form(3), form(1, nomor_formulir=""), form(4)]
     code, doc = impor_json(write_csv(tmp_path / "salinan.csv", rows))
     assert (code, doc["diimpor"], doc["dilewati"]) == (0, 5, 0), doc
@@ -593,8 +592,8 @@ def test_a_killed_import_leaves_the_register_as_it_was(tmp_path, way):
     base = wal.stat().st_size if wal.exists() else 0
     threshold = 0 if way == "besar" else 1 << 60
     command = (
-        "import sys; from lapor_cli import importing; "
-        f"importing.PARALLEL_FROM_BYTES = {threshold}; "
+        "import sys; from lapor_cli.importing import run; "
+        f"run.PARALLEL_FROM_BYTES = {threshold}; "
         "from lapor_cli.cli import app; app(sys.argv[1:])"
     )
     proc = subprocess.Popen(

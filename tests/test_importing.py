@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +17,8 @@ from openpyxl import Workbook
 from lapor_cli import importing, recording
 from lapor_cli.db import open_register
 from lapor_cli.desks import desk_for_write
-from lapor_cli.errors import LaporError
+from lapor_cli.errors import LaporError, NotFoundError
+from lapor_cli.importing import checks, parallel, run, sheets
 from lapor_cli.settings import get_settings
 
 NOW = datetime(2026, 11, 23, 10, 0)
@@ -126,12 +129,12 @@ def test_openpyxl_reads_the_same_as_calamine(tmp_path, monkeypatch):
     fast = check(path)
     fast_cases = [c for chunk in fast.cases() for c in chunk]
     fast.close()
-    monkeypatch.setattr(importing, "CALAMINE_MAX_BYTES", 0)  # a large file streams
+    monkeypatch.setattr(sheets, "CALAMINE_MAX_BYTES", 0)  # a large file streams
     slow = check(path)
     slow_cases = [c for chunk in slow.cases() for c in chunk]
     slow.close()
     assert fast_cases == slow_cases
-    monkeypatch.setattr(importing, "CALAMINE_MAX_BYTES", 1 << 30)
+    monkeypatch.setattr(sheets, "CALAMINE_MAX_BYTES", 1 << 30)
     monkeypatch.setitem(sys.modules, "python_calamine", None)  # not installed
     missing = check(path)
     assert [c for chunk in missing.cases() for c in chunk] == fast_cases
@@ -329,7 +332,7 @@ def _live_workers() -> list:
 def test_a_spawned_checking_process_works_as_a_forked_one(tmp_path, one_case, monkeypatch):
     # Windows and macOS start the second process fresh ("spawn"): it must find everything it
     # needs by import, and give the same cases.
-    monkeypatch.setattr(importing, "START_METHOD", "spawn")
+    monkeypatch.setattr(parallel, "START_METHOD", "spawn")
     path = _big_csv(tmp_path / "a.csv", 2_500, bad=None)
     result = _parallel(one_case, path)
     assert (result.diimpor, result.nomor_awal, result.nomor_akhir) == (
@@ -394,14 +397,14 @@ def test_a_checking_process_that_dies_stops_the_import(tmp_path, one_case):
 def test_a_bug_in_the_check_is_raised_and_nothing_is_written(tmp_path, one_case, monkeypatch):
     path = _big_csv(tmp_path / "a.csv", 3_000)
     before = _counts(one_case)
-    real = importing.validate_case
+    real = checks.validate_case
 
     def buggy(raw, *, now):
         if raw.get("nomor_formulir") == "F-2500":
             raise ZeroDivisionError("a bug")
         return real(raw, now=now)
 
-    monkeypatch.setattr(importing, "validate_case", buggy)
+    monkeypatch.setattr(checks, "validate_case", buggy)
     if sys.platform != "linux":
         pytest.skip("a spawned checking process does not see the monkeypatch")
     with pytest.raises(RuntimeError, match="ZeroDivisionError: a bug"):
@@ -420,6 +423,117 @@ def test_a_file_that_goes_bad_midway_is_refused_like_the_two_step_import(tmp_pat
     assert parallel.value.message == serial.value.message
     assert "bukan teks UTF-8" in parallel.value.message
     assert _counts(one_case) == before
+
+
+# ---------------------------------------------------------------- one import, as `impor` runs it
+
+
+class _Opener:
+    """``opened(write=…)`` over a register file, as the CLI passes it; it remembers each
+    transaction (write or not) and whether one is open."""
+
+    def __init__(self, db: Path) -> None:
+        self.db, self.writes, self.open = db, [], False
+
+    @contextmanager
+    def __call__(self, *, write: bool):
+        register = open_register(str(self.db), write=write)
+        self.writes.append(write)
+        self.open = True
+        try:
+            with register.transaction(write) as session:
+                yield SimpleNamespace(session=session, settings=get_settings(session), now=NOW)
+        finally:
+            self.open = False
+            register.engine.dispose()
+
+
+def _run(opened: _Opener, path: Path, **options) -> importing.ImportResult:
+    return importing.run_import(path, opened=opened, petugas="meja", **options)
+
+
+def test_run_import_checks_a_small_file_without_the_lock_then_writes_it(tmp_path, one_case):
+    opened = _Opener(one_case)
+    open_while_checking = []
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        if phase == "periksa":
+            open_while_checking.append(opened.open)
+
+    path = xlsx(tmp_path / "tiga.xlsx", [HEADER, row(1), row(2), row(3)])
+    result = _run(opened, path, progress=progress)
+    assert (result.diimpor, result.dilewati, result.baris, result.uji) == (3, 0, 3, False)
+    assert (result.nomor_awal, result.nomor_akhir) == ("DS-2026-00002", "DS-2026-00004")
+    assert opened.writes == [False, True]  # the desk and the clock, then the write
+    assert open_while_checking == [False]
+    assert _counts(one_case)[0] == 4
+    again = _run(opened, path)
+    assert (again.diimpor, again.dilewati) == (0, 3)
+
+
+def test_run_import_with_uji_writes_nothing(tmp_path, one_case):
+    opened = _Opener(one_case)
+    before = _counts(one_case)
+    path = xlsx(tmp_path / "dua.xlsx", [HEADER, row(0), row(1), row(2)])
+    result = _run(opened, path, uji=True)
+    assert (result.diimpor, result.dilewati, result.baris, result.uji) == (2, 1, 3, True)
+    assert opened.writes == [False, False]
+    assert _counts(one_case) == before
+
+
+@pytest.mark.parametrize("way", ["kecil", "besar"])
+def test_run_import_returns_bad_rows_instead_of_raising(tmp_path, one_case, monkeypatch, way):
+    if way == "besar":
+        monkeypatch.setattr(run, "PARALLEL_FROM_BYTES", 0)
+    opened = _Opener(one_case)
+    before = _counts(one_case)
+    path = _big_csv(tmp_path / "a.csv", 30, bad={7: "123"})
+    result = _run(opened, path)
+    assert [(e.baris, e.kolom) for e in result.galat] == [(8, "nik")]
+    assert (result.diimpor, result.baris, result.header_row) == (0, 30, 1)
+    # A small file is refused before the write lock is asked for; a large one rolls back.
+    assert opened.writes == ([False] if way == "kecil" else [False, True])
+    assert _counts(one_case) == before
+
+
+def test_run_import_takes_a_large_file_the_parallel_way(tmp_path, one_case, monkeypatch):
+    monkeypatch.setattr(run, "PARALLEL_FROM_BYTES", 0)
+    opened = _Opener(one_case)
+    phases = []
+    result = _run(
+        opened, _big_csv(tmp_path / "a.csv", 2_500), progress=lambda *a: phases.append(a[0])
+    )
+    assert (result.diimpor, result.nomor_awal, result.nomor_akhir) == (
+        2_500,
+        "DS-2026-00002",
+        "DS-2026-02501",
+    )
+    assert opened.writes == [False, True]
+    assert set(phases) == {"impor"}
+    assert not _live_workers()
+
+
+def test_run_import_refuses_an_unknown_desk_before_reading_the_file(tmp_path, one_case):
+    opened = _Opener(one_case)
+    with pytest.raises(NotFoundError, match="Meja 'nope' tidak ada"):
+        _run(opened, tmp_path / "tidak-ada.csv", meja="nope")
+    assert opened.writes == [False]
+
+
+def test_the_required_columns_are_the_ones_the_guide_calls_wajib():
+    assert importing.columns.REQUIRED_COLUMNS == ("diterima", "kanal", "jenis", "uraian")
+    assert importing.columns.BOOL_COLUMNS == {"anonim", "rahasia", "segera"}
+    assert importing.COLUMNS == tuple(c.name for c in importing.COLUMN_TABLE)
+
+
+def test_write_template_replaces_a_file_only_when_told(tmp_path):
+    path = tmp_path / "templat.xlsx"
+    path.write_bytes(b"lama")
+    with pytest.raises(LaporError, match="sudah ada"):
+        importing.write_template(path)
+    assert path.read_bytes() == b"lama"
+    importing.write_template(path, replace=True)
+    assert path.read_bytes().startswith(b"PK")
 
 
 def test_entry_hash_is_what_registers_already_store():

@@ -4,24 +4,31 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from lapor_cli.cli._app import DeskOpt, JsonOpt, OfficerOpt, officer, opened
 from lapor_cli.console import console, emit_json, err_console, message, warn
-from lapor_cli.errors import LaporError, ValidationError
+from lapor_cli.errors import LaporError
 
 if TYPE_CHECKING:
-    from lapor_cli.importing import ImportResult, Progress
+    from lapor_cli.importing import ImportResult, Progress, RowError
 
 #: Errors listed on a terminal; ``--json`` always carries all of them.
 SCREEN_ERRORS = 1_000
 #: Files smaller than this are checked too quickly for a progress bar to help.
 BAR_FROM_BYTES = 256 * 1024
+#: The error table, a column a line: (header, Rich column options, the cell of a RowError).
+ERROR_COLUMNS: tuple[tuple[str, dict[str, Any], Callable[[RowError], str]], ...] = (
+    ("Baris", {"justify": "right", "no_wrap": True}, lambda e: str(e.baris)),
+    ("Kolom", {"no_wrap": True}, lambda e: e.kolom or "-"),
+    ("Nilai", {"overflow": "fold", "max_width": 30}, lambda e: e.nilai or ""),
+    ("Masalah", {"overflow": "fold"}, lambda e: e.pesan),
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -79,14 +86,7 @@ def register(app: typer.Typer) -> None:
 def _template(path: Path, *, timpa: bool, json: bool) -> None:
     from lapor_cli.importing import write_template
 
-    if path.exists() and not timpa:
-        raise ValidationError(
-            "templat", f"{path} sudah ada; pilih nama lain atau tambahkan --timpa."
-        )
-    try:
-        write_template(path)
-    except OSError as exc:
-        raise LaporError(f"Templat tidak dapat ditulis ke {path}: {exc.strerror}.") from None
+    write_template(path, replace=timpa)
     if json:
         emit_json({"templat": str(path)})
         return
@@ -100,65 +100,12 @@ def _import(
     path: Path, *, uji: bool, meja: str | None, petugas: str | None, json: bool
 ) -> ImportResult:
     from lapor_cli import importing
-    from lapor_cli.desks import desk_for_write, find_desk
 
-    # The register's clock and the desk (refused before a long check, not after).
-    with opened(write=False) as ctx:
-        now = ctx.now
-        kode = desk_for_write(ctx.session, meja).kode
-    size = _size(path)
-    show_bar = not json and sys.stderr.isatty() and size >= BAR_FROM_BYTES
-    if not uji and size >= importing.PARALLEL_FROM_BYTES:
-        # A large file: checked in a second process while this one writes, under the lock.
-        with _progress(show_bar) as progress:
-            try:
-                with opened(write=True) as ctx:
-                    return importing.import_parallel(
-                        ctx.session,
-                        path,
-                        now=ctx.now,
-                        petugas=officer(petugas),
-                        settings=ctx.settings,
-                        desk=find_desk(ctx.session, kode),
-                        progress=progress,
-                    )
-            except importing.ImportRefused as refused:
-                if refused.result is None:
-                    raise
-                return refused.result
-    # A small file: checked first, without the lock, then written.
+    show_bar = not json and sys.stderr.isatty() and importing.file_size(path) >= BAR_FROM_BYTES
     with _progress(show_bar) as progress:
-        checked = importing.check_file(path, now=now, petugas=officer(petugas), progress=progress)
-        try:
-            if checked.errors:
-                return importing.ImportResult(
-                    galat=checked.errors,
-                    peringatan=checked.warnings,
-                    baris=checked.rows,
-                    uji=uji,
-                    header_row=checked.header_row,
-                )
-            if uji:
-                with opened(write=False) as ctx:
-                    return importing.preview(ctx.session, checked, find_desk(ctx.session, kode))
-            with opened(write=True) as ctx:
-                return importing.write_checked(
-                    ctx.session,
-                    checked,
-                    now=ctx.now,
-                    settings=ctx.settings,
-                    desk=find_desk(ctx.session, kode),
-                    progress=progress,
-                )
-        finally:
-            checked.close()
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
+        return importing.run_import(
+            path, opened=opened, petugas=officer(petugas), meja=meja, uji=uji, progress=progress
+        )
 
 
 @contextmanager
@@ -222,15 +169,11 @@ def _error_table(result: ImportResult) -> None:
     from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_lines=False)
-    table.add_column("Baris", justify="right", no_wrap=True)
-    table.add_column("Kolom", no_wrap=True)
-    table.add_column("Nilai", overflow="fold", max_width=30)
-    table.add_column("Masalah", overflow="fold")
+    for header, options, _cell in ERROR_COLUMNS:
+        table.add_column(header, **options)
     for error in result.galat[:SCREEN_ERRORS]:
         # Text, not markup: values and messages quote what the file holds ("[", "[/]", …).
-        table.add_row(
-            str(error.baris), Text(error.kolom or "-"), Text(error.nilai or ""), Text(error.pesan)
-        )
+        table.add_row(*(Text(cell(error)) for _header, _options, cell in ERROR_COLUMNS))
     console.print(table)
     if len(result.galat) > SCREEN_ERRORS:
         console.print(

@@ -1,0 +1,309 @@
+"""Checking an import file: every row is read (:mod:`.sheets`) and put through
+:func:`lapor_cli.validation.validate_case`, the one path ``catat`` uses too, and every problem
+is collected with its spreadsheet row number. Nothing is written to the register here.
+
+Good rows are handed on in chunks of ``BATCH``: :func:`check_file` spills them to a temporary
+file in compact form (:class:`Checked`), the second process of an import that checks while it
+writes (:mod:`.parallel`) sends them to the writer. Only each row's key (:func:`row_key`) is
+kept in memory, to find rows that repeat an earlier row of the same file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from lapor_cli.importing.columns import BOOL_COLUMNS, column_letter
+from lapor_cli.importing.results import Progress, RowError, shown
+from lapor_cli.importing.sheets import Sheet, map_header, open_sheet
+from lapor_cli.validation import CaseInput, clean_text, validate_case
+
+if TYPE_CHECKING:
+    from lapor_cli.errors import ValidationError
+
+#: Good rows per chunk: per spilled chunk, per message to the writer, per bulk insert.
+BATCH = 2_000
+
+#: (spreadsheet row, case, fingerprint): a good row as it is handed on.
+GoodRow = tuple[int, CaseInput, str]
+
+
+def _as_text(value: object) -> str:
+    """A workbook value in a text column (``nomor_formulir`` typed as a date, a number…)."""
+    if isinstance(value, datetime):
+        if value.hour == value.minute == value.second == 0:
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+_MISSING_DATE = (
+    "Tanggal diterima wajib diisi: formulir kertas selalu bertanggal. Salin tanggal dari "
+    "formulirnya (2026-11-23, 2026-11-23 14:05 atau 23/11/2026)."
+)
+
+
+_MASK = (1 << 64) - 1
+
+
+def packed_row(row: int, sidik: str | None) -> int:
+    """A row number and (a hash of) its fingerprint in one int: per-row memory stays small."""
+    return (row << 64) | (hash(sidik) & _MASK)
+
+
+def row_of(packed: int) -> int:
+    return packed >> 64
+
+
+def content_of(packed: int) -> int:
+    return packed & _MASK
+
+
+def row_key(data: CaseInput, sidik: str) -> str:
+    """The import's key: the paper form's number, else the content's fingerprint."""
+    if data.nomor_formulir:
+        return "f" + data.nomor_formulir
+    return "s" + sidik
+
+
+@dataclass
+class Checked:
+    """A file after the check: its problems, and its good rows spilled to a temporary file."""
+
+    rows: int = 0  # data rows read (empty rows are not counted)
+    header_row: int | None = None
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    repeated: int = 0  # rows that repeat an earlier row of the same file
+    keys: dict[str, int] = field(default_factory=dict)  # key → packed_row(row, fingerprint)
+    count: int = 0  # good, distinct rows spilled
+    spill: IO[bytes] | None = None
+
+    def cases(self) -> Iterator[list[GoodRow]]:
+        """The spilled rows again, in file order, in chunks of (row, case, fingerprint)."""
+        if self.spill is None:
+            return
+        self.spill.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.spill)  # noqa: S301 - our own temporary file
+            except EOFError:
+                return
+
+    def spill_chunk(self, chunk: list[GoodRow]) -> None:
+        """Keep good rows in the temporary spill file."""
+        if self.spill is None:
+            self.spill = tempfile.TemporaryFile(prefix="lapor-impor-")  # noqa: SIM115
+        pickle.dump(chunk, self.spill, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def close(self) -> None:
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
+
+
+def check_file(
+    path: Path,
+    *,
+    now: datetime,
+    petugas: str,
+    progress: Progress | None = None,
+) -> Checked:
+    """Read and check every row of ``path``; nothing is written to the register. Good rows
+    wait in a temporary spill file (``Checked.cases()``)."""
+    checked = Checked()
+    try:
+        check_into(
+            checked, path, now=now, petugas=petugas, sink=checked.spill_chunk, progress=progress
+        )
+    except BaseException:
+        checked.close()
+        raise
+    return checked
+
+
+def check_into(
+    checked: Checked,
+    path: Path,
+    *,
+    now: datetime,
+    petugas: str,
+    sink: Callable[[list[GoodRow]], None],
+    progress: Progress | None = None,
+    first_error: Callable[[], None] | None = None,
+) -> None:
+    """Check every row of ``path`` into ``checked``, handing good rows to ``sink`` in chunks
+    (until the first problem: a refused file needs no good rows). ``first_error`` is told
+    at once when the first problem is found."""
+    officer = clean_text("petugas", petugas) or "petugas"
+    numeric: list[int] = []
+    with open_sheet(path) as sheet:
+        _check_rows(
+            sheet,
+            checked,
+            now=now,
+            officer=officer,
+            numeric=numeric,
+            progress=progress,
+            sink=sink,
+            first_error=first_error,
+        )
+    if numeric:
+        listed = ", ".join(str(r) for r in numeric[:5]) + (", …" if len(numeric) > 5 else "")
+        checked.warnings.append(
+            f"NIK/KK di {len(numeric)} baris (baris {listed}) tersimpan sebagai angka, bukan "
+            "teks. Excel hanya menyimpan 15 digit angka, jadi digit ke-16 bisa berubah menjadi "
+            "0: cocokkan dengan formulirnya, dan format kolom nik/kk sebagai Teks."
+        )
+
+
+def _check_rows(
+    sheet: Sheet,
+    checked: Checked,
+    *,
+    now: datetime,
+    officer: str,
+    numeric: list[int],
+    progress: Progress | None,
+    sink: Callable[[list[GoodRow]], None],
+    first_error: Callable[[], None] | None,
+) -> None:
+    names: list[str | None] | None = None
+    columns: list[tuple[int, str]] = []
+    chunk: list[GoodRow] = []
+    keys = checked.keys
+    errors = checked.errors
+    for number, cells in sheet.rows:
+        if first_error is not None and errors:
+            first_error()
+            first_error = None
+        if names is None:
+            if not any(c is not None and str(c).strip() for c in cells):
+                continue  # empty rows above the header
+            checked.header_row = number
+            names, header_errors = map_header(cells, sheet.first_column, number)
+            if header_errors:
+                errors.extend(header_errors)
+                return
+            columns = [(i, name) for i, name in enumerate(names) if name]
+            position = {name: i for i, name in columns}
+            untitled = [i for i, name in enumerate(names) if name is None]
+            width = len(names)
+            continue
+        raw: dict[str, object] = {}
+        for index, name in columns:
+            if index >= len(cells):
+                continue
+            value = cells[index]
+            if value is None:
+                continue
+            if type(value) is str:
+                if not value.strip():
+                    continue
+            elif name in BOOL_COLUMNS or (name == "diterima" and isinstance(value, date)):
+                pass  # parse_bool takes 0/1 and booleans, parse_datetime dates
+            else:
+                if name in ("nik", "kk") and type(value) is int:
+                    numeric.append(number)
+                value = _as_text(value)
+            raw[name] = value
+        stray = [
+            (i, cells[i])
+            for i in itertools.chain(untitled, range(width, len(cells)))
+            if i < len(cells) and cells[i] is not None and str(cells[i]).strip()
+        ]
+        if not raw and not stray:
+            continue  # an empty row
+        checked.rows += 1
+        if checked.rows % 1_000 == 0 and progress is not None:
+            progress("periksa", sheet.position(), sheet.total)
+        raw["petugas"] = officer
+        data, problems = validate_case(raw, now=now)
+        if stray or problems or "diterima" not in raw:
+            errors.extend(
+                _row_errors(number, raw, stray, problems, position, width, sheet.first_column)
+            )
+            continue
+        sidik = data.fingerprint()
+        key = row_key(data, sidik)
+        earlier = keys.get(key)
+        if earlier is not None:
+            if content_of(earlier) != content_of(packed_row(number, sidik)):
+                errors.append(
+                    RowError(
+                        number,
+                        "nomor_formulir",
+                        shown(data.nomor_formulir),
+                        f"Nomor formulir {data.nomor_formulir} sudah dipakai baris "
+                        f"{row_of(earlier)} "
+                        "dengan isi yang berbeda. Periksa nomor formulirnya.",
+                    )
+                )
+            else:
+                checked.repeated += 1
+            continue
+        keys[key] = packed_row(number, sidik)
+        if errors:
+            continue  # the file will be refused: no need to keep good rows any more
+        chunk.append((number, data, sidik))
+        if len(chunk) >= BATCH:
+            sink(chunk)
+            checked.count += len(chunk)
+            chunk = []
+    if names is None:
+        checked.header_row = 1
+        errors.append(
+            RowError(1, None, None, "Berkas kosong: tidak ada baris judul. Pakai templatnya.")
+        )
+    if chunk and not errors:
+        sink(chunk)
+        checked.count += len(chunk)
+    if first_error is not None and errors:
+        first_error()
+    if progress is not None:
+        progress("periksa", sheet.total or sheet.position(), sheet.total)
+
+
+def _row_errors(
+    number: int,
+    raw: dict[str, object],
+    stray: list[tuple[int, object]],
+    problems: list[ValidationError],
+    position: dict[str, int],
+    width: int,
+    first_column: int,
+) -> list[RowError]:
+    """The problems of bad row ``number``, in the file's column order: values under no header
+    (``stray``: cell index, value), a missing receipt date, and what the validation found."""
+    found = [
+        (
+            index,
+            RowError(
+                number,
+                None,
+                shown(value),
+                f"Ada isian di kolom {column_letter(first_column + index)} yang "
+                "tidak berjudul. Beri judul kolom yang dikenal atau hapus isiannya.",
+            ),
+        )
+        for index, value in stray
+    ]
+    if "diterima" not in raw:
+        found.append((position["diterima"], RowError(number, "diterima", None, _MISSING_DATE)))
+    found.extend(
+        (
+            position.get(p.field, width),
+            RowError(number, p.field, shown(raw.get(p.field)), p.message),
+        )
+        for p in problems
+    )
+    found.sort(key=lambda item: item[0])  # in the file's column order
+    return [error for _, error in found]

@@ -1,0 +1,201 @@
+"""Checking while writing, for a large file: the check of :mod:`.checks` runs in a second
+process and sends its good rows, prepared as far as they can be without the register
+(:func:`lapor_cli.recording.prepare_case`), while this process writes them (:class:`.Writer`) in
+the caller's one write transaction; the first bad row rolls the transaction back. Two cores,
+about half the time.
+
+The second process starts by ``START_METHOD``: a fork where that is safe, else a fresh
+interpreter ("spawn"), which finds :func:`_check_worker` and everything it is sent by import.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lapor_cli.errors import LaporError
+from lapor_cli.importing.checks import Checked, GoodRow, check_into, packed_row, row_key
+from lapor_cli.importing.results import ImportRefused, ImportResult, Progress
+from lapor_cli.importing.writing import Writer, existing_keys, register_notes
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from sqlmodel import Session
+
+    from lapor_cli.desks import DeskInfo
+    from lapor_cli.sla import SlaRule
+
+#: How the second process starts: a fork is instant where it is safe (Linux: the process has
+#: no threads then); elsewhere a fresh interpreter imports what the check needs (~0.5 s).
+START_METHOD = "fork" if sys.platform == "linux" else "spawn"
+
+
+def import_parallel(
+    session: Session,
+    path: Path,
+    *,
+    now: datetime,
+    petugas: str,
+    settings: dict[str, str],
+    desk: DeskInfo,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check ``path`` in a second process while this one writes the rows it has passed, in
+    the caller's write transaction: a large file takes about as long as the slower of the two
+    halves instead of their sum.
+
+    The writing is speculative: at the first bad row the transaction is rolled back (the
+    register is free again at once), the check goes on to name every bad row, and
+    :class:`ImportRefused` (carrying the whole result) is raised, so the caller's transaction
+    ends without a write as well. Progress: phase "impor", in the check's units."""
+    import multiprocessing
+
+    context = multiprocessing.get_context(START_METHOD)
+    receiving, sending = context.Pipe(duplex=False)
+    result = ImportResult()
+    writer = Writer(session, result, now=now, settings=settings, desk=desk)
+    # Rows are looked up chunk by chunk while earlier chunks go in: only the cases there
+    # before this import count as "already there", as when the whole file is looked up first.
+    before = _last_case_id(session)
+    worker = context.Process(
+        target=_check_worker,
+        args=(receiving, sending, path, now, petugas, writer.rules),
+        name="lapor-impor-periksa",
+        daemon=True,
+    )
+    worker.start()
+    sending.close()
+    keys: dict[str, int] = {}  # of rows found in the register: for the notes
+    found: dict[str, tuple[str, int]] = {}
+    refused = False
+    try:
+        while True:
+            try:
+                kind, *body = receiving.recv()
+            except EOFError:
+                raise LaporError(
+                    "Pemeriksaan berkas berhenti tiba-tiba; tidak ada yang ditulis."
+                ) from None
+            if kind == "rows":
+                if refused:
+                    continue  # (never sent after a bad row; nothing to write anyway)
+                chunk = body[0]
+                chunk_keys = {key: packed_row(n, sidik) for n, key, sidik, _item in chunk}
+                there = existing_keys(session, chunk_keys, desk, up_to_id=before)
+                if there:
+                    found.update(there)
+                    keys.update((k, chunk_keys[k]) for k in there)
+                    writer.write_prepared([c[3] for c in chunk if c[1] not in there])
+                else:
+                    writer.write_prepared([c[3] for c in chunk])
+            elif kind == "progress":
+                if progress is not None:
+                    progress("impor", body[0], body[1])
+            elif kind == "bad":
+                refused = True
+                session.rollback()  # frees the register now; the check goes on for the report
+            elif kind == "end":
+                rows, header_row, errors, warnings, repeated = body
+                break
+            elif kind == "error":
+                raise LaporError(body[0])
+            else:  # "crash": a bug in the check, not the user's file
+                raise RuntimeError(f"impor: pemeriksaan gagal:\n{body[0]}")
+    finally:
+        receiving.close()
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+    if errors or refused:
+        session.rollback()
+        raise ImportRefused(
+            errors,
+            header_row=header_row,
+            result=ImportResult(
+                galat=errors, peringatan=warnings, baris=rows, header_row=header_row
+            ),
+        )
+    result.dilewati = repeated + len(found)
+    result.peringatan = [*warnings, *register_notes(keys, found)]
+    result.baris = rows
+    return result
+
+
+def _last_case_id(session: Session) -> int:
+    import sqlalchemy as sa
+
+    from lapor_cli.models import Case
+
+    return session.execute(sa.select(sa.func.max(Case.__table__.c.id))).scalar() or 0
+
+
+def _check_worker(
+    receiving: Connection,
+    sending: Connection,
+    path: Path,
+    now: datetime,
+    petugas: str,
+    rules: dict[tuple[str, str, bool], SlaRule],
+) -> None:
+    """The second process of :func:`import_parallel`: check the file, prepare its good rows
+    as far as they can be without the register (``prepare_case``) and send what it finds."""
+    import signal
+
+    from lapor_cli.recording import prepare_case
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    receiving.close()  # else a writer that died would leave this one blocked on a full pipe
+
+    def send_rows(chunk: list[GoodRow]) -> None:
+        prepared = [
+            (
+                number,
+                row_key(data, sidik),
+                sidik,
+                prepare_case(data, rules[data.kanal, data.jenis, data.segera], sidik, now=now),
+            )
+            for number, data, sidik in chunk
+        ]
+        sending.send(("rows", prepared))
+
+    checked = Checked()
+    try:
+        check_into(
+            checked,
+            path,
+            now=now,
+            petugas=petugas,
+            sink=send_rows,
+            progress=lambda _phase, done, total: sending.send(("progress", done, total)),
+            first_error=lambda: sending.send(("bad",)),
+        )
+        sending.send(
+            (
+                "end",
+                checked.rows,
+                checked.header_row,
+                checked.errors,
+                checked.warnings,
+                checked.repeated,
+            )
+        )
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the writer is gone (stopped, killed): nobody to tell
+    except LaporError as exc:
+        _send_last(sending, ("error", exc.message))
+    except BaseException:  # noqa: BLE001 - reported to the writer, which raises it
+        import traceback
+
+        _send_last(sending, ("crash", traceback.format_exc()))
+    finally:
+        sending.close()
+
+
+def _send_last(sending: Connection, message: tuple[object, ...]) -> None:
+    try:
+        sending.send(message)
+    except (BrokenPipeError, ConnectionResetError):
+        pass

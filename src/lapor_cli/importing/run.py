@@ -1,0 +1,115 @@
+"""One import as ``lapor impor`` runs it (:func:`run_import`): the desk is chosen first, then
+a small file is checked without the register's write lock and written after; a large one
+(``PARALLEL_FROM_BYTES``) is checked in a second process while this one writes
+(:mod:`.parallel`).
+
+The register is opened through the ``opened`` the caller passes (the CLI's own: it knows where
+the register is and what time it is), once to read, once more to write or preview.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from lapor_cli.importing.checks import check_file
+from lapor_cli.importing.parallel import import_parallel
+from lapor_cli.importing.results import ImportRefused, ImportResult, Progress
+from lapor_cli.importing.writing import preview, write_checked
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+#: Files from this size on are checked in a second process while this one writes
+#: (:func:`import_parallel`); smaller ones are checked first, then written, in one process.
+PARALLEL_FROM_BYTES = 1024 * 1024
+
+
+class Opened(Protocol):
+    """An open register: one transaction's session, the register's settings, and "now"."""
+
+    session: Session
+    settings: dict[str, str]
+    now: datetime
+
+
+class Opener(Protocol):
+    """``opened(write=…)``: the register, opened for one transaction (committed when the
+    block ends without an error)."""
+
+    def __call__(self, *, write: bool) -> AbstractContextManager[Opened]: ...
+
+
+def file_size(path: Path) -> int:
+    """``path``'s size in bytes; 0 when it cannot be read (the check says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def run_import(
+    path: Path,
+    *,
+    opened: Opener,
+    petugas: str,
+    meja: str | None = None,
+    uji: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import ``path`` for desk ``meja`` (None: the register's only desk) as recorded by
+    ``petugas``; with ``uji`` only tell what an import would do.
+
+    A file with bad rows is not raised but returned: its result lists them in ``galat`` and
+    nothing was written. Anything else that stops the import (no such file, an unknown desk,
+    a file that is not CSV/XLSX) raises a :class:`~lapor_cli.errors.LaporError`."""
+    from lapor_cli.desks import desk_for_write, find_desk
+
+    # The register's clock and the desk (refused before a long check, not after).
+    with opened(write=False) as ctx:
+        now = ctx.now
+        kode = desk_for_write(ctx.session, meja).kode
+    if not uji and file_size(path) >= PARALLEL_FROM_BYTES:
+        # A large file: checked in a second process while this one writes, under the lock.
+        try:
+            with opened(write=True) as ctx:
+                return import_parallel(
+                    ctx.session,
+                    path,
+                    now=ctx.now,
+                    petugas=petugas,
+                    settings=ctx.settings,
+                    desk=find_desk(ctx.session, kode),
+                    progress=progress,
+                )
+        except ImportRefused as refused:
+            if refused.result is None:
+                raise
+            return refused.result
+    # A small file: checked first, without the lock, then written.
+    checked = check_file(path, now=now, petugas=petugas, progress=progress)
+    try:
+        if checked.errors:
+            return ImportResult(
+                galat=checked.errors,
+                peringatan=checked.warnings,
+                baris=checked.rows,
+                uji=uji,
+                header_row=checked.header_row,
+            )
+        if uji:
+            with opened(write=False) as ctx:
+                return preview(ctx.session, checked, find_desk(ctx.session, kode))
+        with opened(write=True) as ctx:
+            return write_checked(
+                ctx.session,
+                checked,
+                now=ctx.now,
+                settings=ctx.settings,
+                desk=find_desk(ctx.session, kode),
+                progress=progress,
+            )
+    finally:
+        checked.close()

@@ -1,0 +1,231 @@
+"""Reading an import file: a CSV or XLSX file as numbered rows (:func:`open_sheet`), and its
+header row as column names (:func:`map_header`).
+
+CSV goes through ``csv.reader``; XLSX through python-calamine, or openpyxl in read-only mode
+when calamine is not installed or the file is large (memory then stays flat). Rows are
+numbered as the spreadsheet shows them, the header included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from lapor_cli.errors import LaporError
+from lapor_cli.importing.columns import COLUMNS, REQUIRED_COLUMNS, column_key, column_letter
+from lapor_cli.importing.results import RowError, shown
+
+#: The template's sheet; a workbook is read from the sheet of this name, else its first one.
+TEMPLATE_SHEET = "Formulir"
+#: XLSX files up to this size are read by python-calamine (whole sheet in memory: ~100 MB
+#: for 4 MB, about 50,000 rows); larger ones stream through openpyxl read-only.
+CALAMINE_MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass
+class Sheet:
+    """The rows of a file as the spreadsheet numbers them (header included)."""
+
+    rows: Iterator[tuple[int, list[object]]]
+    first_column: int  # the spreadsheet column of cells[0] (0 = A)
+    position: Callable[[], int]  # progress units read so far
+    total: int | None  # progress units in all
+
+
+@contextmanager
+def open_sheet(path: Path) -> Iterator[Sheet]:
+    """Open a CSV or XLSX file (told apart by content, not by name) for streaming."""
+    try:
+        fh = path.open("rb")
+    except FileNotFoundError:
+        raise LaporError(f"Berkas {path} tidak ada.") from None
+    except IsADirectoryError:
+        raise LaporError(f"{path} adalah folder, bukan berkas CSV/XLSX.") from None
+    except OSError as exc:
+        raise LaporError(f"Berkas {path} tidak dapat dibuka: {exc.strerror}.") from None
+    magic = fh.read(8)
+    fh.seek(0)
+    if magic.startswith(b"PK\x03\x04"):
+        fh.close()
+        with _xlsx_sheet(path) as sheet:
+            yield sheet
+        return
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        fh.close()
+        raise LaporError(
+            f"{path.name} adalah berkas Excel lama (.xls). Simpan sebagai .xlsx atau CSV UTF-8."
+        )
+    if magic.startswith((b"\xff\xfe", b"\xfe\xff")):
+        fh.close()
+        raise LaporError(
+            f"{path.name} berenkode UTF-16. Simpan sebagai 'CSV UTF-8 (dipisah koma)' atau .xlsx."
+        )
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+    try:
+        yield _csv_sheet(path, fh, text)
+    finally:
+        text.close()
+
+
+def _not_utf8(path: Path, row: int) -> LaporError:
+    return LaporError(
+        f"{path.name} bukan teks UTF-8 (sekitar baris {row}). Di Excel simpan sebagai "
+        "'CSV UTF-8 (dipisah koma)', atau impor berkas .xlsx-nya."
+    )
+
+
+def _csv_sheet(path: Path, fh: IO[bytes], text: IO[str]) -> Sheet:
+    """UTF-8 with or without BOM; the delimiter (comma or semicolon, as Excel in an
+    Indonesian locale writes) is the one the header line uses more."""
+    size = path.stat().st_size
+    try:
+        first = text.readline()
+    except UnicodeDecodeError:
+        raise _not_utf8(path, 1) from None
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        number = 0
+        try:
+            for number, record in enumerate(reader, start=1):  # noqa: B007 - used below
+                yield number, record
+        except UnicodeDecodeError:
+            raise _not_utf8(path, number + 1) from None
+        except csv.Error as exc:
+            if "field larger" in str(exc):
+                raise LaporError(
+                    f"{path.name}: sel di baris {number + 1} terlalu panjang (lebih dari "
+                    f"{csv.field_size_limit()} karakter); periksa tanda kutipnya."
+                ) from None
+            raise LaporError(f"{path.name}: CSV rusak di baris {number + 1}: {exc}.") from None
+
+    return Sheet(rows(), 0, fh.tell, size)
+
+
+def _xlsx_cell(value: object) -> object:
+    """A workbook cell as a plain value: empty → None; a whole number stays whole (NIKs and
+    phone numbers typed as numbers come back as floats)."""
+    if value is None or value == "":
+        return None
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+@contextmanager
+def _xlsx_sheet(path: Path) -> Iterator[Sheet]:
+    """The sheet named ``Formulir`` (the template's), else the first sheet.
+
+    python-calamine reads ~15× faster than openpyxl but holds the whole sheet in memory, so it
+    reads files up to ``CALAMINE_MAX_BYTES``; larger ones stream through openpyxl in read-only
+    mode, and memory stays flat however large the file is."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        CalamineWorkbook = None  # noqa: N806
+    if CalamineWorkbook is None or path.stat().st_size > CALAMINE_MAX_BYTES:
+        with _openpyxl_sheet(path) as sheet:
+            yield sheet
+        return
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = book.sheet_names
+        sheet = book.get_sheet_by_name(TEMPLATE_SHEET if TEMPLATE_SHEET in names else names[0])
+    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base class
+        raise LaporError(f"{path.name} tidak dapat dibaca sebagai XLSX: {exc}") from None
+    start = sheet.start or (0, 0)
+    total = sheet.height + start[0]
+    done = 0
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        nonlocal done
+        # iter_rows starts at the sheet's first row but at the first used column.
+        for done, row in enumerate(sheet.iter_rows(), start=1):  # noqa: B007
+            yield done, [_xlsx_cell(v) for v in row]
+
+    try:
+        yield Sheet(rows(), start[1], lambda: done, total)
+    finally:
+        book.close()
+
+
+@contextmanager
+def _openpyxl_sheet(path: Path) -> Iterator[Sheet]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors alike
+        raise LaporError(f"{path.name} tidak dapat dibaca sebagai XLSX: {exc}") from None
+    ws = book[TEMPLATE_SHEET] if TEMPLATE_SHEET in book.sheetnames else book.worksheets[0]
+    total = ws.max_row
+    done = 0
+
+    def rows() -> Iterator[tuple[int, list[object]]]:
+        nonlocal done
+        for done, row in enumerate(ws.iter_rows(values_only=True), start=1):  # noqa: B007
+            yield done, [_xlsx_cell(v) for v in row]
+
+    try:
+        yield Sheet(rows(), 0, lambda: done, total)
+    finally:
+        book.close()
+
+
+def map_header(
+    cells: list[object], first_column: int, row: int = 1
+) -> tuple[list[str | None], list[RowError]]:
+    """Column names by position (None: a column without a title) and the problems of the
+    header (found on spreadsheet row ``row``)."""
+    names: list[str | None] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = column_key(cell)
+        letter = column_letter(first_column + index)
+        if not key:
+            names.append(None)
+            continue
+        if key not in COLUMNS:
+            errors.append(
+                RowError(
+                    row,
+                    str(cell).strip(),
+                    shown(str(cell).strip()),
+                    f"Kolom {str(cell).strip()!r} (kolom {letter}) tidak dikenal. Kolom yang "
+                    f"dikenal: {', '.join(COLUMNS)}. Ganti judulnya atau hapus kolom itu.",
+                )
+            )
+            names.append(None)
+            continue
+        if key in seen:
+            errors.append(
+                RowError(
+                    row,
+                    key,
+                    shown(cell),
+                    f"Kolom {key} muncul dua kali (kolom {column_letter(first_column + seen[key])}"
+                    f" dan {letter}). Hapus salah satunya.",
+                )
+            )
+        seen[key] = index
+        names.append(key)
+    for key in REQUIRED_COLUMNS:
+        if key not in seen:
+            errors.append(
+                RowError(
+                    row,
+                    key,
+                    None,
+                    f"Kolom wajib {key!r} tidak ada di baris judul. Tambahkan kolom itu "
+                    "(buat templat dengan `lapor impor --templat FILE.xlsx`).",
+                )
+            )
+    return names, errors

@@ -1,0 +1,170 @@
+"""Writing a checked file: its new rows become the desk's cases, with their hash-chained
+``catat`` entries, in the caller's one write transaction.
+
+Rows whose key is already among the desk's cases are skipped (:func:`existing_keys`), the
+numbers are reserved and the cases go in as bulk inserts (:func:`lapor_cli.recording.prepare_case`,
+then :func:`lapor_cli.recording.write_prepared`) by a :class:`Writer`, which :mod:`.parallel` uses
+as well. :func:`preview` tells what a write would do, from a read-only look.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from lapor_cli.importing.checks import Checked, content_of, packed_row, row_key, row_of
+from lapor_cli.importing.results import ImportRefused, ImportResult, Progress
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from lapor_cli.desks import DeskInfo
+    from lapor_cli.recording import Prepared
+    from lapor_cli.validation import CaseInput
+
+#: Keys per ``IN (…)`` lookup of rows already in the register.
+LOOKUP = 500
+#: SQLite's page cache while an import writes, in KiB (its own default: 2,000): a cap, the
+#: same for any size of file.
+BULK_CACHE_KIB = 32 * 1024
+
+
+def existing_keys(
+    session: Session, keys: dict[str, int], desk: DeskInfo, *, up_to_id: int | None = None
+) -> dict[str, tuple[str, int]]:
+    """The keys already among ``desk``'s cases: key → (the case's number, packed_row(0,
+    fingerprint)). Per desk: two offices' paper forms may well carry the same form number.
+    ``up_to_id``: only cases up to that id (those before an import that is under way)."""
+    import sqlalchemy as sa
+
+    from lapor_cli.models import Case
+
+    t = Case.__table__
+    found: dict[str, tuple[str, int]] = {}
+    for prefix, column in (("f", t.c.nomor_formulir), ("s", t.c.sidik)):
+        wanted = [k[1:] for k in keys if k[0] == prefix]
+        for start in range(0, len(wanted), LOOKUP):
+            part = wanted[start : start + LOOKUP]
+            # The desk is compared here, not in SQL: a planner without statistics would read
+            # the desk's every case through its index instead of looking the keys up.
+            query = sa.select(column, t.c.nomor, t.c.sidik, t.c.meja, t.c.id)
+            query = query.where(column.in_(part)).order_by(t.c.id)
+            for value, nomor, sidik, meja, case_id in session.execute(query):
+                if meja == desk.kode and (up_to_id is None or case_id <= up_to_id):
+                    found.setdefault(prefix + value, (nomor, packed_row(0, sidik)))
+    return found
+
+
+def register_notes(keys: dict[str, int], found: dict[str, tuple[str, int]]) -> list[str]:
+    """Rows skipped because their form number is in the register with other content."""
+    differing = [
+        (row_of(keys[k]), k[1:], nomor)
+        for k, (nomor, packed) in found.items()
+        if k[0] == "f" and content_of(packed) != content_of(keys[k])
+    ]
+    if not differing:
+        return []
+    differing.sort()
+    shown = "; ".join(f"baris {r}: {f} = {n}" for r, f, n in differing[:5])
+    more = f"; dan {len(differing) - 5} lagi" if len(differing) > 5 else ""
+    return [
+        f"{len(differing)} baris dilewati karena nomor formulirnya sudah ada di register dengan "
+        f"isi yang berbeda ({shown}{more}). Periksa kasus itu dengan `lapor lihat NOMOR`."
+    ]
+
+
+def preview(session: Session, checked: Checked, desk: DeskInfo) -> ImportResult:
+    """``--uji``: what an import for ``desk`` would do, from a read-only look at the register."""
+    found = existing_keys(session, checked.keys, desk)
+    return ImportResult(
+        diimpor=checked.count - len(found),
+        dilewati=checked.repeated + len(found),
+        peringatan=[*checked.warnings, *register_notes(checked.keys, found)],
+        baris=checked.rows,
+        uji=True,
+    )
+
+
+class Writer:
+    """Writes checked rows as ``desk``'s cases, chunk by chunk, into ``result``; the caller
+    holds the write transaction."""
+
+    def __init__(
+        self,
+        session: Session,
+        result: ImportResult,
+        *,
+        now: datetime,
+        settings: dict[str, str],
+        desk: DeskInfo,
+    ) -> None:
+        from lapor_cli import recording
+        from lapor_cli.deadlines import Deadlines
+
+        self.recording = recording
+        self.session, self.result, self.now, self.desk = session, result, now, desk
+        #: The rule of every (kanal, jenis, segera) under the register's profile.
+        self.rules = Deadlines(session).rules_for_new(settings["profil_sla"])
+        connection = session.connection()
+        if connection.dialect.name == "sqlite":
+            # New entries land all over five indexes of kasus (nik, hp, sidik, diterima,
+            # meja+diterima): a page cache above SQLite's 2 MB keeps their pages from being
+            # written out and read back before the commit. This connection, this command.
+            connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+
+    def write(self, rows: list[tuple[CaseInput, str]]) -> None:
+        """Record (case, fingerprint) pairs under the next numbers of the desk's year."""
+        now, rules = self.now, self.rules
+        prepare = self.recording.prepare_case
+        self.write_prepared(
+            [prepare(d, rules[d.kanal, d.jenis, d.segera], s, now=now) for d, s in rows]
+        )
+
+    def write_prepared(self, items: list[Prepared]) -> None:
+        """Record cases ``prepare_case`` made (with this ``now`` and these rules)."""
+        if not items:
+            return
+        from lapor_cli.numbering import reserve_numbers
+
+        session, desk = self.session, self.desk
+        first = reserve_numbers(session, desk.prefiks, self.now.year, len(items))
+        given = self.recording.write_prepared(
+            session, items, now=self.now, desk=desk, first_urut=first
+        )
+        result = self.result
+        result.diimpor += len(given)
+        if result.nomor_awal is None:
+            result.nomor_awal = given[0]
+        result.nomor_akhir = given[-1]
+
+
+def write_checked(
+    session: Session,
+    checked: Checked,
+    *,
+    now: datetime,
+    settings: dict[str, str],
+    desk: DeskInfo,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write a checked file's new rows as ``desk``'s cases; the caller holds the write
+    transaction."""
+    if checked.errors:
+        raise ImportRefused(checked.errors, header_row=checked.header_row)
+    found = existing_keys(session, checked.keys, desk)
+    result = ImportResult(
+        dilewati=checked.repeated + len(found),
+        peringatan=[*checked.warnings, *register_notes(checked.keys, found)],
+        baris=checked.rows,
+    )
+    todo = checked.count - len(found)
+    if todo <= 0:
+        return result
+    writer = Writer(session, result, now=now, settings=settings, desk=desk)
+    for chunk in checked.cases():
+        writer.write([(d, s) for _n, d, s in chunk if row_key(d, s) not in found])
+        if progress is not None:
+            progress("tulis", result.diimpor, todo)
+    if result.diimpor != todo:  # the spill and the keys disagree: a bug, not user input
+        raise RuntimeError(f"impor: {result.diimpor} ditulis, {todo} diharapkan")
+    return result
