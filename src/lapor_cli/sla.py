@@ -44,6 +44,7 @@ from typing import Any
 
 from lapor_cli.errors import NotFoundError, ValidationError
 from lapor_cli.holiday_calendar import CUTI_BERSAMA, NonWorkingDay
+from lapor_cli.indonesian import HARI
 from lapor_cli.references import JENIS, KANAL
 from lapor_cli.workdays import WorkCalendar
 
@@ -82,9 +83,6 @@ AMAN = "aman"  # on time
 
 END_OF_DAY = time(23, 59, 59)
 """A deadline in working days ends at this time of its last day."""
-
-HARI: tuple[str, ...] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-"""Indonesian weekday names, indexed by ``date.weekday()``."""
 
 DITUNDA = "ditunda"
 
