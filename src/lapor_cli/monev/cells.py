@@ -126,9 +126,7 @@ class Sheet:
 
     def start_table(self, columns: Sequence[Column], items: Sequence[Any], report: Monev) -> None:
         """Widths (fitted to ``items``), the header row, frozen with the first column."""
-        self.widths(
-            c.width if isinstance(c.width, int | float) else c.width(items, report) for c in columns
-        )
+        self.widths(c.width(items, report) if callable(c.width) else c.width for c in columns)
         self.ws.freeze_panes = "B2"
         self.header(headers(columns))
 
@@ -140,7 +138,7 @@ class Sheet:
     ) -> int:
         """One sheet row per ``rows`` item (the arguments of the columns' ``value``); with
         ``progress``, told the rows written every 1,000 rows and at the end."""
-        plan = [(c.value, self._maker(c.kind)) for c in columns]
+        plan = self._plan(columns)
         append = self.ws.append
         done = 0
         for row in rows:
@@ -155,18 +153,21 @@ class Sheet:
 
     def cells(self, columns: Sequence[Column], *items: Any) -> list[object]:
         """One row's cells, as :meth:`table_rows` writes them."""
-        row = []
-        for column in columns:
-            make = self._maker(column.kind)
-            value = column.value(*items)
-            row.append(value if make is None else make(value))
-        return row
+        return [
+            get(*items) if make is None else make(get(*items)) for get, make in self._plan(columns)
+        ]
 
     def autofilter(self, columns: Sequence[Column], last_row: int) -> None:
         """An autofilter over the header in row 1 and the data rows below it."""
         from openpyxl.utils import get_column_letter
 
         self.ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(last_row, 1)}"
+
+    def _plan(
+        self, columns: Sequence[Column]
+    ) -> list[tuple[Callable[..., object], Callable[[Any], object] | None]]:
+        """Each column's getter and what makes its value a cell (None: the value as it is)."""
+        return [(c.value, self._maker(c.kind)) for c in columns]
 
     def _maker(self, kind: str) -> Callable[[Any], object] | None:
         if kind == PLAIN:
