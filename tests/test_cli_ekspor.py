@@ -718,6 +718,40 @@ def test_keluaran_file_folder_and_missing_folder(register: dict[str, str], isola
     assert "tidak ada" in missing.stderr
 
 
+def test_each_command_is_one_library_call(register: dict[str, str], isolated: Path) -> None:
+    """`rekap` and `ekspor` render what `monev.month_report` / `monev.export_month` return."""
+    from lapor_cli import monev
+    from lapor_cli.db import open_register
+    from lapor_cli.settings import get_settings
+
+    rekap = json.loads(lapor("rekap", "--bulan", "2026-10", "--json").stdout)
+    ekspor = json.loads(lapor("ekspor", "--bulan", "2026-10", "--json").stdout)
+    now = datetime.fromisoformat(NOW)
+    seen: list[tuple[int, int]] = []
+    opened = open_register(str(isolated / "register.db"), write=False)
+    try:
+        with opened.transaction(False) as session:
+            kantor = get_settings(session)["kantor_nama"]
+            report = monev.month_report(session, year=2026, month=10, now=now, kantor=kantor)
+            written = monev.export_month(
+                session,
+                year=2026,
+                month=10,
+                now=now,
+                kantor=kantor,
+                keluaran="lib.xlsx",
+                progress=lambda done, total: seen.append((done, total)),
+            )
+    finally:
+        opened.engine.dispose()
+    assert json.loads(json.dumps(report.as_json(), default=str)) == rekap
+    assert json.loads(json.dumps(written.as_json(), default=str)) == {
+        **ekspor,
+        "berkas": str(Path("lib.xlsx").resolve()),
+    }
+    assert seen == [(0, 10), (10, 10)]  # from 0, every 1,000 rows, at the end
+
+
 def test_rekap_screen(register: dict[str, str]) -> None:
     result = lapor("rekap", "--bulan", "2026-10")
     out = result.stdout

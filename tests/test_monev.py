@@ -187,6 +187,39 @@ def test_hostile_text_stays_text_exactly(isolated: Path) -> None:
     assert len(kasus.cell(len(HOSTILE) + 3, uraian).value) == 32_767
 
 
+def test_each_sheet_is_written_from_its_column_table(isolated: Path) -> None:
+    period = monev.month_period(2026, 10, now=NOW)
+    open_late = {"ditutup": None, "tepat_waktu": None, "hari_kerja": None, "status": "diterima"}
+    facts = [
+        _fact(1),
+        _fact(2, satuan="menit", terlambat=True, hari_terlambat=3, umur_hari=20, **open_late),
+    ]
+    carried = [_fact(3, diterima=datetime(2026, 9, 1, 9, 0), bulan_ini=False, **open_late)]
+    report = monev.Monev("Dinas", period, NOW, facts, carried)
+    details = zip(facts, [_detail(), _detail(anonim=True)], strict=True)
+    wb = openpyxl.load_workbook(monev.write_workbook(report, details, isolated / "uji.xlsx"))
+    for name, columns in (
+        ("Per unit", monev.UNIT_COLUMNS),
+        ("Kasus", monev.CASE_COLUMNS),
+        ("Terlambat", monev.LATE_COLUMNS),
+        ("Terbawa", monev.CARRIED_COLUMNS),
+    ):
+        sheet = wb[name]
+        assert tuple(c.value for c in sheet[1]) == tuple(c.header for c in columns), name
+        assert sheet.max_column == len(columns), name
+    kasus = {r[0]: r for r in wb["Kasus"].iter_rows(min_row=2, values_only=True)}
+    due = monev.KASUS_HEADERS.index("Batas waktu")
+    assert kasus["DS-2026-00001"][due] == datetime(2026, 10, 7)  # a day: date format
+    assert kasus["DS-2026-00002"][due] == datetime(2026, 10, 8, 23, 59, 59)  # a moment
+    assert wb["Kasus"].cell(2, due + 1).number_format == "dd/mm/yyyy"
+    assert wb["Kasus"].cell(3, due + 1).number_format == "dd/mm/yyyy hh:mm"
+    nama = monev.KASUS_HEADERS.index("Nama pelapor")
+    assert kasus["DS-2026-00002"][nama : nama + 3] == ("(anonim)", None, None)
+    assert [r[0] for r in wb["Terlambat"].iter_rows(min_row=2, values_only=True)] == [
+        "DS-2026-00002"
+    ]
+
+
 def test_per_unit_lists_every_configured_unit_then_others_then_none() -> None:
     period = monev.month_period(2026, 10, now=NOW)
     facts = [

@@ -7,8 +7,12 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+
+# The date words live in the pure module; imported from here by the screens.
+from lapor_cli.indonesian import BULAN as BULAN
+from lapor_cli.indonesian import HARI as HARI
+from lapor_cli.indonesian import tanggal as tanggal
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,34 +40,6 @@ class _LazyConsole:
 
 console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
 err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
-
-HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
-def tanggal(value: date | datetime | None, *, with_day: bool = False, time: bool = False) -> str:
-    """``Senin, 23 November 2026 14:05`` — independent of the machine's locale."""
-    if value is None:
-        return "-"
-    text = f"{value.day} {BULAN[value.month - 1]} {value.year}"
-    if with_day:
-        text = f"{HARI[value.weekday()]}, {text}"
-    if time and isinstance(value, datetime):
-        text += f" {value:%H:%M}"
-    return text
 
 
 def emit_json_list(items: Iterable[object], chunk: int = 2_000) -> None:

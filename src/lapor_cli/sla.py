@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from lapor_cli.errors import ValidationError
+from lapor_cli.indonesian import HARI
 from lapor_cli.workdays import WorkCalendar
 
 __all__ = [
@@ -45,9 +46,6 @@ AMAN = "aman"  # on time
 
 END_OF_DAY = time(23, 59, 59)
 """A deadline in working days ends at this time of its last day."""
-
-HARI: tuple[str, ...] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-"""Indonesian weekday names, indexed by ``date.weekday()``."""
 
 DITUNDA = "ditunda"
 

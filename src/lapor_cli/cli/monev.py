@@ -3,6 +3,8 @@ the terminal or as JSON). Parse, call the core (``lapor_cli.monev``), render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,8 +13,7 @@ from lapor_cli.cli._app import EveryDeskOpt, JsonOpt, ReadDeskOpt, interactive, 
 from lapor_cli.console import console, emit_json, message, tanggal
 
 if TYPE_CHECKING:
-    from lapor_cli.desks import DeskInfo
-    from lapor_cli.monev import Figure, Monev, Period, UnitLine
+    from lapor_cli.monev import Figure, Monev, UnitLine
 
 BulanOpt = Annotated[
     str | None,
@@ -24,13 +25,15 @@ BulanOpt = Annotated[
     ),
 ]
 
+#: At a terminal, writing a case list of this many cases or more shows a progress bar.
+PROGRESS_FROM = 5000
 
-def _period(ctx, bulan: str | None) -> Period:
-    from lapor_cli.monev import month_period
+
+def _month(ctx, bulan: str | None) -> tuple[int, int]:
+    """``--bulan YYYY-MM``, else the month it is now."""
     from lapor_cli.validation import parse_month
 
-    year, month = parse_month(bulan) if bulan else (ctx.now.year, ctx.now.month)
-    return month_period(year, month, now=ctx.now)
+    return parse_month(bulan) if bulan else (ctx.now.year, ctx.now.month)
 
 
 def register(app: typer.Typer) -> None:
@@ -56,34 +59,27 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Workbook monev bulanan (XLSX) untuk Biro Humas: ringkasan, per unit (dan per meja),
         daftar kasus, kasus terlambat, grafik. NIK/HP disamarkan."""
-        from lapor_cli import monev as core
-        from lapor_cli.desks import all_desks
+        from lapor_cli.monev import export_month
 
         with opened(write=False) as ctx:
-            period = _period(ctx, bulan)
-            desk = _desk(ctx, meja, semua_meja)  # before the month is read: refusals first
-            named = desk.kode if desk and len(all_desks(ctx.session)) > 1 else None
-            target = core.output_path(keluaran, period, overwrite=timpa, meja=named)
-            report = _monthly(ctx, period, desk)
-            details = core.case_details(ctx.session, report)
-            if interactive() and not json and len(report.cases) >= 5000:
-                _write_with_progress(core, report, details, target, timpa)
-            else:
-                core.write_workbook(report, details, target, overwrite=timpa)
-        overdue = report.overdue
+            year, month = _month(ctx, bulan)
+            with _progress_bar(enabled=interactive() and not json) as progress:
+                written = export_month(
+                    ctx.session,
+                    year=year,
+                    month=month,
+                    now=ctx.now,
+                    kantor=ctx.settings["kantor_nama"],
+                    keluaran=keluaran,
+                    overwrite=timpa,
+                    meja=meja,
+                    every_desk=semua_meja,
+                    progress=progress,
+                )
         if json:
-            emit_json(
-                {
-                    "berkas": str(target.resolve()),
-                    "bulan": period.key,
-                    "kasus": len(report.cases),
-                    "terlambat": len(overdue),
-                    "terbawa": len(report.carried),
-                    "lembar": report.sheets(),
-                    "ringkasan": report.as_json(with_cases=False),
-                }
-            )
+            emit_json(written.as_json())
             return
+        report, period = written.report, written.report.period
         if period.current:
             message(
                 f"[yellow]{period.label} belum selesai: angka per "
@@ -91,9 +87,9 @@ def register(app: typer.Typer) -> None:
             )
         message(
             f"Workbook monev {period.label} ditulis: {len(report.cases)} kasus, "
-            f"{len(overdue)} terlambat per akhir bulan."
+            f"{len(report.overdue)} terlambat per akhir bulan."
         )
-        console.print(str(target), soft_wrap=True, markup=False)
+        console.print(str(written.path), soft_wrap=True, markup=False)
 
     @app.command(rich_help_panel="Melihat")
     def rekap(
@@ -103,55 +99,61 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ) -> None:
         """Angka monev bulanan di layar (sama dengan lembar Ringkasan dari `lapor ekspor`)."""
+        from lapor_cli.monev import month_report
+
         with opened(write=False) as ctx:
-            period = _period(ctx, bulan)
-            report = _monthly(ctx, period, _desk(ctx, meja, semua_meja))
+            year, month = _month(ctx, bulan)
+            report = month_report(
+                ctx.session,
+                year=year,
+                month=month,
+                now=ctx.now,
+                kantor=ctx.settings["kantor_nama"],
+                meja=meja,
+                every_desk=semua_meja,
+            )
         if json:
             emit_json(report.as_json())
             return
         _render(report)
 
 
-def _desk(ctx, meja: str | None, every: bool) -> DeskInfo | None:
-    from lapor_cli.desks import desk_scope
+@contextmanager
+def _progress_bar(*, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback ``(done, total)`` that shows a transient bar on stderr once the
+    case list is long (:data:`PROGRESS_FROM`); None when not ``enabled``."""
+    if not enabled:
+        yield None
+        return
+    shown = None
 
-    return desk_scope(ctx.session, meja, every=every)
+    def update(done: int, total: int) -> None:
+        nonlocal shown
+        if shown is None:
+            if total < PROGRESS_FROM:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+            from lapor_cli.console import err_console
 
-def _monthly(ctx, period: Period, desk: DeskInfo | None) -> Monev:
-    """The month's figures of the chosen desk (named after it), or of every desk."""
-    from lapor_cli import monev as core
+            bar = Progress(
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err_console,
+                transient=True,
+            )
+            bar.start()
+            shown = (bar, bar.add_task("Menulis daftar kasus", total=total))
+        bar, task = shown
+        bar.update(task, completed=done)
 
-    return core.monthly(
-        ctx.session,
-        period,
-        now=ctx.now,
-        kantor=desk.nama if desk else ctx.settings["kantor_nama"],
-        meja=desk.kode if desk else None,
-    )
-
-
-def _write_with_progress(core, report, details, target, timpa) -> None:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from lapor_cli.console import err_console
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("Menulis daftar kasus", total=len(report.cases))
-        core.write_workbook(
-            report,
-            details,
-            target,
-            overwrite=timpa,
-            progress=lambda done: bar.update(task, completed=done),
-        )
+    try:
+        yield update
+    finally:
+        if shown is not None:
+            shown[0].stop()
 
 
 # ---------------------------------------------------------------- rendering

@@ -1,0 +1,44 @@
+"""The workbook's native Excel charts: one horizontal bar per line of a table already on the
+sheet, where a reader would rather look than read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["add_bar_chart"]
+
+
+def add_bar_chart(
+    ws: Any,
+    title: str,
+    *,
+    column: int,
+    header_row: int,
+    last_row: int,
+    anchor: str,
+    width: float,
+    share: bool = False,
+) -> None:
+    """Bars of the values in ``column`` (rows below ``header_row``, whose cell names the
+    series, down to ``last_row``) labelled by column A, placed at ``anchor``. A ``share`` runs
+    from 0 % to 100 %."""
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.legend = None
+    chart.height, chart.width = 9, width
+    chart.add_data(
+        Reference(ws, min_col=column, min_row=header_row, max_row=last_row),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last_row))
+    if share:
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        chart.y_axis.number_format = "0%"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.majorGridlines = None
+    ws.add_chart(chart, anchor)

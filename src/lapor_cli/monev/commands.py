@@ -1,0 +1,108 @@
+"""The one library call behind each monev command: :func:`month_report` (``lapor rekap``)
+and :func:`export_month` (``lapor ekspor``). Each takes the session and plain values, refuses
+what it must before reading the month, and returns a plain value that the CLI renders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlmodel import Session
+
+from lapor_cli.desks import DeskInfo, all_desks, desk_scope
+from lapor_cli.monev.figures import Monev
+from lapor_cli.monev.period import Period, month_period
+from lapor_cli.monev.reading import case_details, monthly
+from lapor_cli.monev.workbook import output_path, write_workbook
+
+__all__ = ["Export", "export_month", "month_report"]
+
+
+def month_report(
+    session: Session,
+    *,
+    year: int,
+    month: int,
+    now: datetime,
+    kantor: str,
+    meja: str | None = None,
+    every_desk: bool = False,
+) -> Monev:
+    """The figures of ``year``-``month`` as of ``now``: of desk ``meja`` (named after it), or,
+    with ``every_desk`` or no desk chosen, of every desk under the office's name ``kantor``.
+    A month that has not begun is refused first, then an unknown desk."""
+    period = month_period(year, month, now=now)
+    desk = desk_scope(session, meja, every=every_desk)
+    return _monthly(session, period, desk, now=now, kantor=kantor)
+
+
+@dataclass(frozen=True)
+class Export:
+    """A workbook written: where, and the figures it holds."""
+
+    path: Path
+    report: Monev
+
+    def as_json(self) -> dict[str, object]:
+        """What ``lapor ekspor --json`` prints."""
+        report = self.report
+        return {
+            "berkas": str(self.path.resolve()),
+            "bulan": report.period.key,
+            "kasus": len(report.cases),
+            "terlambat": len(report.overdue),
+            "terbawa": len(report.carried),
+            "lembar": report.sheets(),
+            "ringkasan": report.as_json(with_cases=False),
+        }
+
+
+def export_month(
+    session: Session,
+    *,
+    year: int,
+    month: int,
+    now: datetime,
+    kantor: str,
+    keluaran: str | None = None,
+    overwrite: bool = False,
+    meja: str | None = None,
+    every_desk: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Export:
+    """Write the monev workbook of ``year``-``month`` (the figures of :func:`month_report`) to
+    ``keluaran`` (see :func:`output_path`). Refused before the month is read: a month that
+    has not begun, an unknown desk, a missing folder, an existing file without
+    ``overwrite``. ``progress(done, total)`` is told the case-list rows written: 0 first, then
+    every 1,000 and at the end."""
+    period = month_period(year, month, now=now)
+    desk = desk_scope(session, meja, every=every_desk)
+    named = desk.kode if desk and len(all_desks(session)) > 1 else None
+    target = output_path(keluaran, period, overwrite=overwrite, meja=named)
+    report = _monthly(session, period, desk, now=now, kantor=kantor)
+    total = len(report.cases)
+    if progress is not None:
+        progress(0, total)
+    write_workbook(
+        report,
+        case_details(session, report),
+        target,
+        overwrite=overwrite,
+        progress=None if progress is None else lambda done: progress(done, total),
+    )
+    return Export(target, report)
+
+
+def _monthly(
+    session: Session, period: Period, desk: DeskInfo | None, *, now: datetime, kantor: str
+) -> Monev:
+    """The month's figures of the chosen desk (named after it), or of every desk."""
+    return monthly(
+        session,
+        period,
+        now=now,
+        kantor=desk.nama if desk else kantor,
+        meja=desk.kode if desk else None,
+    )
