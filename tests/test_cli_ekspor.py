@@ -707,6 +707,21 @@ def test_existing_file_is_not_overwritten_without_timpa(register: dict[str, str]
     assert not [p for p in Path().iterdir() if p.name.endswith(".tmp")]
 
 
+def test_progress_bar_on_a_terminal(
+    register: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a terminal a long case list shows a progress bar while it is written (from
+    PROGRESS_FROM cases; lowered here): the bar must draw on the real Rich console (the lazy
+    stand-in is not a context manager; this crashed with a TypeError)."""
+    import lapor_cli.cli.monev as cli_monev
+
+    monkeypatch.setattr(cli_monev, "PROGRESS_FROM", 1)
+    monkeypatch.setattr(cli_monev, "interactive", lambda: True)
+    result = lapor("ekspor", "--bulan", "2026-10")
+    assert result.exception is None
+    assert openpyxl.load_workbook("monev-2026-10.xlsx").sheetnames[0] == "Ringkasan"
+
+
 def test_keluaran_file_folder_and_missing_folder(register: dict[str, str], isolated: Path) -> None:
     out = isolated / "laporan"
     out.mkdir()

@@ -25,7 +25,9 @@ class _LazyConsole:
         self._stderr = stderr
         self._real: Console | None = None
 
-    def _console(self) -> Console:
+    def real(self) -> Console:
+        """The Rich console itself, for what needs the object (a progress bar enters it as a
+        context manager, which a stand-in forwarding attributes cannot be)."""
         if self._real is None:
             from rich.console import Console
 
@@ -35,7 +37,7 @@ class _LazyConsole:
         return self._real
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._console(), name)
+        return getattr(self.real(), name)
 
 
 console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]

@@ -127,7 +127,7 @@ def _progress(show: bool) -> Iterator[Progress | None]:
         TaskProgressColumn(),
         # Live needs the Console itself (it enters it as a context manager), not the lazy
         # proxy that console.py exports.
-        console=err_console._console(),  # noqa: SLF001
+        console=err_console.real(),
         transient=True,
         # No refresh thread: a large import starts a second process, which must not be
         # forked from a process with threads. The bar is redrawn at each update instead.

@@ -141,7 +141,7 @@ def _progress_bar(*, enabled: bool) -> Iterator[Callable[[int, int], None] | Non
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                console=err_console,
+                console=err_console.real(),
                 transient=True,
             )
             bar.start()
