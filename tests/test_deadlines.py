@@ -7,16 +7,12 @@ holiday in November; 18-24 March Nyepi/Lebaran; 24 (cb) and 25 December Natal.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from lapor_cli import recording
-from lapor_cli.db import open_register
 from lapor_cli.deadline_report import sla_report
 from lapor_cli.deadlines import Deadlines, cached_package_days
 from lapor_cli.desks import desk_for_write
@@ -26,42 +22,6 @@ from lapor_cli.sla import END_OF_DAY
 from lapor_cli.validation import validate_case
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday
-
-
-@pytest.fixture(autouse=True)
-def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LAPOR_DB", str(tmp_path / "register.db"))
-    monkeypatch.setenv("LAPOR_LEBAR", "120")
-    monkeypatch.setenv("LAPOR_PETUGAS", "uji")
-    monkeypatch.setenv("LAPOR_WAKTU", "2026-11-23 10:00")
-    for var in ("HOME", "XDG_CONFIG_HOME", "APPDATA"):
-        monkeypatch.setenv(var, str(tmp_path))
-    monkeypatch.delenv("LAPOR_DATA", raising=False)
-
-
-@pytest.fixture(scope="module")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty, migrated register, made once: creating one (migrations, fsync) is slow."""
-    path = tmp_path_factory.mktemp("template") / "register.db"
-    open_register(str(path), write=True).engine.dispose()
-    return path
-
-
-@pytest.fixture
-def register(tmp_path: Path, _template: Path):
-    db = tmp_path / "register.db"
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{_template}{suffix}").exists():
-            shutil.copy2(f"{_template}{suffix}", f"{db}{suffix}")
-    reg = open_register(str(db), write=True)
-    yield reg
-    reg.engine.dispose()
-
-
-@pytest.fixture
-def session(register) -> Iterator[Session]:
-    with register.transaction(True) as s:
-        yield s
 
 
 def record(
