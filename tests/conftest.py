@@ -12,7 +12,8 @@
 - ``register`` and ``session`` are for library tests (no CLI): this test's register opened
   and migrated (on SQLite a copy of an empty register migrated once per session; on the
   PostgreSQL run the server database ``isolated_register`` made), and one write transaction
-  on it, committed after the test.
+  on it, committed after the test; ``register_rows(session)`` reads every row of the
+  register's own tables, for asserting that a refused call wrote nothing.
 """
 
 from __future__ import annotations
@@ -453,6 +454,27 @@ def session(register: Register) -> Iterator[Session]:
     second transaction opened meanwhile does not see its rows)."""
     with register.transaction(True) as s:
         yield s
+
+
+#: The register's own tables: what a refused library call must leave as it was (the holiday
+#: cache ``kalender_paket`` aside: any command may fill it).
+OWN_TABLES = ("meja", "kasus", "riwayat", "jeda", "nomor_urut", "pengaturan", "hari_kantor")
+
+
+def register_rows(session: Session) -> dict[str, list[tuple]]:
+    """Every row of the register's own tables as ``session``'s transaction sees them (pending
+    ORM changes flushed first), in primary-key order."""
+    import sqlalchemy as sa
+
+    from lapor_cli import models
+
+    session.flush()
+    rows = {}
+    for name in OWN_TABLES:
+        table = models.SQLModel.metadata.tables[name]
+        query = sa.select(table).order_by(*table.primary_key.columns)
+        rows[name] = [tuple(row) for row in session.execute(query)]
+    return rows
 
 
 @pytest.fixture
