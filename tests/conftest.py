@@ -9,18 +9,25 @@
 - ``dump_register`` reads the whole register (every table, via plain sqlite3) so a refusal
   test can assert that nothing was written.
 - ``populated`` installs a register with one case in every status (built once per session).
+- ``register`` and ``session`` are for library tests (no CLI): this test's register opened
+  and migrated (on SQLite a copy of an empty register migrated once per session; on the
+  PostgreSQL run the server database ``isolated_register`` made), and one write transaction
+  on it, committed after the test; ``register_rows(session)`` reads every row of the
+  register's own tables, for asserting that a refused call wrote nothing.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import typer.main
@@ -29,6 +36,11 @@ from typer.testing import CliRunner
 
 from lapor_cli import console as console_module
 from lapor_cli.cli import app
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from lapor_cli.db import Register
 
 NOW = "2026-11-23 10:00"  # a Monday; kemensos deadline (3 working days) = Thursday 2026-11-26
 PETUGAS = "Petugas Uji"
@@ -405,6 +417,64 @@ def sa_database(url: str) -> str:
 def populated(install_template: Callable) -> dict[str, str]:
     """This test's register holds one case per status (see POPULATED): label -> nomor."""
     return dict(install_template("populated", _build_populated))
+
+
+@pytest.fixture(scope="session")
+def _empty_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty SQLite register at the newest schema, made once per session: migrating one
+    (Alembic, fsync) costs more than most library tests."""
+    from lapor_cli.db import open_register
+
+    path = tmp_path_factory.mktemp("kosong") / "register.db"
+    open_register(str(path), write=True).engine.dispose()
+    return path
+
+
+@pytest.fixture
+def register(isolated_register: Path, request: pytest.FixtureRequest) -> Iterator[Register]:
+    """This test's register, opened for writing at the newest schema: on SQLite a copy of
+    the session's empty register at ``LAPOR_DB``; on the PostgreSQL run the fresh server
+    database that ``LAPOR_DB`` already names."""
+    from lapor_cli.db import is_url, open_register
+
+    location = os.environ["LAPOR_DB"]
+    if not is_url(location):
+        template = request.getfixturevalue("_empty_register")
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{template}{suffix}").exists():
+                shutil.copy2(f"{template}{suffix}", f"{location}{suffix}")
+    opened = open_register(location, write=True)
+    yield opened
+    opened.engine.dispose()
+
+
+@pytest.fixture
+def session(register: Register) -> Iterator[Session]:
+    """One write transaction on ``register`` for the whole test, committed at its end (a
+    second transaction opened meanwhile does not see its rows)."""
+    with register.transaction(True) as s:
+        yield s
+
+
+#: The register's own tables: what a refused library call must leave as it was (the holiday
+#: cache ``kalender_paket`` aside: any command may fill it).
+OWN_TABLES = ("meja", "kasus", "riwayat", "jeda", "nomor_urut", "pengaturan", "hari_kantor")
+
+
+def register_rows(session: Session) -> dict[str, list[tuple]]:
+    """Every row of the register's own tables as ``session``'s transaction sees them (pending
+    ORM changes flushed first), in primary-key order."""
+    import sqlalchemy as sa
+
+    from lapor_cli import models
+
+    session.flush()
+    rows = {}
+    for name in OWN_TABLES:
+        table = models.SQLModel.metadata.tables[name]
+        query = sa.select(table).order_by(*table.primary_key.columns)
+        rows[name] = [tuple(row) for row in session.execute(query)]
+    return rows
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """`lapor_cli.deadlines` on a real register session: deadlines from today's calendar, pauses,
-stage deadlines, "siap ditutup", the package-day cache and `sla_report` (SPEC §3).
+stage deadlines, "siap ditutup", the package-day cache, `sla_report` and `explain_case`
+(SPEC §3).
 
 Dates are hand-checked on the 2026 Indonesian calendar (see tests/test_cli_sla.py): no
 holiday in November; 18-24 March Nyepi/Lebaran; 24 (cb) and 25 December Natal.
@@ -7,61 +8,22 @@ holiday in November; 18-24 March Nyepi/Lebaran; 24 (cb) and 25 December Natal.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from lapor_cli import recording
-from lapor_cli.db import open_register
-from lapor_cli.deadline_report import sla_report
+from lapor_cli.deadline_report import as_of_moment, explain_case, sla_report
 from lapor_cli.deadlines import Deadlines, cached_package_days
 from lapor_cli.desks import desk_for_write
+from lapor_cli.errors import ValidationError
 from lapor_cli.holiday_calendar import holidays_version
 from lapor_cli.models import Case, OfficeDay, PackageYear, Pause
 from lapor_cli.sla import END_OF_DAY
 from lapor_cli.validation import validate_case
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday
-
-
-@pytest.fixture(autouse=True)
-def _env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LAPOR_DB", str(tmp_path / "register.db"))
-    monkeypatch.setenv("LAPOR_LEBAR", "120")
-    monkeypatch.setenv("LAPOR_PETUGAS", "uji")
-    monkeypatch.setenv("LAPOR_WAKTU", "2026-11-23 10:00")
-    for var in ("HOME", "XDG_CONFIG_HOME", "APPDATA"):
-        monkeypatch.setenv(var, str(tmp_path))
-    monkeypatch.delenv("LAPOR_DATA", raising=False)
-
-
-@pytest.fixture(scope="module")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty, migrated register, made once: creating one (migrations, fsync) is slow."""
-    path = tmp_path_factory.mktemp("template") / "register.db"
-    open_register(str(path), write=True).engine.dispose()
-    return path
-
-
-@pytest.fixture
-def register(tmp_path: Path, _template: Path):
-    db = tmp_path / "register.db"
-    for suffix in ("", "-wal", "-shm"):
-        if Path(f"{_template}{suffix}").exists():
-            shutil.copy2(f"{_template}{suffix}", f"{db}{suffix}")
-    reg = open_register(str(db), write=True)
-    yield reg
-    reg.engine.dispose()
-
-
-@pytest.fixture
-def session(register) -> Iterator[Session]:
-    with register.transaction(True) as s:
-        yield s
 
 
 def record(
@@ -353,3 +315,61 @@ def test_sla_report_minute_case_json(session: Session) -> None:
     assert line.as_json()["batas_waktu"] == "2026-11-23T10:05"
     (line,) = sla_report(session, datetime(2026, 11, 23, 10, 5)).lines
     assert line.terlambat is False
+
+
+# -- explain_case, as_of_moment ------------------------------------------------------------------
+
+
+def test_explain_case_counts_day_by_day(session: Session) -> None:
+    case = record(session, "2026-12-23 10:00")  # Wed
+    explained = explain_case(session, case.nomor.lower(), datetime(2026, 12, 28, 9, 0))
+    assert (explained["nomor"], explained["aturan"], explained["profil"]) == (
+        case.nomor,
+        "3 hari kerja",
+        "kemensos",
+    )
+    assert explained["batas_waktu"] == "2026-12-30"
+    assert (explained["sisa_hari_kerja"], explained["terlambat"]) == (2, False)  # 29, 30 Dec
+    assert [(d["tanggal"], d["hari"], d["ke"], d["keterangan"]) for d in explained["hari"]] == [
+        ("2026-12-23", "Rabu", 0, "diterima"),
+        ("2026-12-24", "Kamis", None, "Cuti Bersama Hari Raya Natal"),
+        ("2026-12-25", "Jumat", None, "Hari Raya Natal"),
+        ("2026-12-26", "Sabtu", None, "Sabtu"),
+        ("2026-12-27", "Minggu", None, "Minggu"),
+        ("2026-12-28", "Senin", 1, ""),
+        ("2026-12-29", "Selasa", 2, ""),
+        ("2026-12-30", "Rabu", 3, "batas waktu, pukul 23:59:59"),
+    ]
+    late = explain_case(session, case.nomor, datetime(2026, 12, 31, 8, 0))
+    assert (late["sisa_hari_kerja"], late["terlambat"]) == (-1, True)
+
+
+def test_explain_case_shows_paused_days(session: Session) -> None:
+    case = record(session, "2026-11-02")  # Mon: due Thu 5 Nov
+    _pause(session, case, datetime(2026, 11, 3, 9), None)
+    explained = explain_case(session, case.nomor, datetime(2026, 11, 4, 12))
+    assert explained["batas_waktu"] == "2026-11-06"  # Wed 4 Nov paused so far
+    counted = {d["tanggal"]: (d["ke"], d["keterangan"]) for d in explained["hari"]}
+    assert counted["2026-11-04"] == (None, "ditunda")
+    assert counted["2026-11-06"] == (3, "batas waktu, pukul 23:59:59")
+
+
+def test_explain_case_of_a_closed_case_keeps_its_verdict(session: Session) -> None:
+    case = record(session, "2026-11-02")
+    case.status, case.ditutup, case.tepat_waktu = "selesai", datetime(2026, 11, 5, 15), True
+    session.add(case)
+    session.flush()
+    # Long after the deadline, the case was still closed on time.
+    assert explain_case(session, case.nomor, NOW)["terlambat"] is False
+
+
+def test_as_of_moment() -> None:
+    assert as_of_moment(None, NOW) == NOW
+    assert as_of_moment("", NOW) == NOW
+    # A bare date means the end of that day (all of its deadlines still on time).
+    assert as_of_moment("2026-11-30", NOW) == datetime(2026, 11, 30, 23, 59, 59)
+    assert as_of_moment("30/11/2026", NOW) == datetime(2026, 11, 30, 23, 59, 59)
+    assert as_of_moment("2026-11-30 08:15", NOW) == datetime(2026, 11, 30, 8, 15)
+    with pytest.raises(ValidationError) as refused:
+        as_of_moment("kemarin", NOW)
+    assert refused.value.field == "per"
