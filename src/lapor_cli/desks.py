@@ -56,7 +56,7 @@ def normalize_code(value: str) -> str:
 def normalize_prefix(value: str) -> str:
     """A number prefix: 1–12 letters, digits or ``-``, upper-case (``DS``, ``KPG``)."""
     text = value.strip().upper()
-    if not text or len(text) > 12 or not all(ch.isalnum() or ch == "-" for ch in text):
+    if not all(ch.isalnum() or ch == "-" for ch in text) or not 1 <= len(text.strip("-")) <= 12:
         raise ValidationError(
             "prefiks", f"Prefiks {value!r} tidak sah: 1–12 huruf/angka, misalnya DS atau DINSOS."
         )
