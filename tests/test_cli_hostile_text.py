@@ -393,3 +393,35 @@ def test_json_keeps_the_text_as_stored(run: Runner, catat: Callable[..., dict]) 
     listed = json.loads(run("daftar", "--json")[1])
     assert listed[0]["nama"] == "[b]Siti[/b]" and listed[0]["uraian"] == "[/] :smile:"
     assert case["nama"] == "[b]Siti[/b]"
+
+
+# ------------------------------------------------------------------------------ progress bars
+
+
+def test_the_ekspor_progress_bar_runs_on_the_lazy_console() -> None:
+    # A month of 5,000+ cases on a terminal: the bar entered the lazy console proxy as a
+    # context manager and crashed (TypeError) before the workbook was written.
+    from types import SimpleNamespace
+
+    from lapor_cli.cli import monev as cli_monev
+
+    done: list[int] = []
+
+    class Core:
+        def write_workbook(self, report, details, target, *, overwrite, progress) -> None:
+            for i in range(1, 4):
+                progress(i)
+                done.append(i)
+
+    cli_monev._write_with_progress(Core(), SimpleNamespace(cases=[1, 2, 3]), None, None, False)
+    assert done == [1, 2, 3]
+
+
+def test_a_progress_description_is_shown_as_given(capsys: pytest.CaptureFixture[str]) -> None:
+    from lapor_cli.cli import importing as cli_importing
+
+    with cli_importing._progress(True) as update:
+        update("[/] :warning:", 1, 2)
+        update("[/] :warning:", 2, 2)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err

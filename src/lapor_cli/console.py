@@ -49,6 +49,14 @@ class _LazyConsole:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._console(), name)
 
+    # A Live display or progress bar enters its console as a context manager; special
+    # methods are looked up on the type, never through __getattr__.
+    def __enter__(self) -> Console:
+        return self._console().__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._console().__exit__(*exc_info)
+
 
 console: Console = _LazyConsole(stderr=False)  # type: ignore[assignment]
 err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
