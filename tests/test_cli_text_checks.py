@@ -23,6 +23,8 @@ FIELDS = [
                             "PKH X belum cair", "--nama", "Siti"], "Uraian"),
     ("catat-alamat", None, ["catat", "--kanal", "surat", "--jenis", "aduan", "--uraian", "u",
                             "--nama", "Siti", "--alamat", "Jl. XMawar"], "Alamat"),
+    ("catat-email", None, ["catat", "--kanal", "surat", "--jenis", "aduan", "--uraian", "u",
+                           "--nama", "Siti", "--email", "siXti@contoh.id"], "Email"),
     ("catat-petugas", None, ["catat", "--kanal", "surat", "--jenis", "aduan", "--uraian", "u",
                              "--nama", "Siti", "--petugas", "AXni"], "Petugas"),
     ("verifikasi-catatan", "diterima", ["verifikasi", "{nomor}", "--kategori", "PKH",

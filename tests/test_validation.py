@@ -343,6 +343,11 @@ def test_clean_text_invisible_characters_refused(char: str, field: str, multilin
     assert "ke-5" in message and "'Siti'" in message  # where it is: it cannot be seen
 
 
+def test_email_with_an_invisible_character_refused() -> None:
+    message = refusal(parse_email, "siti\u200b@contoh.id", field="email")
+    assert message.startswith("Email berisi karakter tak terlihat (U+200B)")
+
+
 def test_clean_text_invisible_character_first_is_placed_at_the_start() -> None:
     message = refusal(clean_text, "nama", "\ufeffSiti", field="nama")
     assert "ke-1" in message and "di awal" in message

@@ -320,7 +320,7 @@ def _indonesian_number_descs() -> tuple[tuple[re.Pattern[str], frozenset[int]], 
 
 
 def parse_email(value: str) -> str:
-    text = value.strip()
+    text = clean_text("email", value) or ""
     local, at, domain = text.rpartition("@")
     if (
         not at
