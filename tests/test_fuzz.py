@@ -70,7 +70,8 @@ def test_catat_stores_exactly_or_refuses(tmp_path, monkeypatch, uraian, nama):
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     if result.exit_code == 0:
         case = json.loads(result.stdout)
-        shown = runner.invoke(app, ["lihat", case["nomor"], "--json"])
+        # --lengkap: as stored (a plain view masks a NIK or phone number typed into uraian)
+        shown = runner.invoke(app, ["lihat", case["nomor"], "--lengkap", "--json"])
         assert shown.exit_code == 0
         view = json.loads(shown.stdout)
         assert view["uraian"] == uraian.replace("\r\n", "\n").replace("\r", "\n").strip()

@@ -313,6 +313,87 @@ def test_clean_text_multiline_keeps_newlines_and_tabs_but_not_other_controls() -
     refusal(lambda: clean_text("uraian", "a\x00b", multiline=True), field="uraian")
 
 
+#: Invisible format and separator characters (Unicode Cf, Zl, Zp): they reorder or hide what
+#: a screen or a letter shows, and the README promises such characters are refused.
+INVISIBLE = {
+    "\u202e": "RIGHT-TO-LEFT OVERRIDE",
+    "\u202a": "LEFT-TO-RIGHT EMBEDDING",
+    "\u2066": "LEFT-TO-RIGHT ISOLATE",
+    "\u200e": "LEFT-TO-RIGHT MARK",
+    "\u200b": "ZERO WIDTH SPACE",
+    "\u200d": "ZERO WIDTH JOINER",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "BYTE ORDER MARK",
+    "\u00ad": "SOFT HYPHEN",
+    "\u061c": "ARABIC LETTER MARK",
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+    "\U000e0041": "TAG LATIN CAPITAL LETTER A",
+}
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=INVISIBLE.values())
+@pytest.mark.parametrize(
+    ("field", "multiline"), [("nama", False), ("petugas", False), ("uraian", True)]
+)
+def test_clean_text_invisible_characters_refused(char: str, field: str, multiline: bool) -> None:
+    message = refusal(clean_text, field, f"Siti{char}Aminah", multiline, field=field)
+    assert message.startswith(field.capitalize())
+    assert f"U+{ord(char):04X}" in message
+    assert "ke-5" in message and "'Siti'" in message  # where it is: it cannot be seen
+
+
+def test_email_with_an_invisible_character_refused() -> None:
+    message = refusal(parse_email, "siti\u200b@contoh.id", field="email")
+    assert message.startswith("Email berisi karakter tak terlihat (U+200B)")
+
+
+def test_clean_text_invisible_character_first_is_placed_at_the_start() -> None:
+    message = refusal(clean_text, "nama", "\ufeffSiti", field="nama")
+    assert "ke-1" in message and "di awal" in message
+
+
+def test_clean_text_label_names_the_field() -> None:
+    message = refusal(lambda: clean_text("nama", "a\u202eb", label="Nama meja"), field="nama")
+    assert message.startswith("Nama meja berisi")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Siti\u00a0Aminah", "Jl. Soekarno–Hatta № 5", "Ñoño Ł ß ğ ك 中文", "😀 👍🏽 ♥", "a  b"],
+    ids=["nbsp", "typografi", "aksara", "emoji", "spasi"],
+)
+def test_clean_text_visible_text_of_any_script_is_kept(text: str) -> None:
+    assert clean_text("nama", text) == text.strip()
+
+
+def test_clean_text_multiline_still_keeps_newlines_and_tabs() -> None:
+    assert clean_text("uraian", "a\n\tb", multiline=True) == "a\n\tb"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NIK saya 3171014101900001.", "NIK saya 3171********0001."),
+        ("KK 5371 0215 0585 0002 ya", "KK 5371********0002 ya"),
+        ("hubungi 0812-3456-7890 sore", "hubungi 0812****7890 sore"),
+        ("WA +6281234567890", "WA +62812****7890"),
+        ("62 812 3456 7890", "6281*****7890"),
+        ("Rp 300.000 untuk 2026, RT 05/RW 02", "Rp 300.000 untuk 2026, RT 05/RW 02"),
+        (
+            "Diterima lewat surat pada 2026-08-18 10:00",
+            "Diterima lewat surat pada 2026-08-18 10:00",
+        ),
+        ("tanpa angka", "tanpa angka"),
+        ("", ""),
+    ],
+)
+def test_numbers_typed_into_text_are_masked(text: str, expected: str) -> None:
+    from lapor_cli.validation import scrub_text  # moved here from monev: one scrubber
+
+    assert scrub_text(text) == expected
+
+
 @pytest.mark.parametrize(("field", "limit"), [("nama", 200), ("uraian", 20_000), ("alamat", 500)])
 def test_clean_text_max_length(field: str, limit: int) -> None:
     multiline = field != "nama"

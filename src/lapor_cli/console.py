@@ -1,4 +1,14 @@
-"""The one Rich console for data (stdout) and one for messages and progress (stderr)."""
+"""The one Rich console for data (stdout) and one for messages and progress (stderr).
+
+Nothing printed is read as Rich markup or emoji codes: both consoles are made with
+``markup=False, emoji=False``, so a name, a note or an office name that a user typed —
+``[/]``, ``[link=…]``, ``:warning:`` — is shown exactly as typed, in messages, tables and
+progress bars alike, and can never make a command fail after it has written. Style is given
+as data, never as markup: ``styled("Kasus dicatat: ", (nomor, "bold"))``, ``Text(value,
+style=…)``, a column's ``style=``. Stored text goes through :func:`literal` (or ``message``
+and ``warn``, which use it), which also makes control and invisible formatting characters
+of older registers visible instead of letting them act on the terminal.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +26,10 @@ from lapor_cli.indonesian import tanggal as tanggal
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
+
+    #: A part of :func:`styled`: literal text, or literal text with a Rich style.
+    Part = str | Text | tuple[str, str]
 
 
 class _LazyConsole:
@@ -33,7 +47,9 @@ class _LazyConsole:
 
             lebar = os.environ.get("LAPOR_LEBAR", "")
             width = int(lebar) if lebar.isdigit() else None
-            self._real = Console(stderr=self._stderr, highlight=False, width=width)
+            self._real = Console(
+                stderr=self._stderr, highlight=False, markup=False, emoji=False, width=width
+            )
         return self._real
 
     def __getattr__(self, name: str) -> Any:
@@ -75,10 +91,56 @@ def emit_json(document: object) -> None:
     sys.stdout.flush()
 
 
-def message(text: str) -> None:
-    """A one-line message for the person at the desk, on stderr."""
-    err_console.print(text, soft_wrap=True)
+#: Characters that act on a terminal or on the text around them instead of being seen:
+#: controls (Cc, but newline and tab), format characters (Cf: bidirectional overrides,
+#: zero-width spaces, the BOM, …) and the line/paragraph separators (Zl, Zp). New input
+#: refuses them (``validation.clean_text``); a register from before may still hold some.
+_HIDDEN_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp"))
 
 
-def warn(text: str) -> None:
-    err_console.print(f"[yellow]Peringatan:[/] {text}", soft_wrap=True)
+def visible(text: str) -> str:
+    """``text`` with every control or invisible formatting character (newline and tab
+    excepted) written as ``<U+202E>``: what is stored is shown, and does not act."""
+    if text.isprintable():  # the usual case; isprintable() is False for every such character
+        return text
+    import unicodedata
+
+    return "".join(
+        f"<U+{ord(ch):04X}>"
+        if ch not in "\n\t" and unicodedata.category(ch) in _HIDDEN_CATEGORIES
+        else ch
+        for ch in text
+    )
+
+
+def literal(value: object, style: str = "") -> Text:
+    """A stored or typed value as a Rich ``Text``, shown exactly (see :func:`visible`)."""
+    from rich.text import Text
+
+    return Text(visible("-" if value is None else str(value)), style=style)
+
+
+def styled(*parts: Part) -> Text:
+    """One line of literal parts, some styled: ``styled("Ditutup: ", (nomor, "bold"))``.
+    No part is read as markup; every part is shown as :func:`literal` shows it."""
+    from rich.text import Text
+
+    line = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            line.append(visible(part[0]), style=part[1])
+        elif isinstance(part, Text):
+            line.append_text(part)
+        else:
+            line.append(visible(part))
+    return line
+
+
+def message(text: str | Text) -> None:
+    """A message for the person at the desk, on stderr, shown exactly as given."""
+    err_console.print(literal(text) if isinstance(text, str) else text, soft_wrap=True)
+
+
+def warn(text: str | Text) -> None:
+    """``Peringatan: …`` on stderr; ``text`` is shown exactly as given."""
+    err_console.print(styled(("Peringatan:", "yellow"), " ", text), soft_wrap=True)

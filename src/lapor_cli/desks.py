@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from lapor_cli.errors import NotFoundError, ValidationError
 from lapor_cli.models import Case, Counter, Desk
+from lapor_cli.validation import clean_text
 from lapor_cli.workflow import OPEN_STATUSES
 
 MAIN = "utama"
@@ -175,7 +176,7 @@ def _case_count(session: Session, kode: str) -> int:
 
 
 def _clean_name(nama: str) -> str:
-    text = " ".join(nama.split())
+    text = " ".join((clean_text("nama", nama, label="Nama meja") or "").split())
     if not text:
         raise ValidationError("nama", "Nama meja tidak boleh kosong.")
     if len(text) > 200:

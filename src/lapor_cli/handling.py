@@ -22,6 +22,7 @@ from lapor_cli.deadlines import Deadlines
 from lapor_cli.entries import append_history
 from lapor_cli.errors import LaporError, NotFoundError
 from lapor_cli.models import Case, History, Pause
+from lapor_cli.validation import clean_text
 from lapor_cli.views import case_view
 from lapor_cli.workflow import Step
 
@@ -51,6 +52,19 @@ class Handled:
     view: dict[str, object]
     batas_waktu: datetime
     batas_sebelum: datetime | None = None  # ``perpanjang``: the deadline it moved
+
+
+#: The free text of the steps that may run over several lines; the rest is one line.
+_LONG_TEXT = frozenset(("alasan", "catatan", "hasil", "komentar", "jawaban_normatif"))
+
+
+def _clean(petugas: str, **texts: str | None) -> tuple[str, dict[str, str | None]]:
+    """The officer and a step's free text, trimmed, or refused (before anything is written)
+    when they hold control or invisible formatting characters, naming the field."""
+    cleaned = {
+        field: clean_text(field, value, field in _LONG_TEXT) for field, value in texts.items()
+    }
+    return clean_text("petugas", petugas) or "petugas", cleaned
 
 
 def normalize_nomor(nomor: str) -> str:
@@ -125,6 +139,9 @@ def verify_case(
     not); one within it may get another SLA rule, when the profile has one for its category."""
     from lapor_cli.references import normalize_kategori
 
+    petugas, t = _clean(
+        petugas, alasan=alasan, dirujuk_ke=dirujuk_ke, nomor_surat=nomor_surat, catatan=catatan
+    )
     kode = normalize_kategori(kategori)
 
     def decide(case: Case, book: Deadlines) -> Step:
@@ -134,10 +151,10 @@ def verify_case(
             now=now,
             kategori=kode,
             kewenangan=kewenangan,
-            alasan=alasan,
-            dirujuk_ke=dirujuk_ke,
-            nomor_surat=nomor_surat,
-            catatan=catatan,
+            alasan=t["alasan"],
+            dirujuk_ke=t["dirujuk_ke"],
+            nomor_surat=t["nomor_surat"],
+            catatan=t["catatan"],
             tepat_waktu=None if kewenangan else book.met(case, now),
             kanal=case.kanal,
         )
@@ -168,7 +185,9 @@ def distribute_case(
     """SOP step 4: forward to a unit (with copies), or answer normatively."""
     from lapor_cli.references import normalize_unit
 
-    unit_name = normalize_unit(unit) if unit else None
+    petugas, t = _clean(petugas, unit=unit, jawaban_normatif=jawaban_normatif, catatan=catatan)
+    copies = [clean_text("tembusan", copy) for copy in tembusan or []]
+    unit_name = normalize_unit(t["unit"]) if t["unit"] else None
     return _handle(
         session,
         nomor,
@@ -177,9 +196,9 @@ def distribute_case(
             case.status,
             now=now,
             unit=unit_name,
-            tembusan=tembusan,
-            jawaban_normatif=jawaban_normatif,
-            catatan=catatan,
+            tembusan=[copy for copy in copies if copy],
+            jawaban_normatif=t["jawaban_normatif"],
+            catatan=t["catatan"],
         ),
         now=now,
         petugas=petugas,
@@ -197,12 +216,11 @@ def follow_up_case(
     tugaskan: str | None = None,
 ) -> Handled:
     """SOP steps 5–7: one follow-up step of the unit (``oleh``: who in the unit)."""
+    petugas, t = _clean(petugas, catatan=catatan, oleh=oleh, tugaskan=tugaskan)
     return _handle(
         session,
         nomor,
-        lambda case, _book: workflow.follow_up(
-            case.nomor, case.status, now=now, catatan=catatan, oleh=oleh, tugaskan=tugaskan
-        ),
+        lambda case, _book: workflow.follow_up(case.nomor, case.status, now=now, **t),
         now=now,
         petugas=petugas,
     )
@@ -218,6 +236,7 @@ def close_case(
     dilaporkan: bool | None = None,
 ) -> Handled:
     """SOP step 8: close with the result; whether it was on time is decided now."""
+    petugas, t = _clean(petugas, hasil=hasil)
     return _handle(
         session,
         nomor,
@@ -226,7 +245,7 @@ def close_case(
             case.status,
             kanal=case.kanal,
             now=now,
-            hasil=hasil,
+            hasil=t["hasil"],
             tepat_waktu=book.met(case, now),
             dilaporkan_balik=dilaporkan,
         ),
@@ -237,6 +256,7 @@ def close_case(
 
 def report_back_case(session: Session, nomor: str, *, now: datetime, petugas: str) -> Handled:
     """SOP step 9 after the fact: the status was reported back on SP4N-LAPOR!."""
+    petugas, _ = _clean(petugas)
     return _handle(
         session,
         nomor,
@@ -258,11 +278,12 @@ def rate_case(
     komentar: str | None = None,
 ) -> Handled:
     """SOP step 9: the reporter's rating."""
+    petugas, t = _clean(petugas, komentar=komentar)
     return _handle(
         session,
         nomor,
         lambda case, _book: workflow.rate(
-            case.nomor, case.status, current_score=case.skor, skor=skor, komentar=komentar
+            case.nomor, case.status, current_score=case.skor, skor=skor, komentar=t["komentar"]
         ),
         now=now,
         petugas=petugas,
@@ -273,6 +294,7 @@ def extend_case(
     session: Session, nomor: str, *, now: datetime, petugas: str, alasan: str | None
 ) -> Handled:
     """The one extension the case's rule allows, before its deadline has passed."""
+    petugas, t = _clean(petugas, alasan=alasan)
     case = get_case(session, nomor)
     before = Deadlines(session, now).due(case)
     step = workflow.extend(
@@ -280,7 +302,7 @@ def extend_case(
         case.status,
         allowed_days=case.sla_perpanjangan,
         already=case.diperpanjang,
-        alasan=alasan,
+        alasan=t["alasan"],
         overdue=now > before,
     )
     return replace(_apply(session, case, step, now=now, petugas=petugas), batas_sebelum=before)
@@ -296,18 +318,20 @@ def pause_case(
     session: Session, nomor: str, *, now: datetime, petugas: str, alasan: str | None
 ) -> Handled:
     """``tunda``: stop the deadline clock from ``now`` while the desk waits for the reporter."""
+    petugas, t = _clean(petugas, alasan=alasan)
     case = get_case(session, nomor)
     running = _running_pause(session, case)
     step = workflow.pause(
-        case.nomor, case.status, paused_since=running.mulai if running else None, alasan=alasan
+        case.nomor, case.status, paused_since=running.mulai if running else None, alasan=t["alasan"]
     )
-    session.add(Pause(kasus_id=case.id, mulai=now, alasan=alasan.strip()))
+    session.add(Pause(kasus_id=case.id, mulai=now, alasan=t["alasan"]))
     session.flush()
     return _apply(session, case, step, now=now, petugas=petugas)
 
 
 def resume_case(session: Session, nomor: str, *, now: datetime, petugas: str) -> Handled:
     """``lanjut``: restart the clock of a paused case from ``now``."""
+    petugas, _ = _clean(petugas)
     case = get_case(session, nomor)
     running = _running_pause(session, case)
     step = workflow.resume(case.nomor, case.status, paused_since=running.mulai if running else None)

@@ -19,6 +19,7 @@ from lapor_cli.entries import append_history, case_history
 from lapor_cli.errors import ValidationError
 from lapor_cli.handling import get_case
 from lapor_cli.models import Case
+from lapor_cli.validation import clean_text
 from lapor_cli.views import case_view, history_view
 from lapor_cli.workflow import OPEN_STATUSES, Status
 
@@ -32,6 +33,7 @@ def show_case(
     confidential content (``--lengkap``) is itself recorded in the history first."""
     case = get_case(session, nomor)
     if reveal:
+        petugas = clean_text("petugas", petugas) or "petugas"
         append_history(
             session,
             case,
@@ -45,7 +47,7 @@ def show_case(
         )
     due = Deadlines(session, now).due(case)
     view = case_view(case, batas_waktu=due, reveal=reveal)
-    view["riwayat"] = [history_view(e) for e in case_history(session, case)]
+    view["riwayat"] = [history_view(e, reveal=reveal) for e in case_history(session, case)]
     view["sla_keterangan"] = Deadlines.describe(case) + (
         f", diperpanjang {case.sla_perpanjangan} hari kerja" if case.diperpanjang else ""
     )

@@ -10,6 +10,7 @@ from lapor_cli import desks, profiles
 from lapor_cli.desks import DeskInfo
 from lapor_cli.errors import ValidationError
 from lapor_cli.settings import get_settings, normalize_zone, set_setting
+from lapor_cli.validation import clean_text
 
 __all__ = ["OfficeInfo", "office", "set_profile"]
 
@@ -44,7 +45,7 @@ def office(
     if prefiks is not None:
         desk = desks.change_desk(session, desk.kode, prefiks=prefiks)
     if nama is not None:
-        text = " ".join(nama.split())
+        text = " ".join((clean_text("nama", nama, label="Nama kantor") or "").split())
         if not text:
             raise ValidationError("nama", "Nama kantor tidak boleh kosong.")
         set_setting(session, "kantor_nama", text)

@@ -44,6 +44,8 @@ def add_day_off(
     text = clean_text("keterangan", keterangan)
     if not text:
         raise ValidationError("keterangan", "Keterangan hari libur tidak boleh kosong.")
+    sk = clean_text("sk", sk)
+    petugas = clean_text("petugas", petugas) or "petugas"
     existing = session.get(OfficeDay, day)
     if existing is not None and existing.jenis == "libur":
         raise ValidationError(
@@ -77,6 +79,8 @@ def remove_day_off(
 ) -> Removed:
     """Make ``day`` a working day: withdraw the office's own day off, or cancel a holiday of
     the package (moved or cancelled by decree; ``keterangan``: e.g. the SKB's number)."""
+    keterangan = clean_text("keterangan", keterangan)
+    petugas = clean_text("petugas", petugas) or "petugas"
     existing = session.get(OfficeDay, day)
     if existing is not None and existing.jenis == "kerja":
         raise ValidationError("tanggal", f"{day:%d/%m/%Y} sudah dijadikan hari kerja.")

@@ -54,7 +54,27 @@ FIELD_LABEL = {
     "nomor_lapor": "Nomor SP4N-LAPOR!",
     "nomor_formulir": "Nomor formulir",
     "petugas": "Petugas",
+    "alasan": "Alasan",
+    "catatan": "Catatan",
+    "hasil": "Hasil",
+    "komentar": "Komentar",
+    "keterangan": "Keterangan",
+    "sk": "Nomor SK",
+    "unit": "Unit",
+    "tembusan": "Tembusan",
+    "oleh": "Oleh",
+    "tugaskan": "Ditugaskan",
+    "dirujuk_ke": "Dirujuk ke",
+    "nomor_surat": "Nomor surat",
+    "jawaban_normatif": "Jawaban normatif",
+    "kategori": "Kategori",
 }
+
+#: What no stored text may hold: controls (Cc; newline and tab only in long text), surrogates
+#: (Cs), and the invisible format and separator characters (Cf: bidirectional overrides such
+#: as U+202E, zero-width spaces, the BOM U+FEFF, soft hyphens; Zl U+2028, Zp U+2029), which
+#: make a screen or a printed letter show something other than what is stored.
+REFUSED_CATEGORIES = frozenset(("Cc", "Cs", "Cf", "Zl", "Zp"))
 
 TRUE_WORDS = {"ya", "y", "1", "true", "benar"}
 FALSE_WORDS = {"tidak", "t", "0", "false", "salah", "", "n", "no"}
@@ -128,8 +148,12 @@ def parse_month(value: str) -> tuple[int, int]:
     return parsed.year, parsed.month
 
 
-def clean_text(field: str, value: object, multiline: bool = False) -> str | None:
-    """Trim; refuse control characters (newlines and tabs only in long text) and huge values."""
+def clean_text(
+    field: str, value: object, multiline: bool = False, *, label: str | None = None
+) -> str | None:
+    """Trim; refuse control characters (newlines and tabs only in long text), invisible
+    format and separator characters (``REFUSED_CATEGORIES``) and huge values, naming the
+    field (``label``, else its ``FIELD_LABEL``)."""
     if value is None:
         return None
     text = str(value)
@@ -139,21 +163,41 @@ def clean_text(field: str, value: object, multiline: bool = False) -> str | None
     if not text:
         return None
     plain = text.replace("\n", "").replace("\t", "") if multiline else text
-    for ch in () if plain.isprintable() else text:  # printable text has no Cc or Cs
-        if not (multiline and ch in "\n\t") and unicodedata.category(ch) in ("Cc", "Cs"):
-            raise ValidationError(
-                field,
-                f"{FIELD_LABEL.get(field, field)} berisi karakter kendali "
-                f"(U+{ord(ch):04X}); hapus karakter itu.",
-            )
+    # printable text holds none of them: the loop runs only for the rare other text
+    for index, ch in enumerate(() if plain.isprintable() else text):
+        if not (multiline and ch in "\n\t") and unicodedata.category(ch) in REFUSED_CATEGORIES:
+            raise ValidationError(field, _hidden_character(label or _label(field), text, index))
     limit = MAX_LEN.get(field)
     if limit and len(text) > limit:
         raise ValidationError(
             field,
-            f"{FIELD_LABEL.get(field, field)} terlalu panjang ({len(text)} karakter, "
+            f"{label or _label(field)} terlalu panjang ({len(text)} karakter, "
             f"paling banyak {limit}).",
         )
     return text
+
+
+def _label(field: str) -> str:
+    return FIELD_LABEL.get(field, field)
+
+
+def _hidden_character(label: str, text: str, index: int) -> str:
+    """The refusal: ``Nama berisi karakter tak terlihat (U+202E) pada karakter ke-5, sesudah
+    'Siti'; …``."""
+    ch = text[index]
+    kind = "kendali" if unicodedata.category(ch) in ("Cc", "Cs") else "tak terlihat"
+    before = "".join(c for c in text[max(0, index - 12) : index] if c.isprintable()).strip()
+    where = f"sesudah {before!r}" if before else "di awal"
+    tail = (
+        "hapus karakter itu."
+        if kind == "kendali"
+        else "hapus karakter itu (sering ikut tersalin dari WhatsApp, Word atau PDF): "
+        "ketik ulang bagian itu."
+    )
+    return (
+        f"{label} berisi karakter {kind} (U+{ord(ch):04X}) pada karakter ke-{index + 1}, "
+        f"{where}; {tail}"
+    )
 
 
 def _digits_only(value: str) -> str:
@@ -276,7 +320,7 @@ def _indonesian_number_descs() -> tuple[tuple[re.Pattern[str], frozenset[int]], 
 
 
 def parse_email(value: str) -> str:
-    text = value.strip()
+    text = clean_text("email", value) or ""
     local, at, domain = text.rpartition("@")
     if (
         not at
@@ -437,6 +481,24 @@ def validate_case(
         ),
         [],
     )
+
+
+#: A NIK or KK (16 digits, perhaps grouped by spaces, dots or dashes) or an Indonesian mobile
+#: number typed into free text (an uraian, a note).
+_DIGIT = re.compile(r"\d")
+_NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)")
+_PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+62|62|0)[ .-]?8(?:[ .-]?\d){7,11}(?!\d)")
+_NOT_DIGIT = re.compile(r"\D")
+_NOT_PHONE = re.compile(r"[^\d+]")
+
+
+def scrub_text(text: str) -> str:
+    """``text`` with every NIK/KK (16 digits) and mobile number in it masked as
+    ``mask_nik`` and ``mask_phone`` mask them: ``NIK 3171********0001``."""
+    if _DIGIT.search(text) is None:  # most text has no digit at all
+        return text
+    text = _NIK_IN_TEXT.sub(lambda m: mask_nik(_NOT_DIGIT.sub("", m[0])) or "", text)
+    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(_NOT_PHONE.sub("", m[0])) or "", text)
 
 
 def mask_nik(value: str | None) -> str | None:

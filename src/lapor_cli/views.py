@@ -1,14 +1,34 @@
 """Cases and history entries as screens and JSON show them (keys per SPEC §4), with the
-reporter's identity masked unless revealed and never shown for an anonim case."""
+reporter's identity masked unless revealed and never shown for an anonim case.
+
+Free text that a person wrote (the uraian, a result, a comment, the notes of the history)
+may quote a NIK or a phone number: :func:`private_text` masks them the way the identity
+fields are masked, for screens and JSON alike, unless revealed (``lihat --lengkap``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from lapor_cli.models import History
-from lapor_cli.validation import mask_nik, mask_phone
+from lapor_cli.validation import mask_nik, mask_phone, scrub_text
 
-__all__ = ["RAHASIA_TEXT", "case_view", "due_iso", "history_view", "identity_view", "iso"]
+__all__ = [
+    "RAHASIA_TEXT",
+    "case_view",
+    "due_iso",
+    "history_view",
+    "identity_view",
+    "iso",
+    "private_text",
+]
+
+
+def private_text(value, *, reveal: bool = False):
+    """Free text as a screen or JSON shows it: a NIK/KK or mobile number in it masked
+    (``3171********0001``), unless revealed. Anything not a string is returned as it is."""
+    if reveal or not isinstance(value, str):
+        return value
+    return scrub_text(value)
 
 
 def identity_view(row, *, reveal: bool) -> dict[str, object]:
@@ -64,7 +84,9 @@ def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dic
         "anonim": bool(row.anonim),
         "rahasia": bool(row.rahasia),
         "segera": bool(row.segera),
-        "uraian": RAHASIA_TEXT if row.rahasia and not reveal else row.uraian,
+        "uraian": (
+            RAHASIA_TEXT if row.rahasia and not reveal else private_text(row.uraian, reveal=reveal)
+        ),
         **identity_view(row, reveal=reveal),
         "nomor_lapor": row.nomor_lapor,
         "nomor_formulir": row.nomor_formulir,
@@ -72,10 +94,10 @@ def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dic
         "dicatat": iso(row.dicatat),
         "petugas": row.petugas,
         "ditutup": iso(row.ditutup),
-        "hasil": row.hasil,
+        "hasil": private_text(row.hasil, reveal=reveal),
         "tepat_waktu": row.tepat_waktu,
         "dilaporkan_balik": row.dilaporkan_balik,
-        "komentar": row.komentar,
+        "komentar": private_text(row.komentar, reveal=reveal),
         "sla": {
             "profil": row.sla_profil,
             "satuan": row.sla_satuan,
@@ -86,13 +108,22 @@ def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dic
     }
 
 
-def history_view(entry: History) -> dict[str, object]:
+#: History data that is a number of the case's paperwork, not prose: never masked.
+_IDENTIFIERS = frozenset(("nomor_lapor", "nomor_formulir", "nomor_surat"))
+
+
+def history_view(entry: History, *, reveal: bool = False) -> dict[str, object]:
+    """One history entry; its note and the text in its data masked as :func:`private_text`."""
+    data = entry.data or {}
     return {
         "waktu": iso(entry.waktu),
         "oleh": entry.oleh,
         "aksi": entry.aksi,
         "dari": entry.dari_status,
         "ke": entry.ke_status,
-        "catatan": entry.catatan,
-        "data": entry.data,
+        "catatan": private_text(entry.catatan, reveal=reveal),
+        "data": {
+            key: value if key in _IDENTIFIERS else private_text(value, reveal=reveal)
+            for key, value in data.items()
+        },
     }

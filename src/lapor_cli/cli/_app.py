@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lapor_cli.errors import LaporError
+from lapor_cli.errors import LaporError, ValidationError
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 
 
 def _guarded(fn: Callable) -> Callable:
-    """The function, with a ``LaporError`` turned into one line on stderr and its exit code."""
+    """The function, with a ``LaporError`` turned into one line on stderr and its exit code.
+
+    Once the command's transaction is committed (:func:`opened` marks it), nothing may make
+    it look refused: an error while telling what was done (a terminal that cannot show a
+    character, a closed pipe, a bug in a message) becomes one line saying that it was saved,
+    and exit code 0."""
 
     @functools.wraps(fn)
     def guarded(*a: Any, **kw: Any) -> Any:
@@ -32,8 +37,29 @@ def _guarded(fn: Callable) -> Callable:
             return fn(*a, **kw)
         except LaporError as exc:
             refuse(exc)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            # Not after a write, or a usage error (it carries its exit code): as it is. A bug
+            # before anything was written keeps its traceback.
+            if not state.written or hasattr(exc, "exit_code"):
+                raise
+            _saved_anyway(exc)
 
     return guarded
+
+
+def _saved_anyway(exc: Exception) -> None:
+    """The command's changes are in the register; only telling it failed."""
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    try:
+        sys.stderr.write(
+            "Tersimpan di register, tetapi hasilnya tidak dapat ditampilkan "
+            f"({detail}). Periksa dengan `lapor daftar` atau `lapor lihat NOMOR`.\n"
+        )
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr itself is gone: the exit code still says saved
+        pass
 
 
 class LaporTyper(typer.Typer):
@@ -61,7 +87,12 @@ class LaporTyper(typer.Typer):
         register = super().callback(*args, **kwargs)
 
         def decorator(fn: Callable) -> Callable:
-            register(_guarded(fn))
+            @functools.wraps(fn)
+            def fresh(*a: Any, **kw: Any) -> Any:
+                state.start()  # a callback runs before its commands: nothing written yet
+                return fn(*a, **kw)
+
+            register(_guarded(fresh))
             return fn
 
         return decorator
@@ -78,6 +109,15 @@ def refuse(exc: LaporError) -> None:
 class State:
     db: str | None = None
     demo: bool = False
+    #: Set once this invocation's write transaction is committed (see ``_guarded``).
+    written: bool = False
+    #: Whether the warning about a password in ``--db`` was given in this invocation.
+    db_warned: bool = False
+
+    def start(self) -> None:
+        """A new invocation (the callbacks run first): nothing written, nothing warned."""
+        self.written = False
+        self.db_warned = False
 
 
 state = State()
@@ -89,7 +129,42 @@ def location() -> str:
 
     if state.demo:
         return str(app_dir() / "demo.db")
+    # --db typed on the command line (its value is not LAPOR_DB's, where --db also reads)
+    if state.db and state.db != os.environ.get("LAPOR_DB") and not state.db_warned:
+        state.db_warned = True
+        warn_password_in_argument("--db", state.db)
     return resolve_location(state.db)
+
+
+def has_password(url: str) -> bool:
+    """Whether a register URL carries a password (``postgresql+psycopg://u:SANDI@host/db``)."""
+    from lapor_cli.db import is_url
+
+    if not is_url(url):
+        return False
+    import sqlalchemy as sa
+
+    try:
+        return bool(sa.engine.make_url(url).password)
+    except (sa.exc.ArgumentError, ValueError):
+        return False
+
+
+def warn_password_in_argument(option: str, url: str) -> None:
+    """A password typed into an argument is visible in the process list to every user of the
+    computer while the command runs: say so, and where it belongs instead (one line)."""
+    if not has_password(url):
+        return
+    from lapor_cli.console import warn
+
+    instead = "kata sandinya"
+    if option == "--db":
+        instead = "alamat register di LAPOR_DB, atau kata sandinya"
+    warn(
+        f"kata sandi di {option} terlihat oleh pengguna lain komputer ini (daftar proses) "
+        f"selama perintah berjalan. Taruh {instead} di ~/.pgpass atau PGPASSWORD, "
+        f"bukan di {option}."
+    )
 
 
 def now_for(zone: str) -> datetime:
@@ -124,8 +199,11 @@ def default_officer() -> str:
 
 
 def officer(petugas: str | None) -> str:
-    """Who a history entry names: --petugas / LAPOR_PETUGAS, else the computer's user."""
-    return (petugas or default_officer()).strip() or "petugas"
+    """Who a history entry names: --petugas / LAPOR_PETUGAS, else the computer's user; a
+    name with control or invisible characters is refused."""
+    from lapor_cli.validation import clean_text
+
+    return clean_text("petugas", petugas or default_officer()) or "petugas"
 
 
 @dataclass
@@ -154,12 +232,48 @@ def opened(*, write: bool) -> Iterator[Context]:
         raise
     else:
         register.finish_creation(keep=True)
+        if write:
+            state.written = True  # committed: from here on nothing may look like a refusal
     finally:
         register.engine.dispose()
 
 
 def interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+#: An option's value that means "read it from standard input" (``--nik -``).
+FROM_STDIN = "-"
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def read_from_stdin(values: dict[str, str | None], labels: dict[str, str]) -> list[str | None]:
+    """``values`` (option name → value as given), with every ``-`` replaced by a value read
+    from standard input, so that a NIK or a phone number need not be an argument, which every
+    user of the computer can read in the process list while the command runs.
+
+    On a terminal each is asked for; in a script each ``-`` takes the next line of standard
+    input, in the order of ``values``. An empty or missing line is refused, naming the option.
+    """
+    wanted = [name for name, value in values.items() if value == FROM_STDIN]
+    order = ", ".join(f"--{name}" for name in wanted)
+    read: dict[str, str | None] = dict(values)
+    for name in wanted:
+        if stdin_is_terminal():
+            text = typer.prompt(labels[name], err=True, default="", show_default=False)
+        else:
+            text = sys.stdin.readline()
+        if not text.strip():
+            raise ValidationError(
+                name,
+                f"--{name} -: tidak ada {labels[name]} di masukan standar. Kirim satu baris "
+                f"untuk setiap opsi bernilai '-', urut {order}.",
+            )
+        read[name] = text.strip()
+    return list(read.values())
 
 
 JsonOpt = Annotated[
@@ -200,7 +314,7 @@ EveryDeskOpt = Annotated[
 def tell_step(handled: Handled, json: bool) -> None:
     """What an SOP command prints after its step: the case (``--json``), or one line —
     "Diverifikasi: NOMOR diterima → terverifikasi" — and the number on stdout."""
-    from lapor_cli.console import console, emit_json, message
+    from lapor_cli.console import console, emit_json, literal, message, styled
     from lapor_cli.workflow import ACTION_LABEL
 
     if json:
@@ -209,7 +323,7 @@ def tell_step(handled: Handled, json: bool) -> None:
     step, nomor = handled.step, handled.view["nomor"]
     label = ACTION_LABEL.get(step.aksi, step.aksi)
     if step.dari != step.ke:
-        message(f"{label}: {nomor} [dim]{step.dari}[/] → [bold]{step.ke}[/]")
+        message(styled(f"{label}: {nomor} ", (step.dari, "dim"), " → ", (step.ke, "bold")))
     else:
-        message(f"{label}: {nomor} ([bold]{step.ke}[/])")
-    console.print(nomor)
+        message(styled(f"{label}: {nomor} (", (step.ke, "bold"), ")"))
+    console.print(literal(nomor))

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli.cli._app import DeskOpt, JsonOpt, opened, state
-from lapor_cli.console import console, emit_json, message
+from lapor_cli.console import console, emit_json, literal, message, styled
 from lapor_cli.errors import ValidationError
 
 
@@ -47,21 +47,19 @@ def register(app: typer.Typer) -> None:
         if json:
             emit_json(view)
             return
-        console.print(f"Kantor      : {view['kantor']}", markup=False)
+        lines = [f"Kantor      : {view['kantor']}"]
         if desk is not None:
-            console.print(f"Meja        : {desk.kode} — {desk.nama}", markup=False)
-            console.print(f"Awalan nomor: {desk.prefiks}")
+            lines.append(f"Meja        : {desk.kode} — {desk.nama}")
+            lines.append(f"Awalan nomor: {desk.prefiks}")
         if len(info.semua_meja) > 1:
-            console.print(
-                f"Semua meja  : {', '.join(view['semua_meja'])} (rinciannya: lapor meja)",
-                markup=False,
-            )
-        console.print(f"Zona waktu  : {view['zona_waktu']}")
-        console.print(f"Profil SLA  : {view['profil_sla']}")
-        console.print(
-            f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}",
-            markup=False,
+            lines.append(f"Semua meja  : {', '.join(view['semua_meja'])} (rinciannya: lapor meja)")
+        lines.append(f"Zona waktu  : {view['zona_waktu']}")
+        lines.append(f"Profil SLA  : {view['profil_sla']}")
+        lines.append(
+            f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}"
         )
+        for line in lines:
+            console.print(literal(line))
 
     @app.command(rich_help_panel="Pemeliharaan")
     def cadangan(
@@ -131,10 +129,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Salin seluruh register ke basis data lain (SQLite ↔ PostgreSQL), lalu periksa."""
         from lapor_cli import moving
-        from lapor_cli.cli._app import location
+        from lapor_cli.cli._app import location, warn_password_in_argument
         from lapor_cli.db import open_register, shown_location
         from lapor_cli.errors import RegisterError
 
+        warn_password_in_argument("--ke", ke)
         source = open_register(location(), write=False)
         try:
             if source.in_memory:
@@ -185,9 +184,9 @@ def register(app: typer.Typer) -> None:
             emit_json(view)
         else:
             for name, ok, detail in report.checks:
-                mark = "[green]✓[/]" if ok else "[bold red]✗[/]"
-                console.print(f"{mark} {name}: {detail}")
-            console.print(f"{report.cases} kasus, {report.entries} entri riwayat.")
+                mark = ("✓", "green") if ok else ("✗", "bold red")
+                console.print(styled(mark, f" {name}: {detail}"))
+            console.print(literal(f"{report.cases} kasus, {report.entries} entri riwayat."))
         if report.problems:
             raise RegisterError(f"Register bermasalah: {'; '.join(report.problems)}")
 
@@ -213,6 +212,11 @@ def register(app: typer.Typer) -> None:
 
         root(["--demo", "daftar", "--batas", "15"], prog_name="lapor", standalone_mode=False)
         message(
-            "\nCoba: [bold]lapor --demo lihat DS-2026-00001[/], [bold]lapor --demo daftar "
-            "--status terbuka[/]. Register kantor Anda sendiri tidak tersentuh."
+            styled(
+                "\nCoba: ",
+                ("lapor --demo lihat DS-2026-00001", "bold"),
+                ", ",
+                ("lapor --demo daftar --status terbuka", "bold"),
+                ". Register kantor Anda sendiri tidak tersentuh.",
+            )
         )

@@ -16,9 +16,18 @@ from lapor_cli.cli._app import (
     interactive,
     officer,
     opened,
+    read_from_stdin,
     tell_step,
 )
-from lapor_cli.console import console, emit_json, emit_json_list, tanggal, warn
+from lapor_cli.console import (
+    console,
+    emit_json,
+    emit_json_list,
+    literal,
+    styled,
+    tanggal,
+    warn,
+)
 from lapor_cli.errors import ValidationError
 
 NomorArg = Annotated[str, typer.Argument(help="Nomor register kasus, mis. DS-2026-00042.")]
@@ -40,9 +49,18 @@ def register(app: typer.Typer) -> None:
         nama: Annotated[
             str | None, typer.Option(help="Nama pelapor (wajib kecuali --anonim).")
         ] = None,
-        nik: Annotated[str | None, typer.Option(help="NIK pelapor, 16 digit.")] = None,
-        kk: Annotated[str | None, typer.Option(help="Nomor Kartu Keluarga, 16 digit.")] = None,
-        hp: Annotated[str | None, typer.Option(help="Nomor HP/telepon pelapor.")] = None,
+        nik: Annotated[
+            str | None,
+            typer.Option(help="NIK pelapor, 16 digit; '-' = baca dari masukan standar."),
+        ] = None,
+        kk: Annotated[
+            str | None,
+            typer.Option(help="Nomor Kartu Keluarga, 16 digit; '-' = dari masukan standar."),
+        ] = None,
+        hp: Annotated[
+            str | None,
+            typer.Option(help="Nomor HP/telepon pelapor; '-' = dari masukan standar."),
+        ] = None,
         email: Annotated[str | None, typer.Option(help="Email pelapor.")] = None,
         alamat: Annotated[str | None, typer.Option(help="Alamat pelapor.")] = None,
         diterima: Annotated[
@@ -75,10 +93,19 @@ def register(app: typer.Typer) -> None:
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
-        """Catat kasus baru (SOP langkah 2) dan cetak nomor registernya."""
+        """Catat kasus baru (SOP langkah 2) dan cetak nomor registernya.
+
+        NIK, KK dan HP yang diberikan sebagai '-' dibaca dari masukan standar (satu baris
+        masing-masing, urut --nik, --kk, --hp; di terminal ditanyakan), agar tidak terlihat
+        pengguna lain komputer ini di daftar proses."""
         from lapor_cli.recording import record
         from lapor_cli.references import JENIS, KANAL
 
+        petugas = officer(petugas)
+        nik, kk, hp = read_from_stdin(
+            {"nik": nik, "kk": kk, "hp": hp},
+            {"nik": "NIK pelapor", "kk": "Nomor KK", "hp": "Nomor HP pelapor"},
+        )
         if interactive() and not json:
             kanal = kanal or _ask("Kanal", choices=KANAL)
             jenis = jenis or _ask("Jenis", choices=JENIS)
@@ -101,7 +128,7 @@ def register(app: typer.Typer) -> None:
             "anonim": anonim,
             "rahasia": rahasia,
             "segera": segera,
-            "petugas": officer(petugas),
+            "petugas": petugas,
         }
         with opened(write=True) as ctx:
             made = record(
@@ -111,11 +138,13 @@ def register(app: typer.Typer) -> None:
         if json:
             emit_json(view)
         else:
-            console.print(f"Kasus dicatat: [bold]{view['nomor']}[/]")
+            console.print(styled("Kasus dicatat: ", (view["nomor"], "bold")))
             minutes = view["sla"]["satuan"] == "menit"
             console.print(
-                f"Batas waktu: {tanggal(made.batas_waktu, with_day=True, time=minutes)} "
-                f"({made.aturan}, profil {view['sla']['profil']})"
+                literal(
+                    f"Batas waktu: {tanggal(made.batas_waktu, with_day=True, time=minutes)} "
+                    f"({made.aturan}, profil {view['sla']['profil']})"
+                )
             )
         for note in made.notes:
             warn(note)

@@ -15,7 +15,15 @@ from lapor_cli.cli._app import (
     officer,
     opened,
 )
-from lapor_cli.console import console, emit_json, emit_json_list, message, tanggal
+from lapor_cli.console import (
+    console,
+    emit_json,
+    emit_json_list,
+    literal,
+    message,
+    styled,
+    tanggal,
+)
 from lapor_cli.errors import ValidationError
 
 #: Cases listed on a screen unless --batas says otherwise (the summary line counts them all).
@@ -127,13 +135,17 @@ def register(app: typer.Typer) -> None:
         for r, d in zip(rows, days, strict=True):
             note = r["keterangan"] + (" (perkiraan)" if r["perkiraan"] else "")
             source = SOURCE_LABEL[r["sumber"]] + (f", SK {r['sk']}" if r["sk"] else "")
-            table.add_row(d.tanggal.strftime("%d/%m/%Y"), r["hari"], note, source)
+            cells = (d.tanggal.strftime("%d/%m/%Y"), r["hari"], note, source)
+            table.add_row(*(literal(cell) for cell in cells))
         console.print(table)
         if year > known:
             message(
-                f"[yellow]Cuti bersama {year} belum diketahui paket holidays "
-                f"(dikenal s.d. {known}). "
-                "Tambahkan dengan `lapor libur tambah` setelah SKB terbit.[/]"
+                literal(
+                    f"Cuti bersama {year} belum diketahui paket holidays "
+                    f"(dikenal s.d. {known}). "
+                    "Tambahkan dengan `lapor libur tambah` setelah SKB terbit.",
+                    "yellow",
+                )
             )
 
     @libur_app.command("tambah")
@@ -199,7 +211,9 @@ def register(app: typer.Typer) -> None:
                 emit_json(views)
                 return
             for v in views:
-                console.print(f"[bold]{v['nama']}[/] — {v['judul']}\n  [dim]{v['sumber']}[/]")
+                console.print(
+                    styled((v["nama"], "bold"), f" — {v['judul']}\n  ", (v["sumber"], "dim"))
+                )
             return
         with opened(write=nama is not None) as c:
             if nama is not None:
@@ -211,11 +225,17 @@ def register(app: typer.Typer) -> None:
             emit_json(view)
             return
         if nama is not None:
-            message(f"Profil SLA register kini [bold]{current.nama}[/]; berlaku untuk kasus baru.")
-        console.print(f"[bold]{view['nama']}[/] — {view['judul']}")
-        console.print(f"Sumber: {view['sumber']}")
+            message(
+                styled(
+                    "Profil SLA register kini ",
+                    (current.nama, "bold"),
+                    "; berlaku untuk kasus baru.",
+                )
+            )
+        console.print(styled((view["nama"], "bold"), f" — {view['judul']}"))
+        console.print(literal(f"Sumber: {view['sumber']}"))
         for rule in view["aturan"]:
-            console.print(f"  • {rule}")
+            console.print(literal(f"  • {rule}"))
 
     @app.command(rich_help_panel="Batas waktu")
     def tunda(
@@ -254,7 +274,7 @@ def register(app: typer.Typer) -> None:
             f"hari kerja: {tanggal(done.batas_sebelum, with_day=True)} → "
             f"{tanggal(done.batas_waktu, with_day=True)}."
         )
-        console.print(done.view["nomor"])
+        console.print(literal(done.view["nomor"]))
 
     @app.command(rich_help_panel="Batas waktu")
     def lanjut(
@@ -276,7 +296,7 @@ def _clock(handle, nomor: str, petugas: str | None, json: bool, **values) -> Non
         emit_json(done.view)
         return
     message(f"{done.step.catatan}. Batas waktu kini {tanggal(done.batas_waktu, with_day=True)}.")
-    console.print(done.view["nomor"])
+    console.print(literal(done.view["nomor"]))
 
 
 def _profile_view(profile) -> dict:
@@ -309,34 +329,44 @@ def _render_explanation(view: dict) -> None:
     from rich.table import Table
 
     console.print(
-        f"[bold]{view['nomor']}[/] ({view['status']}) — {view['aturan']}, profil {view['profil']}"
+        styled(
+            (view["nomor"], "bold"),
+            f" ({view['status']}) — {view['aturan']}, profil {view['profil']}",
+        )
     )
     table = Table(header_style="bold")
     for col in ("Tanggal", "Hari", "Hitungan", "Keterangan"):
         table.add_column(col)
     for d in view["hari"]:
-        count = f"hari ke-{d['ke']}" if d["ke"] is not None else "[dim]tidak dihitung[/]"
-        table.add_row(d["tanggal"], d["hari"], count, d["keterangan"])
+        count = (
+            literal(f"hari ke-{d['ke']}")
+            if d["ke"] is not None
+            else literal("tidak dihitung", "dim")
+        )
+        table.add_row(literal(d["tanggal"]), literal(d["hari"]), count, literal(d["keterangan"]))
     console.print(table)
-    console.print(f"Batas waktu: {view['batas_waktu']}; sisa hari kerja: {view['sisa_hari_kerja']}")
+    console.print(
+        literal(f"Batas waktu: {view['batas_waktu']}; sisa hari kerja: {view['sisa_hari_kerja']}")
+    )
     for note in view["catatan"]:
-        message(f"[yellow]{note}[/]")
+        message(literal(note, "yellow"))
 
 
 def _render_sla(report, as_of) -> None:
     """The summary line over every open case, then a table of the most urgent."""
-    from rich.text import Text
-
     from lapor_cli.cli.render import list_table
 
     ready = report.siap_ditutup
     console.print(
-        f"Per {tanggal(as_of, with_day=True, time=True)}: "
-        f"[bold red]{report.terlambat} terlambat[/], "
-        f"[yellow]{report.hari_ini} jatuh tempo hari ini[/], "
-        f"{report.jatuh_tempo} dalam 2 hari kerja, {report.terbuka} kasus terbuka"
-        + (f", {ready} siap ditutup" if ready else "")
-        + ".",
+        styled(
+            f"Per {tanggal(as_of, with_day=True, time=True)}: ",
+            (f"{report.terlambat} terlambat", "bold red"),
+            ", ",
+            (f"{report.hari_ini} jatuh tempo hari ini", "yellow"),
+            f", {report.jatuh_tempo} dalam 2 hari kerja, {report.terbuka} kasus terbuka"
+            + (f", {ready} siap ditutup" if ready else "")
+            + ".",
+        ),
         soft_wrap=True,
     )
     shown = report.lines
@@ -362,17 +392,22 @@ def _render_sla(report, as_of) -> None:
             notes.append("siap ditutup")
         due = line.batas_waktu.strftime("%d/%m/%Y %H:%M" if line.satuan == "menit" else "%d/%m/%Y")
         cells = [
-            line.nomor,
-            line.status,
-            due,
-            str(line.sisa_hari_kerja),
-            Text(FLAG_LABEL[line.tanda], style=FLAG_STYLE[line.tanda]),
+            literal(line.nomor),
+            literal(line.status),
+            literal(due),
+            literal(str(line.sisa_hari_kerja)),
+            literal(FLAG_LABEL[line.tanda], FLAG_STYLE[line.tanda]),
         ]
-        cells += [stage, ", ".join(notes)] if stage_column else [", ".join(notes)]
+        if stage_column:
+            cells.append(literal(stage))
+        cells.append(literal(", ".join(notes)))
         table.add_row(*cells)
     console.print(table)
     if len(shown) < report.terbuka:
         console.print(
-            f"[dim]Menampilkan {len(shown)} kasus paling mendesak dari {report.terbuka}; "
-            "pakai --batas 0 untuk semua, --json untuk skrip.[/]"
+            literal(
+                f"Menampilkan {len(shown)} kasus paling mendesak dari {report.terbuka}; "
+                "pakai --batas 0 untuk semua, --json untuk skrip.",
+                "dim",
+            )
         )

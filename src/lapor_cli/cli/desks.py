@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli.cli._app import JsonOpt, LaporTyper, opened
-from lapor_cli.console import console, emit_json, message
+from lapor_cli.console import console, emit_json, literal, message, styled
 
 KodeArg = Annotated[
     str, typer.Argument(metavar="KODE", help="Kode meja: huruf kecil/angka/-, mis. kupang.")
@@ -46,9 +46,8 @@ def register(app: typer.Typer) -> None:
         for col in ("Kode", "Nama", "Awalan", "Kasus", "Terbuka"):
             table.add_column(col, justify="right" if col in ("Kasus", "Terbuka") else "left")
         for row in rows:
-            table.add_row(
-                row["kode"], row["nama"], row["prefiks"], str(row["kasus"]), str(row["terbuka"])
-            )
+            cells = (row["kode"], row["nama"], row["prefiks"], row["kasus"], row["terbuka"])
+            table.add_row(*(literal(cell) for cell in cells))
         console.print(table)
         if len(rows) > 1:
             message(
@@ -76,8 +75,12 @@ def register(app: typer.Typer) -> None:
             emit_json(desk.as_json())
             return
         message(
-            f"Meja ditambahkan: [bold]{desk.kode}[/] — {desk.nama} (nomor {desk.prefiks}-…). "
-            f"Catat untuknya dengan: lapor catat --meja {desk.kode} …"
+            styled(
+                "Meja ditambahkan: ",
+                (desk.kode, "bold"),
+                f" — {desk.nama} (nomor {desk.prefiks}-…). "
+                f"Catat untuknya dengan: lapor catat --meja {desk.kode} …",
+            )
         )
 
     @meja_app.command("ubah")
@@ -100,7 +103,9 @@ def register(app: typer.Typer) -> None:
         if json:
             emit_json(desk.as_json())
             return
-        message(f"Meja diubah: [bold]{desk.kode}[/] — {desk.nama} (awalan {desk.prefiks}).")
+        message(
+            styled("Meja diubah: ", (desk.kode, "bold"), f" — {desk.nama} (awalan {desk.prefiks}).")
+        )
 
     @meja_app.command("hapus")
     def hapus(kode: KodeArg, json: JsonOpt = False) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lapor_cli.cli._app import DeskOpt, JsonOpt, OfficerOpt, officer, opened
-from lapor_cli.console import console, emit_json, err_console, message, warn
+from lapor_cli.console import console, emit_json, err_console, literal, message, styled, warn
 from lapor_cli.errors import LaporError
 
 if TYPE_CHECKING:
@@ -90,9 +90,7 @@ def _template(path: Path, *, timpa: bool, json: bool) -> None:
     if json:
         emit_json({"templat": str(path)})
         return
-    from rich.markup import escape
-
-    console.print(f"Templat impor ditulis: [bold]{escape(str(path))}[/]")
+    console.print(styled("Templat impor ditulis: ", (str(path), "bold")))
     message("Isi lembar 'Formulir' (petunjuk di lembar 'Petunjuk'), lalu: lapor impor BERKAS --uji")
 
 
@@ -122,7 +120,7 @@ def _progress(show: bool) -> Iterator[Progress | None]:
         "impor": "Memeriksa dan menulis",
     }
     bar = Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TaskProgressColumn(),
         # Live needs the Console itself (it enters it as a context manager), not the lazy
@@ -155,10 +153,8 @@ def _render(result: ImportResult, *, json: bool) -> None:
     else:
         _summary(result)
     if not json:
-        from rich.markup import escape
-
         for note in result.peringatan:
-            warn(escape(note))  # notes quote the file's own values
+            warn(note)  # shown exactly: notes quote the file's own values
     if result.galat:
         raise ImportRefused(result.galat, header_row=result.header_row)
 
@@ -166,19 +162,20 @@ def _render(result: ImportResult, *, json: bool) -> None:
 def _error_table(result: ImportResult) -> None:
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_lines=False)
     for header, options, _cell in ERROR_COLUMNS:
         table.add_column(header, **options)
     for error in result.galat[:SCREEN_ERRORS]:
-        # Text, not markup: values and messages quote what the file holds ("[", "[/]", …).
-        table.add_row(*(Text(cell(error)) for _header, _options, cell in ERROR_COLUMNS))
+        # Values and messages quote what the file holds ("[", "[/]", …): shown exactly.
+        table.add_row(*(literal(cell(error)) for _header, _options, cell in ERROR_COLUMNS))
     console.print(table)
     if len(result.galat) > SCREEN_ERRORS:
         console.print(
-            f"… dan {len(result.galat) - SCREEN_ERRORS} masalah lain; "
-            "semuanya tercantum dengan --json."
+            literal(
+                f"… dan {len(result.galat) - SCREEN_ERRORS} masalah lain; "
+                "semuanya tercantum dengan --json."
+            )
         )
 
 
@@ -191,8 +188,10 @@ def _summary(result: ImportResult) -> None:
     )
     if result.uji:
         console.print(
-            f"Uji saja, tidak ada yang ditulis: {result.baris} baris sah; "
-            f"{result.diimpor} akan diimpor{skipped}."
+            literal(
+                f"Uji saja, tidak ada yang ditulis: {result.baris} baris sah; "
+                f"{result.diimpor} akan diimpor{skipped}."
+            )
         )
     elif result.diimpor:
         numbers = (
@@ -200,6 +199,8 @@ def _summary(result: ImportResult) -> None:
             if result.nomor_awal == result.nomor_akhir
             else f"{result.nomor_awal} s.d. {result.nomor_akhir}"
         )
-        console.print(f"Diimpor: [bold]{result.diimpor}[/] kasus ({numbers}){skipped}.")
+        console.print(
+            styled("Diimpor: ", (str(result.diimpor), "bold"), f" kasus ({numbers}){skipped}.")
+        )
     else:
-        console.print(f"Tidak ada kasus baru{skipped}.")
+        console.print(literal(f"Tidak ada kasus baru{skipped}."))

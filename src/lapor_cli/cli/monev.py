@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lapor_cli.cli._app import EveryDeskOpt, JsonOpt, ReadDeskOpt, interactive, opened
-from lapor_cli.console import console, emit_json, message, tanggal
+from lapor_cli.console import console, emit_json, literal, message, styled, tanggal
 
 if TYPE_CHECKING:
     from lapor_cli.monev import Figure, Monev, UnitLine
@@ -82,14 +82,16 @@ def register(app: typer.Typer) -> None:
         report, period = written.report, written.report.period
         if period.current:
             message(
-                f"[yellow]{period.label} belum selesai: angka per "
-                f"{tanggal(period.as_of, time=True)}.[/]"
+                literal(
+                    f"{period.label} belum selesai: angka per {tanggal(period.as_of, time=True)}.",
+                    "yellow",
+                )
             )
         message(
             f"Workbook monev {period.label} ditulis: {len(report.cases)} kasus, "
             f"{len(report.overdue)} terlambat per akhir bulan."
         )
-        console.print(str(written.path), soft_wrap=True, markup=False)
+        console.print(literal(str(written.path)), soft_wrap=True)
 
     @app.command(rich_help_panel="Melihat")
     def rekap(
@@ -132,12 +134,18 @@ def _progress_bar(*, enabled: bool) -> Iterator[Callable[[int, int], None] | Non
         if shown is None:
             if total < PROGRESS_FROM:
                 return
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
 
             from lapor_cli.console import err_console
 
             bar = Progress(
-                "[progress.description]{task.description}",
+                TextColumn("{task.description}", style="progress.description", markup=False),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
@@ -187,14 +195,15 @@ def _lines_table(title: str, first: str, lines: list[tuple[str, UnitLine]]):
         if share is not None:
             on_time += f" ({_number(share * 100, 0)}%)"
         days = line.rata_hari_kerja
-        table.add_row(
+        cells = (
             label,
-            str(line.diterima),
-            str(line.selesai),
+            line.diterima,
+            line.selesai,
             on_time,
-            str(line.terlambat),
+            line.terlambat,
             "-" if days is None else _number(days, 1),
         )
+        table.add_row(*(literal(cell) for cell in cells))
     return table
 
 
@@ -204,18 +213,20 @@ def _render(report: Monev) -> None:
 
     period = report.period
     running = " (bulan berjalan)" if period.current else ""
-    console.print(f"[bold]Monev pengaduan {report.kantor}[/] — {period.label}{running}")
+    console.print(
+        styled((f"Monev pengaduan {report.kantor}", "bold"), f" — {period.label}{running}")
+    )
     if (desks := report.desk_label()) is not None:
-        console.print(f"Meja: {desks}", markup=False)
-    console.print(f"Keadaan per {tanggal(period.as_of, with_day=True, time=True)}.")
+        console.print(literal(f"Meja: {desks}"))
+    console.print(literal(f"Keadaan per {tanggal(period.as_of, with_day=True, time=True)}."))
     if not report.cases:
-        console.print("Tidak ada kasus yang diterima pada bulan ini.")
+        console.print(literal("Tidak ada kasus yang diterima pada bulan ini."))
 
     figures = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     figures.add_column("Angka utama")
     figures.add_column("Nilai", justify="right", no_wrap=True)
     for fig in report.figures():
-        figures.add_row(fig.label, _figure_text(fig))
+        figures.add_row(literal(fig.label), literal(_figure_text(fig)))
     console.print(figures)
 
     received = len(report.cases)
@@ -234,11 +245,12 @@ def _render(report: Monev) -> None:
         table.add_column("Persen", justify="right")
         for line in shown:
             share = line.jumlah / received if received else None
-            table.add_row(
+            cells = (
                 line.key if title == "Menurut kategori" and line.key else line.label,
-                str(line.jumlah),
+                line.jumlah,
                 "-" if share is None else _number(share * 100, 1) + "%",
             )
+            table.add_row(*(literal(cell) for cell in cells))
         console.print(table)
 
     from lapor_cli.cli.render import unit_short
@@ -257,7 +269,10 @@ def _render(report: Monev) -> None:
     late = report.overdue
     if late:
         console.print(
-            f"[bold red]{len(late)} kasus terlambat[/] per akhir bulan "
-            f"(termasuk {sum(1 for f in late if not f.bulan_ini)} dari bulan sebelumnya); "
-            "rinciannya di lembar Terlambat (`lapor ekspor`)."
+            styled(
+                (f"{len(late)} kasus terlambat", "bold red"),
+                " per akhir bulan "
+                f"(termasuk {sum(1 for f in late if not f.bulan_ini)} dari bulan sebelumnya); "
+                "rinciannya di lembar Terlambat (`lapor ekspor`).",
+            )
         )

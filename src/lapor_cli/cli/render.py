@@ -1,4 +1,7 @@
-"""Rich renderings of cases for the terminal (tables, the timeline). Data in, screen out."""
+"""Rich renderings of cases for the terminal (tables, the timeline). Data in, screen out.
+
+Every value from the register becomes a cell through ``literal`` (a ``Text``): shown exactly
+as stored, never read as markup (see ``lapor_cli.console``)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from lapor_cli.console import console, tanggal
+from lapor_cli.console import console, literal, styled, tanggal
 
 STATUS_STYLE = {
     "diterima": "cyan",
@@ -40,7 +43,7 @@ def _short(value: str | None) -> str:
 def _reporter(view: dict) -> Text:
     if view["anonim"]:
         return Text("(anonim)", style="italic dim")
-    return Text(view["nama"] or "-")
+    return literal(view["nama"] or "-")
 
 
 def unit_short(name: str | None) -> str:
@@ -86,29 +89,37 @@ def render_list(views: list[dict], total: int) -> None:
         table.add_column("Unit", no_wrap=True)
     table.add_column("Batas", no_wrap=True, min_width=10)
     for v in views:
-        cells: list[object] = [v["nomor"], _short(v["diterima"][:10]), v["kanal"]]
+        cells: list[Text] = [
+            literal(v["nomor"]),
+            literal(_short(v["diterima"][:10])),
+            literal(v["kanal"]),
+        ]
         if wide:
-            cells.append(v["jenis"])
-        cells += [Text(v["status"], style=STATUS_STYLE.get(v["status"], "")), _reporter(v)]
+            cells.append(literal(v["jenis"]))
+        cells += [literal(v["status"], STATUS_STYLE.get(v["status"], "")), _reporter(v)]
         if wide:
-            cells += [v["kategori"] or "-", unit_short(v["unit"])]
+            cells += [literal(v["kategori"] or "-"), literal(unit_short(v["unit"]))]
         open_case = v["status"] not in ("selesai", "diarsipkan")
-        cells.append(_short(v["batas_waktu"][:10]) if open_case and v["batas_waktu"] else "-")
+        due = _short(v["batas_waktu"][:10]) if open_case and v["batas_waktu"] else "-"
+        cells.append(literal(due))
         table.add_row(*cells)
     console.print(table)
     if total > len(views):
         console.print(
-            f"[dim]Menampilkan {len(views)} dari {total} kasus; pakai --batas 0 untuk semua.[/]"
+            Text(
+                f"Menampilkan {len(views)} dari {total} kasus; pakai --batas 0 untuk semua.",
+                style="dim",
+            )
         )
     else:
-        console.print(f"[dim]{total} kasus.[/]")
+        console.print(Text(f"{total} kasus.", style="dim"))
 
 
 def render_case(view: dict) -> None:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    status = Text(view["status"], style=STATUS_STYLE.get(view["status"], ""))
+    status = literal(view["status"], STATUS_STYLE.get(view["status"], ""))
     rows: list[tuple[str, object]] = [
         ("Nomor", view["nomor"]),
         ("Status", status),
@@ -153,7 +164,7 @@ def render_case(view: dict) -> None:
             rating += f" — {view['komentar']}"
         rows.append(("Penilaian", rating))
     for label, value in rows:
-        head.add_row(label, value if isinstance(value, Text) else Text(str(value)))
+        head.add_row(label, value if isinstance(value, Text) else literal(value))
     console.print(head)
     console.print()
     from lapor_cli.workflow import ACTION_LABEL
@@ -175,16 +186,13 @@ def render_case(view: dict) -> None:
     if console.width < 100:  # a table of five columns leaves the note a sliver: one entry a block
         console.print(Text("Riwayat", style="bold"))
         for waktu, langkah, change, oleh, detail in entries:
-            line = Text(f"{waktu}  ")
-            line.append(langkah, style="bold")
-            line.append(f"  {change}  ({oleh})")
-            console.print(line)
+            console.print(styled(f"{waktu}  ", (langkah, "bold"), f"  {change}  ({oleh})"))
             if detail:
-                console.print(Padding(Text(detail), (0, 0, 0, 4)))
+                console.print(Padding(literal(detail), (0, 0, 0, 4)))
         return
     timeline = Table(title="Riwayat", title_justify="left", header_style="bold")
     for col in ("Waktu", "Langkah", "Status", "Oleh", "Keterangan"):
         timeline.add_column(col, overflow="fold")
-    for waktu, langkah, change, oleh, detail in entries:
-        timeline.add_row(waktu, langkah, change, oleh, Text(detail))
+    for entry in entries:
+        timeline.add_row(*(literal(cell) for cell in entry))
     console.print(timeline)

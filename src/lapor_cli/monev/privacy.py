@@ -11,10 +11,8 @@ That text is never turned into a formula is the writer's part (:mod:`lapor_cli.m
 
 from __future__ import annotations
 
-import re
-
 from lapor_cli.monev.facts import Detail
-from lapor_cli.validation import mask_nik, mask_phone
+from lapor_cli.validation import mask_nik, mask_phone, scrub_text
 from lapor_cli.views import RAHASIA_TEXT
 
 __all__ = [
@@ -28,30 +26,6 @@ __all__ = [
 ]
 
 ANONIM_TEXT = "(anonim)"
-
-_DIGIT = re.compile(r"\d")
-_NIK_IN_TEXT = re.compile(r"(?<!\d)\d(?:[ .-]?\d){15}(?!\d)")
-_PHONE_IN_TEXT = re.compile(r"(?<![\d+])(?:\+62|62|0)[ .-]?8(?:[ .-]?\d){7,11}(?!\d)")
-
-
-def _mask_digits(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
-    return mask_nik(digits) or ""
-
-
-def _mask_phone_text(match: re.Match[str]) -> str:
-    text = match.group(0)
-    digits = re.sub(r"[^\d+]", "", text)
-    return mask_phone(digits) or ""
-
-
-def scrub_text(text: str) -> str:
-    """Mask a NIK/KK (16 digits) or a mobile number that someone typed into free text."""
-    if _DIGIT.search(text) is None:
-        return text
-    text = _NIK_IN_TEXT.sub(_mask_digits, text)
-    return _PHONE_IN_TEXT.sub(_mask_phone_text, text)
-
 
 def name_cell(detail: Detail) -> str | None:
     return ANONIM_TEXT if detail.anonim else detail.nama
