@@ -398,23 +398,18 @@ def test_json_keeps_the_text_as_stored(run: Runner, catat: Callable[..., dict]) 
 # ------------------------------------------------------------------------------ progress bars
 
 
-def test_the_ekspor_progress_bar_runs_on_the_lazy_console() -> None:
+def test_the_ekspor_progress_bar_runs_on_the_lazy_console(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A month of 5,000+ cases on a terminal: the bar entered the lazy console proxy as a
     # context manager and crashed (TypeError) before the workbook was written.
-    from types import SimpleNamespace
-
     from lapor_cli.cli import monev as cli_monev
 
-    done: list[int] = []
-
-    class Core:
-        def write_workbook(self, report, details, target, *, overwrite, progress) -> None:
-            for i in range(1, 4):
-                progress(i)
-                done.append(i)
-
-    cli_monev._write_with_progress(Core(), SimpleNamespace(cases=[1, 2, 3]), None, None, False)
-    assert done == [1, 2, 3]
+    monkeypatch.setattr(cli_monev, "PROGRESS_FROM", 1)
+    with cli_monev._progress_bar(enabled=True) as update:
+        for i in range(4):
+            update(i, 3)
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_a_progress_description_is_shown_as_given(capsys: pytest.CaptureFixture[str]) -> None:
