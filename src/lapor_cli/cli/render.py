@@ -105,6 +105,14 @@ def render_list(views: list[dict], total: int) -> None:
 
 
 def render_case(view: dict) -> None:
+    if view.get("rusak"):
+        from lapor_cli.console import warn
+
+        warn(
+            "sebagian isi kasus ini rusak di register (ditampilkan dengan �): "
+            + "; ".join(view["rusak"])
+            + ". Jalankan `lapor periksa`; pulihkan dari cadangan bila perlu."
+        )
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
