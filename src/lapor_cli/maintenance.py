@@ -46,7 +46,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=15)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError:
+    except (sqlite3.DatabaseError, UnicodeError):  # UnicodeError: a schema text is damaged
         raise RegisterError(
             f"{path} rusak atau bukan berkas SQLite; pulihkan dari cadangan."
         ) from None
@@ -71,7 +71,7 @@ def check(
     try:
         reader = _Reader(
             conn.execute,
-            errors=(sqlite3.DatabaseError,),
+            errors=(sqlite3.DatabaseError, UnicodeError),
             tolerate=lambda: setattr(conn, "text_factory", decode_text),
         )
         _check_sqlite_file(reader, report)
@@ -286,10 +286,14 @@ def _check_register(
         )
 
     reader.section(report, "status = riwayat terakhir", statuses)
+    if "jeda" in tables:  # from schema 0002 on
+        reader.section(report, "jeda = riwayat tunda/lanjut", lambda: _check_pauses(run, report))
     reader.section(report, "nomor urut", counters)
     reader.section(report, "celah nomor", lambda: _check_gaps(run, report))
     if "meja" in tables:  # from schema 0005 on
         reader.section(report, "meja kasus", desks)
+    if "kalender_paket" in tables:  # from schema 0003 on
+        reader.section(report, "tembolok hari libur", lambda: _check_holiday_cache(run, report))
 
 
 @dataclass
@@ -431,6 +435,87 @@ def _check_states(reader: _Reader, report: Report) -> None:
         "keadaan kasus",
         not problems,
         "; ".join(problems) if problems else f"ok ({checked} kasus dibandingkan)",
+    )
+
+
+_PAUSED = "Ditunda: "  # the catatan of a `tunda` entry, before its reason
+
+
+def _check_pauses(run, report: Report) -> None:
+    """The pauses (``jeda``) move deadlines and are not in the case row: each must be what
+    the case's ``tunda`` and ``lanjut`` entries (in the chain) say — it began at a ``tunda``
+    with its reason, and ended at the ``lanjut`` after it, if any."""
+
+    def moment(value) -> str | None:
+        if value is None:
+            return None
+        return (value if isinstance(value, datetime) else datetime.fromisoformat(value)).isoformat()
+
+    told: list[tuple] = []
+    running: dict[object, int] = {}
+    steps = run(
+        """SELECT r.kasus_id, r.aksi, r.waktu, r.catatan FROM riwayat r
+           WHERE r.aksi IN ('tunda', 'lanjut') ORDER BY r.id"""
+    )
+    for kasus_id, aksi, waktu, catatan in steps:
+        if aksi == "tunda":
+            reason = catatan[len(_PAUSED) :] if (catatan or "").startswith(_PAUSED) else catatan
+            running[kasus_id] = len(told)
+            told.append((kasus_id, moment(waktu), None, reason))
+        elif kasus_id in running:
+            i = running.pop(kasus_id)
+            told[i] = (*told[i][:2], moment(waktu), told[i][3])
+    stored = [
+        (kasus_id, moment(mulai), moment(selesai), alasan)
+        for kasus_id, mulai, selesai, alasan in run(
+            "SELECT kasus_id, mulai, selesai, alasan FROM jeda ORDER BY id"
+        )
+    ]
+    if sorted(stored, key=_pause_key) == sorted(told, key=_pause_key):
+        report.add("jeda = riwayat tunda/lanjut", True, "ok")
+        return
+    cases = sorted({p[0] for p in set(stored) ^ set(told)}, key=str)
+    report.add(
+        "jeda = riwayat tunda/lanjut",
+        False,
+        f"jeda tidak sesuai riwayatnya: {_listed(_numbers(run, cases))}",
+    )
+
+
+def _pause_key(pause: tuple) -> tuple[str, ...]:
+    return tuple("" if value is None else str(value) for value in pause)
+
+
+def _numbers(run, ids: list) -> list[str]:
+    """The case numbers of case ids (an id with no case stays as ``#id``)."""
+    wanted = set(ids)
+    found = {r[0]: r[1] for r in run("SELECT id, nomor FROM kasus") if r[0] in wanted}
+    return [str(found.get(i, f"#{i}")) for i in ids]
+
+
+def _check_holiday_cache(run, report: Report) -> None:
+    """The holidays cache (``kalender_paket``) decides deadlines: each year stored by the
+    installed ``holidays`` version (the only ones used) must be what that version gives."""
+    from lapor_cli.deadlines import stored_days
+    from lapor_cli.holiday_calendar import holidays_version, package_days
+
+    version = holidays_version()
+    differing: list[str] = []
+    for tahun, versi, hari in run("SELECT tahun, versi, hari FROM kalender_paket ORDER BY tahun"):
+        if versi != version:
+            continue  # not used: recomputed, and stored again by the next writing command
+        try:
+            days = json.loads(hari) if isinstance(hari, str) else hari
+        except ValueError:
+            days = None
+        if days != stored_days(package_days(int(tahun))):
+            differing.append(str(tahun))
+    report.add(
+        "tembolok hari libur",
+        not differing,
+        "ok"
+        if not differing
+        else f"tahun {', '.join(differing)} berbeda dari paket holidays {version}",
     )
 
 
