@@ -50,6 +50,7 @@ from __future__ import annotations
 import hashlib
 import json
 import json.encoder
+import operator
 import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
@@ -62,6 +63,7 @@ __all__ = [
     "identity_digest",
     "identity_from_json",
     "identity_json",
+    "new_case_parts",
     "new_salts",
     "state_digest",
     "state_from_parts",
@@ -195,6 +197,34 @@ def identity_json(values: Mapping[str, object]) -> str:
     return _ENCODER.encode([canonical(c, values.get(c)) for c in IDENTITY_COLUMNS])
 
 
+def _plain(value: object) -> object:
+    """``canonical`` of a value already of its column's Python type (a new case's, made by
+    this code): only times need converting."""
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def new_case_parts(columns: Sequence[str]) -> Callable[[tuple], tuple[str, str]]:
+    """``identity_json`` and ``state_tail`` of new cases given as tuples of ``columns``
+    (columns of the tail not among them are null), as ``parts(values)``: the bulk import's
+    checking process makes them for every row, so the positions are worked out once."""
+    where = {c: i for i, c in enumerate(columns)}
+    absent = len(columns)  # the position of the None appended to each tuple
+    identity = operator.itemgetter(*(where[c] for c in IDENTITY_COLUMNS))
+    tail = operator.itemgetter(*(where.get(c, absent) for c in _TAIL))
+    times = [k for k, c in enumerate(_TAIL) if _KINDS.get(c) == "time" and c in where]
+    encode = _ENCODER.encode
+
+    def parts(values: tuple) -> tuple[str, str]:
+        row = (*values, None)
+        own = list(tail(row))
+        for k in times:
+            if own[k] is not None:
+                own[k] = own[k].isoformat()
+        return encode(list(identity(row))), encode(own)[1:]
+
+    return parts
+
+
 def identity_from_json(garam: str | None, values_json: str) -> str:
     """``identity_digest`` from an ``identity_json``."""
     salt = "null" if garam is None else _json_text(garam)
@@ -235,9 +265,12 @@ def state_head_columns() -> tuple[str, ...]:
 
 def state_tail(row: Mapping[str, object]) -> str:
     """The end of a state's JSON after ``identitas``: the columns a new case has before its
-    number is known (the bulk import's checking process makes it; absent columns are null)."""
-    columns = STATE_COLUMNS[STATE_VERSION][_HEAD:]
-    return _ENCODER.encode([canonical(c, row.get(c)) for c in columns])[1:]  # without "["
+    number is known (the bulk import's checking process makes it; absent columns are null).
+    The values are a new case's own, of their columns' Python types."""
+    return _ENCODER.encode([_plain(row.get(c)) for c in _TAIL])[1:]  # without the list's "["
+
+
+_TAIL = STATE_COLUMNS[STATE_VERSION][_HEAD:]
 
 
 def state_from_parts(head: Sequence[object], tail: str) -> str:

@@ -150,7 +150,6 @@ def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -
     """All of a new case and its first entry that does not depend on its number, its salt or
     its place in the history chain: the bulk import does this in its checking process."""
     values = case_values(data, rule, sidik)
-    own = dict(zip(CASE_COLUMNS, values, strict=True))
     catatan, detail = recording_entry(data, rule)
     tail = chain.entry_tail(
         waktu=now,
@@ -161,8 +160,11 @@ def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -
         catatan=catatan,
         data=detail,
     )
-    state = case_state.state_tail(own)  # the columns a new case leaves empty: null
-    return values, catatan, detail, tail, case_state.identity_json(own), state
+    identity, state = _state_parts(values)  # the columns a new case leaves empty: null
+    return values, catatan, detail, tail, identity, state
+
+
+_state_parts = case_state.new_case_parts(CASE_COLUMNS)
 
 
 _UNSEEN = object()
