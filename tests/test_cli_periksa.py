@@ -60,6 +60,7 @@ def test_a_direct_edit_of_a_case_row_is_found(run: Runner, populated, change):
     assert err.count("\n") == 1
 
 
+@pytest.mark.sqlite_only  # the server's own: test_postgres.py
 def test_a_register_from_before_the_state_digest_still_verifies_and_is_covered_from_its_next_entry(
     run: Runner, isolated_register: Path
 ):
