@@ -436,3 +436,16 @@ def test_a_bit_flipped_in_stored_content_is_reported(
         code, out, err = run("periksa", "--json")
         assert code == 1, (needle, place, out)
         assert err.startswith("Ditolak: Register bermasalah:")
+
+
+@pytest.mark.sqlite_only
+def test_other_commands_refuse_damaged_text_in_one_line(run: Runner, populated, isolated_register):
+    _write_bytes(
+        isolated_register,
+        f"UPDATE kasus SET uraian = CAST(x'50ff' AS TEXT) WHERE nomor = '{populated['diterima']}'",
+    )
+    for args in (["daftar"], ["daftar", "--json"]):
+        code, out, err = run(*args)
+        assert code == 1, args
+        assert err.startswith("Ditolak: Register") and "bukan UTF-8" in err
+        assert err.count("\n") == 1

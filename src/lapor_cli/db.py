@@ -427,6 +427,12 @@ def translate_db_errors(location: str) -> Iterator[None]:
             raise RegisterError(
                 "Disk penuh; tidak ada yang ditulis. Kosongkan ruang disk."
             ) from None
+        if "could not decode to utf-8" in text:  # bytes written into the file by hand/damage
+            raise RegisterError(
+                f"Register {location} berisi teks yang rusak (bukan UTF-8 yang sah). Jalankan "
+                "`lapor periksa` untuk melihat di mana; `lapor lihat NOMOR` tetap menampilkan "
+                "kasusnya."
+            ) from None
         raise
     except sa.exc.DatabaseError as exc:
         text = str(exc.orig).lower()
