@@ -21,9 +21,9 @@ The JSON is the chain's own (``ensure_ascii=False``, sorted keys, no spaces); ti
 times and 0/1 booleans, a server's own types), so a register digests the same on either.
 
 Identity, and erasing it later (``anonimkan``, a later issue). A digest of the identity
-values alone could be reversed by trying every NIK (16 digits, but only a few hundred
-thousand million plausible ones) and every phone number; the chain keeps its digests for
-ever, so it must not keep one of those. Each case therefore has its own random salt
+values alone could be reversed by trying every NIK (16 digits, but only some 10^11 plausible
+ones: region, birth date, serial) or phone number; the chain keeps its digests for ever, so
+it must not keep one of those. Each case therefore has its own random salt
 (``kasus.garam``, 128 bits, drawn when the case is recorded; migration 0006 gives every older
 case one), and the state commits to ``identitas``, the digest of the salt with the values.
 Erasing an identity for good is then: set the six values *and the salt* to NULL and append

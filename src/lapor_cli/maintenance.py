@@ -1,5 +1,25 @@
 """Keeping the register sound: integrity checks, online backups and restores.
 
+``check`` (``lapor periksa``) proves, each as a check of its own:
+
+- the file: SQLite's full ``integrity_check`` (every page, index and constraint) and the
+  foreign keys — a register on a PostgreSQL server keeps its storage sound itself;
+- the history: the hash chain from the first entry to the stored head (``history``), and
+  with an anchor kept outside the register, that the register still extends it;
+- the cases: each case row as it stands against the state its newest entry committed to
+  (``case_state``); its status against its newest entry's; its pauses (``jeda``) against its
+  ``tunda``/``lanjut`` entries; its number's prefix against its desk;
+- the numbers: the counter is not behind any case, and every number it gave has a case;
+- the holidays cache: each year stored by the installed ``holidays`` is what it gives.
+
+Not proven (nothing in the chain covers them): the office's own days off (``hari_kantor``),
+desk names, and settings other than the chain's head (office name, time zone, SLA profile);
+a case whose newest entry predates schema 0006 (until its next entry); and anything an
+anchor does not cover: a chain rewound or recomputed after the last anchor kept.
+
+Damage is reported, never raised: a part the file cannot give back fails its own check and
+the others still run; text that is not UTF-8 is read again marked (``sqlite_text``).
+
 Backups use SQLite's online backup API, which copies a consistent snapshot while other
 processes keep writing. Everything for a file works on its path and plain ``sqlite3``: it must
 still work when the register is too damaged for SQLAlchemy to open. A register on a
@@ -78,7 +98,9 @@ def check(
         tables = reader.section(
             report,
             "versi skema",
-            lambda: {r[0] for r in conn.execute("SELECT name FROM sqlite_master")},
+            lambda: {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            },
         )
         if tables is not None:
             _check_register(reader, tables, report, known_revisions, "IS NOT", anchor)
