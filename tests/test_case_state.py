@@ -216,3 +216,14 @@ def test_catat_one_by_one_and_the_bulk_import_give_the_same_chain(
             ok_json(run, *args)
     assert _register_rows() == imported
     assert ok_json(run, "periksa")["masalah"] == []
+
+
+def test_a_case_without_a_salt_gets_one_before_its_next_entry_commits(run: Runner, populated):
+    # A row not written by lapor-cli (a script, a tool) may lack the salt: the chain still
+    # never commits to the identity unsalted.
+    nomor = populated["terverifikasi"]
+    query_register("UPDATE kasus SET garam = NULL WHERE nomor = ?", nomor)
+    ok_json(run, "distribusi", nomor, "--unit", "PFM")
+    (salt,) = query_register("SELECT garam FROM kasus WHERE nomor = ?", nomor)[0]
+    assert salt is not None and len(salt) == 32
+    assert ok_json(run, "periksa")["masalah"] == []

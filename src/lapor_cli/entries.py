@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from lapor_cli import case_state
 from lapor_cli import history as chain
+from lapor_cli.case_state import IDENTITY_COLUMNS
 from lapor_cli.models import Case, History, Setting
 from lapor_cli.settings import set_setting
 
@@ -77,7 +78,11 @@ def append_history(
     data: dict,
 ) -> History:
     """Append one entry to the hash chain (the caller holds the write transaction); ``case``
-    must already hold the values the entry leaves it with: the entry commits to them."""
+    must already hold the values the entry leaves it with: the entry commits to them. A case
+    with an identity but no salt (a row not written by lapor-cli) gets one first: the chain
+    never commits to an unsalted identity."""
+    if case.garam is None and any(getattr(case, c) is not None for c in IDENTITY_COLUMNS):
+        case.garam = case_state.new_salts(1)[0]
     entry = History(
         **chained_entry(
             chain_head(session),
