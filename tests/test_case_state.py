@@ -87,6 +87,11 @@ def test_a_row_as_sqlite_or_a_server_gives_it_digests_alike():
         for key, value in ROW.items()
     }
     assert case_state.state_digest(as_sqlite) == case_state.state_digest(ROW)
+    # … and as `periksa` digests every case: rows as tuples, each column converted once
+    columns = sorted(ROW)
+    digest = case_state.row_digester(columns)
+    for row in (ROW, as_sqlite):
+        assert digest(tuple(row[c] for c in columns), 1) == case_state.state_digest(ROW)
 
 
 @pytest.mark.parametrize(

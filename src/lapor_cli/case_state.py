@@ -65,6 +65,7 @@ __all__ = [
     "identity_json",
     "new_case_parts",
     "new_salts",
+    "row_digester",
     "state_digest",
     "state_from_parts",
     "state_head_columns",
@@ -256,6 +257,69 @@ def state_digest(row: Mapping[str, object], version: int = STATE_VERSION) -> str
         else:
             values.append(canonical(column, row.get(column)))
     return f"{version}:{hashlib.sha256(_ENCODER.encode(values).encode()).hexdigest()}"
+
+
+def row_digester(columns: Sequence[str]) -> Callable[[Sequence[object], int], str]:
+    """``state_digest`` for many rows given as tuples of ``columns`` (``garam``, the identity
+    columns and every version's columns among them), as ``digest(row, version)``: what
+    ``periksa`` runs on every case, so each column's conversion is chosen once."""
+    where = {c: i for i, c in enumerate(columns)}
+    plans = {
+        version: (
+            [(where[c], _converter(c)) for c in cols if c != "identitas"],
+            cols.index("identitas"),
+        )
+        for version, cols in STATE_COLUMNS.items()
+    }
+    identity = [(where[c], _converter(c)) for c in IDENTITY_COLUMNS]
+    salt_at, text = where["garam"], _converter("garam")
+    encode, sha256 = _ENCODER.encode, hashlib.sha256
+
+    def digest(row: Sequence[object], version: int) -> str:
+        plan, identity_at = plans[version]
+        values: list[object] = [version, *(convert(row[i]) for i, convert in plan)]
+        who = [text(row[salt_at]), [convert(row[i]) for i, convert in identity]]
+        values.insert(identity_at + 1, sha256(encode(who).encode()).hexdigest())
+        return f"{version}:{sha256(encode(values).encode()).hexdigest()}"
+
+    return digest
+
+
+def _converter(column: str) -> Callable[[object], object]:
+    """``canonical`` for one column, with the forms SQLite and a server give (and any null)
+    answered without a further call; anything else goes the long way."""
+    kind = _KINDS.get(column, "text")
+
+    def slow(value: object) -> object:
+        return canonical(column, value)
+
+    if kind in ("text", "int"):
+        quick = str if kind == "text" else int
+
+        def convert(value: object) -> object:
+            return value if value is None or type(value) is quick else slow(value)
+
+    elif kind == "bool":
+
+        def convert(value: object) -> object:
+            if value is None or type(value) is bool:
+                return value
+            return value == 1 if type(value) is int and value in (0, 1) else slow(value)
+
+    elif kind == "time":
+        parse = datetime.fromisoformat
+
+        def convert(value: object) -> object:
+            if value is None:
+                return None
+            return parse(value).isoformat() if type(value) is str else slow(value)
+
+    else:  # json
+
+        def convert(value: object) -> object:
+            return [] if value == "[]" else slow(value)
+
+    return convert
 
 
 def state_head_columns() -> tuple[str, ...]:

@@ -419,6 +419,8 @@ def _check_states(reader: _Reader, report: Report) -> None:
     columns = sorted(
         (version_columns - {"identitas"}) | set(case_state.IDENTITY_COLUMNS) | {"garam"}
     )
+    digest = case_state.row_digester(columns)
+    at_nomor, tolerant = columns.index("nomor"), reader.tolerate is None
     rows = reader.run(
         f"""SELECT {", ".join(f"k.{c}" for c in columns)}, r.keadaan
             FROM kasus k
@@ -431,23 +433,21 @@ def _check_states(reader: _Reader, report: Report) -> None:
     damaged: list[str] = []
     checked = 0
     for r in rows:
-        row = dict(zip(columns, r, strict=False))
         keadaan = r[-1]
-        nomor = str(row["nomor"])
-        if any(isinstance(v, DamagedText | bytes) for v in r):
-            damaged.append(nomor)
+        if tolerant and any(isinstance(v, DamagedText) for v in r):
+            damaged.append(str(r[at_nomor]))
             continue
         if keadaan is None:
             continue  # its newest entry is from before the state digest
         checked += 1
         version = case_state.state_version(str(keadaan))
         try:
-            same = version is not None and case_state.state_digest(row, version) == keadaan
-        except (TypeError, ValueError):
-            damaged.append(nomor)
+            same = version is not None and digest(r, version) == keadaan
+        except (TypeError, ValueError):  # bytes, or a time/JSON that is no longer one
+            damaged.append(str(r[at_nomor]))
             continue
         if not same:
-            changed.append(nomor)
+            changed.append(str(r[at_nomor]))
     problems = []
     if changed:
         problems.append(f"diubah di luar riwayat: {_listed(changed)}")
