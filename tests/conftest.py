@@ -57,6 +57,7 @@ NO_REGISTER = {
     "test_holiday_calendar",
     "test_console",
     "test_cli_help",
+    "test_history",
 }
 
 

@@ -168,7 +168,7 @@ def verify_chain(entries: Iterable[Mapping[str, object]], head: str) -> list[Cha
 ANCHOR_DIGITS = 16
 #: The fewest hex digits an anchor given back may have (48 bits).
 ANCHOR_MIN_DIGITS = 12
-_ANCHOR = re.compile(r"(\d+)-([0-9a-f]+)")
+_ANCHOR = re.compile(r"([0-9]+)-([0-9a-f]+)")
 
 
 @dataclass(frozen=True)
