@@ -444,6 +444,7 @@ def test_a_bit_flipped_in_stored_content_is_reported(
     data = original.read_bytes()
     places = [i for i in range(len(data)) if data.startswith(needle.encode(), i)]
     assert places
+    found = set()
     for n, place in enumerate(places):
         copy = tmp_path / f"balik-{n}.db"
         flipped = bytearray(data)
@@ -453,6 +454,9 @@ def test_a_bit_flipped_in_stored_content_is_reported(
         code, out, err = run("periksa", "--json")
         assert code == 1, (needle, place, out)
         assert err.startswith("Ditolak: Register bermasalah:")
+        found |= {p.split(":")[0] for p in json.loads(out)["masalah"]}
+    if needle == "3171014101900001":  # the case row, and its index (SQLite's own check)
+        assert {"keadaan kasus", "integritas SQLite"} <= found, found
 
 
 @pytest.mark.sqlite_only
