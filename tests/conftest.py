@@ -69,6 +69,7 @@ NO_REGISTER = {
     "test_holiday_calendar",
     "test_console",
     "test_cli_help",
+    "test_history",
 }
 
 
@@ -230,6 +231,23 @@ def catat_as_desk(
         text=True,
         timeout=180,
     )
+
+
+@pytest.fixture
+def same_salts(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """New cases' identity salts come from a counter instead of the machine's random source,
+    so that two registers recorded alike have the same state digests and chain. Call the
+    returned function before recording the second register (the count starts again)."""
+    from lapor_cli import case_state
+
+    count = [0]
+
+    def salts(n: int) -> list[str]:
+        count[0] += n
+        return [f"{i:032x}" for i in range(count[0] - n, count[0])]
+
+    monkeypatch.setattr(case_state, "new_salts", salts)
+    return lambda: count.__setitem__(0, 0)
 
 
 # ------------------------------------------------------------------------------ the register

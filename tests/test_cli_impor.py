@@ -130,7 +130,7 @@ def chain_breaks() -> list:
     head = query("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'")[0][0]
     rows = query(
         """SELECT r.id, k.nomor, r.waktu, r.oleh, r.aksi, r.dari_status, r.ke_status,
-                  r.catatan, r.data, r.hash_sebelum, r.hash
+                  r.catatan, r.data, r.hash_sebelum, r.hash, r.keadaan
            FROM riwayat r JOIN kasus k ON k.id = r.kasus_id ORDER BY r.id"""
     )
     keys = ("id", "nomor", "waktu", "oleh", "aksi", "dari_status", "ke_status", "catatan")
@@ -141,6 +141,7 @@ def chain_breaks() -> list:
             "data": json.loads(r[8]),
             "hash_sebelum": r[9],
             "hash": r[10],
+            "keadaan": r[11],
         }
         for r in rows
     ]

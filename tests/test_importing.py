@@ -291,7 +291,12 @@ def one_case(tmp_path) -> Path:
     return db
 
 
-def test_parallel_import_writes_what_the_two_step_import_writes(tmp_path, one_case):
+def test_parallel_import_writes_what_the_two_step_import_writes(tmp_path, same_salts):
+    # one_case's case, with the salts counted from zero as for the serial register below
+    one_case = tmp_path / "register.db"
+    first = check(xlsx(tmp_path / "satu.xlsx", [HEADER, row(0)]))
+    assert _write(one_case, first).diimpor == 1
+    first.close()
     path = _big_csv(tmp_path / "a.csv", 4_500)
     result = _parallel(one_case, path)
     assert (result.diimpor, result.dilewati, result.baris) == (4_500, 0, 4_500)
@@ -299,6 +304,7 @@ def test_parallel_import_writes_what_the_two_step_import_writes(tmp_path, one_ca
     parallel = _dump_cases(one_case)
 
     serial_db = tmp_path / "serial.db"
+    same_salts()  # the serial register's cases get the same salts
     first = check(xlsx(tmp_path / "satu2.xlsx", [HEADER, row(0)]))
     _write(serial_db, first)
     first.close()
@@ -316,8 +322,8 @@ def test_parallel_import_writes_what_the_two_step_import_writes(tmp_path, one_ca
 def _dump_cases(db: Path) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         cases = conn.execute(
-            "SELECT k.nomor, k.nik, k.sidik, k.diterima, k.dicatat, r.catatan, r.data, r.hash "
-            "FROM kasus k JOIN riwayat r ON r.kasus_id = k.id ORDER BY k.id"
+            "SELECT k.nomor, k.nik, k.sidik, k.diterima, k.dicatat, k.garam, r.catatan, r.data, "
+            "r.hash, r.keadaan FROM kasus k JOIN riwayat r ON r.kasus_id = k.id ORDER BY k.id"
         ).fetchall()
         head = conn.execute("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'").fetchone()
     return [*cases, head]

@@ -135,10 +135,12 @@ def _walk(run: Runner, folder: Path) -> dict[str, object]:
 
 
 def test_the_same_week_gives_the_same_answers_on_sqlite_and_postgresql(
-    run: Runner, pg_url: Callable[[], str], monkeypatch, tmp_path: Path
+    run: Runner, pg_url: Callable[[], str], monkeypatch, tmp_path: Path, same_salts
 ):
+    # With the same salts, the same cases digest alike on both: the chain's anchor too.
     on_sqlite = _walk(run, tmp_path)
     monkeypatch.setenv("LAPOR_DB", pg_url())
+    same_salts()
     on_server = _walk(run, tmp_path)
     for key in on_sqlite:
         assert on_server[key] == on_sqlite[key], key
@@ -433,3 +435,75 @@ def test_pindah_of_a_province_register_keeps_its_desks_and_their_numbers(
     monkeypatch.setenv("LAPOR_DB", str(back))
     assert ok_json(run, "meja") == ok_json(run, "--db", server, "meja")
     assert ok_json(run, "periksa")["masalah"] == []
+
+
+def test_cases_on_a_server_get_their_salts_when_the_state_digest_arrives(
+    run: Runner, pg_url, monkeypatch
+):
+    # Migration 0006 on a server that already holds cases: each gets its own random salt
+    # (gen_random_uuid), the old entry keeps its hash, and the next entry commits to a state.
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from lapor_cli import history as chain
+    from lapor_cli.db import run_migrations
+
+    url = pg_url()
+    engine = sa.create_engine(url)
+    try:
+        run_migrations(engine, "0005")
+    finally:
+        engine.dispose()
+    waktu = datetime(2026, 11, 23, 9, 0)
+    catatan, data = "Diterima lewat surat pada 2026-11-23 09:00", {"kanal": "surat"}
+    with _pg(url) as conn:
+        for i in (1, 2):
+            nomor = f"DS-2026-0000{i}"
+            conn.execute(
+                """INSERT INTO kasus (id, nomor, meja, prefiks, tahun, urut, status, kanal,
+                       jenis, uraian, nama, anonim, rahasia, segera, diterima, dicatat,
+                       petugas, tembusan, sla_profil, sla_satuan, sla_nilai, sla_perpanjangan,
+                       diperpanjang)
+                   VALUES (%s, %s, 'utama', 'DS', 2026, %s, 'diterima', 'surat', 'aduan',
+                       'PKH belum cair', 'Siti', false, false, false, %s, %s, 'lama', '[]',
+                       'kemensos', 'hari_kerja', 3, 0, false)""",
+                (i, nomor, i, waktu, waktu),
+            )
+        prev = chain.GENESIS
+        for i in (1, 2):
+            digest = chain.entry_hash(
+                prev,
+                nomor=f"DS-2026-0000{i}",
+                waktu=waktu,
+                oleh="lama",
+                aksi="catat",
+                dari_status=None,
+                ke_status="diterima",
+                catatan=catatan,
+                data=data,
+            )
+            conn.execute(
+                """INSERT INTO riwayat (id, kasus_id, waktu, oleh, aksi, ke_status, catatan,
+                       data, hash_sebelum, hash)
+                   VALUES (%s, %s, %s, 'lama', 'catat', 'diterima', %s, %s, %s, %s)""",
+                (i, i, waktu, catatan, json.dumps(data), prev, digest),
+            )
+            prev = digest
+        conn.execute("INSERT INTO pengaturan (kunci, nilai) VALUES ('rantai', %s)", (prev,))
+        conn.execute("INSERT INTO nomor_urut (prefiks, tahun, terakhir) VALUES ('DS', 2026, 2)")
+        conn.execute("SELECT setval(pg_get_serial_sequence('kasus', 'id'), 2)")
+        conn.execute("SELECT setval(pg_get_serial_sequence('riwayat', 'id'), 2)")
+    monkeypatch.setenv("LAPOR_DB", url)
+    ok_json(run, "verifikasi", "DS-2026-00001", "--kategori", "PKH")  # migrates, then a step
+    with _pg(url) as conn:
+        salts = [r[0] for r in conn.execute("SELECT garam FROM kasus ORDER BY id")]
+        states = [r[0] for r in conn.execute("SELECT keadaan FROM riwayat ORDER BY id")]
+    assert len(set(salts)) == 2 and all(len(s) == 32 and int(s, 16) >= 0 for s in salts)
+    assert states[:2] == [None, None] and states[2].startswith("1:")
+    assert ok_json(run, "periksa")["masalah"] == []
+    with _pg(url) as conn:
+        conn.execute("UPDATE kasus SET uraian = 'diubah' WHERE id = 1")
+    code, out, _ = run("periksa", "--json")
+    assert code == 1
+    assert json.loads(out)["masalah"] == ["keadaan kasus: diubah di luar riwayat: DS-2026-00001"]

@@ -32,8 +32,8 @@ from lapor_cli.resources import app_dir
 
 #: The newest migration this code knows; a register stamped with any other unknown revision
 #: was made by a newer lapor-cli and is refused rather than touched.
-SCHEMA_HEAD = "0005"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+SCHEMA_HEAD = "0006"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -426,6 +426,12 @@ def translate_db_errors(location: str) -> Iterator[None]:
         if "disk" in text and "full" in text:
             raise RegisterError(
                 "Disk penuh; tidak ada yang ditulis. Kosongkan ruang disk."
+            ) from None
+        if "could not decode to utf-8" in text:  # bytes written into the file by hand/damage
+            raise RegisterError(
+                f"Register {location} berisi teks yang rusak (bukan UTF-8 yang sah). Jalankan "
+                "`lapor periksa` untuk melihat di mana; `lapor lihat NOMOR` tetap menampilkan "
+                "kasusnya."
             ) from None
         raise
     except sa.exc.DatabaseError as exc:

@@ -62,14 +62,15 @@ def cached_package_days(session: Session, years: list[int]) -> list[NonWorkingDa
         if session.info.get("write"):
             row = row or PackageYear(tahun=year, versi=version)
             row.versi = version
-            row.hari = _stored(fresh)
+            row.hari = stored_days(fresh)
             session.add(row)
     if session.info.get("write"):
         refresh_stale_years(session, version, skip=set(years))
     return days
 
 
-def _stored(days: list[NonWorkingDay]) -> list[dict[str, object]]:
+def stored_days(days: list[NonWorkingDay]) -> list[dict[str, object]]:
+    """Days as the holidays cache (``kalender_paket.hari``) stores them."""
     return [
         {
             "tanggal": d.tanggal.isoformat(),
@@ -90,7 +91,7 @@ def refresh_stale_years(session: Session, version: str, *, skip: set[int]) -> No
     ).all()
     for row in stale:
         row.versi = version
-        row.hari = _stored(package_days(row.tahun))
+        row.hari = stored_days(package_days(row.tahun))
         session.add(row)
 
 

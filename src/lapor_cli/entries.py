@@ -1,17 +1,29 @@
-"""The case history in the register: append an entry to the hash chain, read a case's
-entries. The hashing itself is pure and lives in :mod:`lapor_cli.history`."""
+"""The case history in the register: append an entry to the hash chain (committing to its
+case's state after it), read a case's entries, the chain's anchor. The hashing itself is pure
+and lives in :mod:`lapor_cli.history` and :mod:`lapor_cli.case_state`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from lapor_cli import case_state
 from lapor_cli import history as chain
+from lapor_cli.case_state import IDENTITY_COLUMNS
 from lapor_cli.models import Case, History, Setting
 from lapor_cli.settings import set_setting
 
-__all__ = ["ENTRY_COLUMNS", "append_history", "case_history", "chain_head", "chained_entry"]
+__all__ = [
+    "ENTRY_COLUMNS",
+    "append_history",
+    "case_history",
+    "case_state_of",
+    "chain_anchor",
+    "chain_head",
+    "chained_entry",
+]
 
 #: The columns of a history entry as :func:`chained_entry` gives them (bulk inserts).
 ENTRY_COLUMNS = (
@@ -25,6 +37,7 @@ ENTRY_COLUMNS = (
     "data",
     "hash_sebelum",
     "hash",
+    "keadaan",
 )
 
 
@@ -33,6 +46,23 @@ def chain_head(session: Session) -> str:
     head = session.get(Setting, "rantai")
     return head.nilai if head else chain.GENESIS
 
+
+def chain_anchor(session: Session) -> chain.Anchor:
+    """The chain's anchor now: how many entries the register has and the newest one's hash
+    (``anchor.short`` to print, e.g. on the monev workbook or a receipt). ``lapor periksa
+    --jangkar`` later proves that the register still extends it."""
+    t = History.__table__
+    count = session.execute(sa.select(sa.func.count()).select_from(t)).scalar_one()
+    newest = session.execute(sa.select(t.c.hash).order_by(t.c.id.desc()).limit(1)).scalar()
+    return chain.Anchor(count, newest or chain.GENESIS)
+
+
+def case_state_of(case: Case) -> str:
+    """The state digest (``keadaan``) of a case as its object stands now."""
+    return case_state.state_digest({c.name: getattr(case, c.name) for c in _CASE_COLUMNS})
+
+
+_CASE_COLUMNS = tuple(Case.__table__.columns)
 
 
 def append_history(
@@ -47,7 +77,12 @@ def append_history(
     catatan: str | None,
     data: dict,
 ) -> History:
-    """Append one entry to the hash chain (the caller holds the write transaction)."""
+    """Append one entry to the hash chain (the caller holds the write transaction); ``case``
+    must already hold the values the entry leaves it with: the entry commits to them. A case
+    with an identity but no salt (a row not written by lapor-cli) gets one first: the chain
+    never commits to an unsalted identity."""
+    if case.garam is None and any(getattr(case, c) is not None for c in IDENTITY_COLUMNS):
+        case.garam = case_state.new_salts(1)[0]
     entry = History(
         **chained_entry(
             chain_head(session),
@@ -60,6 +95,7 @@ def append_history(
             ke=ke,
             catatan=catatan,
             data=data,
+            keadaan=case_state_of(case),
         )
     )
     session.add(entry)
@@ -79,6 +115,7 @@ def chained_entry(
     ke: str | None,
     catatan: str | None,
     data: dict,
+    keadaan: str | None,
 ) -> dict[str, object]:
     """The columns of one history entry chained from ``prev``; its ``hash`` is the new head."""
     return {
@@ -101,7 +138,9 @@ def chained_entry(
             ke_status=ke,
             catatan=catatan,
             data=data,
+            keadaan=keadaan,
         ),
+        "keadaan": keadaan,
     }
 
 

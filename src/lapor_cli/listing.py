@@ -16,9 +16,10 @@ from sqlmodel import Session
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import desk_scope
 from lapor_cli.entries import append_history, case_history
-from lapor_cli.errors import ValidationError
+from lapor_cli.errors import RegisterError, ValidationError
 from lapor_cli.handling import get_case
-from lapor_cli.models import Case
+from lapor_cli.models import Case, History
+from lapor_cli.sqlite_text import DamagedText, tolerant_text
 from lapor_cli.validation import clean_text
 from lapor_cli.views import case_view, history_view
 from lapor_cli.workflow import OPEN_STATUSES, Status
@@ -30,7 +31,24 @@ def show_case(
     session: Session, nomor: str, *, now: datetime, reveal: bool = False, petugas: str = ""
 ) -> dict[str, object]:
     """``lihat``: a case with its history, oldest first. Revealing the identity and the
-    confidential content (``--lengkap``) is itself recorded in the history first."""
+    confidential content (``--lengkap``) is itself recorded in the history first.
+
+    Text the register holds damaged (not valid UTF-8) is shown with its bad bytes as U+FFFD,
+    and the view then names what is damaged under ``rusak`` (absent when nothing is)."""
+    with tolerant_text(session.connection().connection.driver_connection):
+        try:
+            view = _show_case(session, nomor, now=now, reveal=reveal, petugas=petugas)
+        except ValueError:  # a stored time or JSON value that is no longer one
+            raise RegisterError(
+                f"Kasus {nomor.strip()} tidak dapat dibaca: isinya di register rusak. "
+                "Jalankan `lapor periksa`, lalu pulihkan dari cadangan bila perlu."
+            ) from None
+    return view
+
+
+def _show_case(
+    session: Session, nomor: str, *, now: datetime, reveal: bool, petugas: str
+) -> dict[str, object]:
     case = get_case(session, nomor)
     if reveal:
         petugas = clean_text("petugas", petugas) or "petugas"
@@ -47,11 +65,45 @@ def show_case(
         )
     due = Deadlines(session, now).due(case)
     view = case_view(case, batas_waktu=due, reveal=reveal)
-    view["riwayat"] = [history_view(e, reveal=reveal) for e in case_history(session, case)]
+    entries = case_history(session, case)
+    view["riwayat"] = [history_view(e, reveal=reveal) for e in entries]
     view["sla_keterangan"] = Deadlines.describe(case) + (
         f", diperpanjang {case.sla_perpanjangan} hari kerja" if case.diperpanjang else ""
     )
+    damaged = _damaged(case, entries)
+    if damaged:
+        view["rusak"] = damaged
     return view
+
+
+_ENTRY_TEXTS = ("oleh", "aksi", "dari_status", "ke_status", "catatan")
+
+
+def _damaged(case: Case, entries: list[History]) -> list[str]:
+    """What of a case and its history was read back damaged (see ``sqlite_text``)."""
+    found = [
+        f"kasus: {c.name}"
+        for c in Case.__table__.columns
+        if isinstance(getattr(case, c.name), DamagedText)
+    ]
+    for number, entry in enumerate(entries, start=1):
+        names = [n for n in _ENTRY_TEXTS if isinstance(getattr(entry, n), DamagedText)]
+        if _has_replacement(entry.data):
+            names.append("data")
+        if names:
+            found.append(f"riwayat ke-{number}: {', '.join(names)}")
+    return found
+
+
+def _has_replacement(value: object) -> bool:
+    """Does a JSON value hold U+FFFD (damaged text decoded), in a key or a string?"""
+    if isinstance(value, str):
+        return "\ufffd" in value
+    if isinstance(value, dict):
+        return any(_has_replacement(k) or _has_replacement(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_replacement(v) for v in value)
+    return False
 
 
 def parse_statuses(items: Iterable[str]) -> list[str]:
@@ -121,7 +173,7 @@ def list_cases(
     return CaseList(total, views)
 
 
-LIST_COLUMNS = [c for c in Case.__table__.c if c.name not in ("sidik",)]
+LIST_COLUMNS = [c for c in Case.__table__.c if c.name not in ("sidik", "garam")]
 
 
 def list_query(

@@ -86,6 +86,9 @@ class Case(SQLModel, table=True):
     sla_nilai: int
     sla_perpanjangan: int = 0
     diperpanjang: bool = False  # the rule's one extension has been granted (`perpanjang`)
+    #: The case's own random salt for the identity digest its history commits to (see
+    #: ``case_state``); erased with the identity. Never shown.
+    garam: str | None = Field(default=None, max_length=32)
 
 
 class History(SQLModel, table=True):
@@ -104,6 +107,9 @@ class History(SQLModel, table=True):
     data: dict = Field(default_factory=dict, sa_type=sa.JSON)
     hash_sebelum: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    #: The case's state after this entry (``case_state.state_digest``); null for entries
+    #: written before schema 0006.
+    keadaan: str | None = Field(default=None, max_length=80)
 
 
 class Setting(SQLModel, table=True):

@@ -16,6 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from lapor_cli import case_state
 from lapor_cli import history as chain
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import DeskInfo, desk_for_write
@@ -107,7 +108,8 @@ def record_case(
     """SOP step 2: record a checked case for ``desk`` with its number (the desk's next of the
     year), its SLA rule and its first entry."""
     urut = reserve_numbers(session, desk.prefiks, now.year)
-    case = Case(**case_row(data, rule, data.fingerprint(), now=now, desk=desk, urut=urut))
+    row = case_row(data, rule, data.fingerprint(), now=now, desk=desk, urut=urut)
+    case = Case(**row, garam=case_state.new_salts(1)[0])
     session.add(case)
     session.flush()
     catatan, detail = recording_entry(data, rule)
@@ -139,13 +141,15 @@ def recording_entry(data: CaseInput, rule: SlaRule) -> tuple[str, dict[str, obje
 
 
 #: A new case worked out as far as it can be before its number is known (``prepare_case``):
-#: its ``case_values``, and its ``catat`` entry's catatan, data and hash tail.
-Prepared = tuple[tuple[object, ...], str, dict[str, object], str]
+#: its ``case_values``; its ``catat`` entry's catatan, data and hash tail; and its state's
+#: identity values and tail (``case_state.identity_json``, ``case_state.state_tail``).
+Prepared = tuple[tuple[object, ...], str, dict[str, object], str, str, str]
 
 
 def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -> Prepared:
-    """All of a new case and its first entry that does not depend on its number or its
-    place in the history chain: the bulk import does this in its checking process."""
+    """All of a new case and its first entry that does not depend on its number, its salt or
+    its place in the history chain: the bulk import does this in its checking process."""
+    values = case_values(data, rule, sidik)
     catatan, detail = recording_entry(data, rule)
     tail = chain.entry_tail(
         waktu=now,
@@ -156,7 +160,11 @@ def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -
         catatan=catatan,
         data=detail,
     )
-    return case_values(data, rule, sidik), catatan, detail, tail
+    identity, state = _state_parts(values)  # the columns a new case leaves empty: null
+    return values, catatan, detail, tail, identity, state
+
+
+_state_parts = case_state.new_case_parts(CASE_COLUMNS)
 
 
 _UNSEEN = object()
@@ -229,9 +237,10 @@ def write_prepared(
     ``record_case`` for many checked cases at once (the bulk import path).
 
     The numbers ``first_urut`` onwards must have been reserved with ``reserve_numbers``.
-    Cases and their ``catat`` entries go in as two inserts (``insert_rows``); each entry's
-    hash is chained from the stored head exactly as ``append_history`` would, and the head is
-    stored once at the end. The caller holds the write transaction. Returns the numbers.
+    Cases (each with a fresh salt) and their ``catat`` entries go in as two inserts
+    (``insert_rows``); each entry's state digest and hash are those ``append_history`` would
+    give, chained from the stored head, and the head is stored once at the end. The caller
+    holds the write transaction. Returns the numbers.
     """
     if not items:
         return []
@@ -240,15 +249,15 @@ def write_prepared(
     last_urut = first_urut + len(items) - 1
     numbers = [format_number(prefiks, tahun, urut) for urut in range(first_urut, last_urut + 1)]
     shared = shared_values(desk, now)
+    salts = case_state.new_salts(len(items))
+    urut_range = range(first_urut, last_urut + 1)
     insert_rows(
         session,
         kasus,
-        NEW_CASE_COLUMNS,
+        (*NEW_CASE_COLUMNS, "garam"),
         [
-            (nomor, urut, *shared, *item[0])
-            for nomor, urut, item in zip(
-                numbers, range(first_urut, last_urut + 1), items, strict=True
-            )
+            (nomor, urut, *shared, *item[0], salt)
+            for nomor, urut, item, salt in zip(numbers, urut_range, items, salts, strict=True)
         ],
     )
     ids = (
@@ -268,12 +277,16 @@ def write_prepared(
         raise RuntimeError(f"write_prepared: {len(ids)} kasus untuk {len(items)} nomor")
     prev = chain_head(session)
     aksi, ke = "catat", Status.DITERIMA.value
-    hashed = chain.chained_hash
+    hashed, identity = chain.chained_hash, case_state.identity_from_json
+    state = case_state.state_maker(shared)
     entries = []
     append = entries.append
-    for kasus_id, nomor, (values, catatan, detail, tail) in zip(ids, numbers, items, strict=True):
-        digest = hashed(prev, nomor, tail)
-        append((kasus_id, now, values[_PETUGAS], aksi, None, ke, catatan, detail, prev, digest))
+    rows = zip(ids, numbers, urut_range, salts, items, strict=True)
+    for kasus_id, nomor, urut, salt, (values, catatan, detail, tail, who, rest) in rows:
+        keadaan = state(nomor, urut, identity(salt, who), rest)
+        digest = hashed(prev, nomor, tail, keadaan)
+        petugas = values[_PETUGAS]
+        append((kasus_id, now, petugas, aksi, None, ke, catatan, detail, prev, digest, keadaan))
         prev = digest
     insert_rows(session, riwayat, ENTRY_COLUMNS, entries)
     set_setting(session, "rantai", prev)

@@ -157,24 +157,47 @@ def register(app: typer.Typer) -> None:
         )
 
     @app.command(rich_help_panel="Pemeliharaan")
-    def periksa(json: JsonOpt = False) -> None:
-        """Periksa keutuhan register: SQLite, versi skema, rantai riwayat, nomor urut."""
+    def periksa(
+        jangkar: Annotated[
+            str | None,
+            typer.Option(
+                "--jangkar",
+                metavar="JANGKAR",
+                help="Buktikan register masih melanjutkan jangkar yang dicatat dulu "
+                "(mis. 1234-3f9a2c7d1e5b8a40).",
+                show_default=False,
+            ),
+        ] = None,
+        json: JsonOpt = False,
+    ) -> None:
+        """Periksa keutuhan register: SQLite, skema, rantai riwayat, keadaan kasus, nomor."""
         from pathlib import Path
 
         from lapor_cli import maintenance
         from lapor_cli.cli._app import location
         from lapor_cli.db import KNOWN_REVISIONS, SCHEMA_HEAD, is_url, shown_location
         from lapor_cli.errors import RegisterError
+        from lapor_cli.history import parse_anchor
 
+        anchor = None
+        if jangkar is not None:
+            try:
+                anchor = parse_anchor(jangkar)
+            except ValueError as exc:
+                raise ValidationError("jangkar", str(exc)) from None
         where = location()
         register = where if is_url(where) else Path(where).expanduser()
-        report = maintenance.check(register, KNOWN_REVISIONS)
+        report = maintenance.check(register, KNOWN_REVISIONS, anchor)
+        kept = report.anchor
         view = {
             "register": shown_location(str(register)),
             "skema": report.schema,
             "skema_terbaru": SCHEMA_HEAD,
             "kasus": report.cases,
             "riwayat": report.entries,
+            "jangkar": None
+            if kept is None
+            else {"jumlah": kept.count, "hash": kept.hash, "singkat": kept.short},
             "pemeriksaan": [
                 {"nama": name, "ok": ok, "keterangan": detail} for name, ok, detail in report.checks
             ],
@@ -187,6 +210,14 @@ def register(app: typer.Typer) -> None:
                 mark = ("✓", "green") if ok else ("✗", "bold red")
                 console.print(styled(mark, f" {name}: {detail}"))
             console.print(literal(f"{report.cases} kasus, {report.entries} entri riwayat."))
+            if kept is not None:
+                console.print(styled("Jangkar rantai: ", (kept.short, "bold")))
+                if not report.problems:
+                    message(
+                        "Catat atau cetak jangkar ini di luar register (buku, berita acara); "
+                        f"kelak `lapor periksa --jangkar {kept.short}` membuktikan riwayat "
+                        "sampai titik ini tidak diputar mundur atau dihitung ulang."
+                    )
         if report.problems:
             raise RegisterError(f"Register bermasalah: {'; '.join(report.problems)}")
 

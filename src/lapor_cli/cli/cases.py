@@ -347,6 +347,10 @@ def register(app: typer.Typer) -> None:
             view["kantor"] = ctx.settings["kantor_nama"]
         if json:
             emit_json(view)
+            if view.get("rusak"):
+                from lapor_cli.cli.render import warn_damaged
+
+                warn_damaged(view)
         else:
             from lapor_cli.cli.render import render_case
 

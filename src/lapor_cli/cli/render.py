@@ -115,7 +115,20 @@ def render_list(views: list[dict], total: int) -> None:
         console.print(Text(f"{total} kasus.", style="dim"))
 
 
+def warn_damaged(view: dict) -> None:
+    """One warning on stderr when part of a case is damaged in the register (``rusak``)."""
+    if view.get("rusak"):
+        from lapor_cli.console import warn
+
+        warn(
+            "sebagian isi kasus ini rusak di register (ditampilkan dengan �): "
+            + "; ".join(view["rusak"])
+            + ". Jalankan `lapor periksa`; pulihkan dari cadangan bila perlu."
+        )
+
+
 def render_case(view: dict) -> None:
+    warn_damaged(view)
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
