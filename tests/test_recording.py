@@ -8,6 +8,7 @@ Dates are hand-checked on the 2026 calendar: Mon 23 Nov 2026, no holiday in Nove
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
@@ -19,7 +20,7 @@ from lapor_cli import history
 from lapor_cli.db import KNOWN_REVISIONS
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import add_desk, desk_for_write
-from lapor_cli.entries import case_history, chain_head
+from lapor_cli.entries import case_history, case_state_of, chain_head
 from lapor_cli.errors import NotFoundError, ValidationError
 from lapor_cli.handling import get_case, verify_case
 from lapor_cli.maintenance import check_connection
@@ -154,7 +155,9 @@ def test_one_catat_entry_chained_from_the_head(session: Session) -> None:
         ke_status="diterima",
         catatan=entry.catatan,
         data=entry.data,
+        keadaan=entry.keadaan,
     )
+    assert entry.keadaan == case_state_of(case)  # the entry commits to the case's state
     assert chain_head(session) == entry.hash
 
     second = get_case(session, catat(session, nama="Yohanes Lado").view["nomor"])
@@ -290,7 +293,9 @@ def _written(session: Session) -> tuple[list[tuple], list[tuple], str]:
     return [tuple(r) for r in cases], [tuple(r) for r in entries], chain_head(session)
 
 
-def test_prepared_cases_are_written_exactly_as_record_case_writes_them(session: Session) -> None:
+def test_prepared_cases_are_written_exactly_as_record_case_writes_them(
+    session: Session, same_salts: Callable[[], None]
+) -> None:
     catat(session)  # an earlier case: both paths chain from a head that is not the genesis
     desk = desk_for_write(session, None)
     checked = []
@@ -299,11 +304,13 @@ def test_prepared_cases_are_written_exactly_as_record_case_writes_them(session: 
         assert not errors, errors
         checked.append((data, Deadlines(session).rule_for_new("kota-kupang", data)))
 
+    same_salts()  # both paths draw the same identity salts, from here
     one_by_one = session.begin_nested()
     for data, rule in checked:
         record_case(session, data, now=NOW, rule=rule, desk=desk)
     expected = _written(session)
     one_by_one.rollback()
+    same_salts()
     assert _written(session)[2] != expected[2]  # rolled back: the head is the earlier one
 
     items = [prepare_case(data, rule, data.fingerprint(), now=NOW) for data, rule in checked]
