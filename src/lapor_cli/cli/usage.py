@@ -59,21 +59,24 @@ def _hint(error: Any) -> str:
     return "nilai"
 
 
-#: Typer's own conversion messages (English) → what the value must be.
+#: Typer's own conversion messages (English) → what the value must be. Newer Typer converts
+#: with pydantic ("Input should be a valid integer"), older Typer with Click's types ("'lima'
+#: is not a valid integer." or "… int.").
 _CONVERSIONS = (
-    ("Input should be a valid integer", "harus bilangan bulat"),
-    ("Input should be a valid number", "harus angka"),
-    ("Input should be a valid boolean", "harus ya/tidak"),
-    ("Input should be a valid date", "harus tanggal"),
+    (r"Input should be a valid integer|.+ is not a valid int(?:eger)?\.", "harus bilangan bulat"),
+    (r"Input should be a valid number|.+ is not a valid float\.", "harus angka"),
+    (r"Input should be a valid boolean|.+ is not a valid boolean\.", "harus ya/tidak"),
+    (r"Input should be a valid date", "harus tanggal"),
 )
+_OTHER_CONVERSION = r"Input should be|.+ is not a valid "
 
 
 def _bad_value(error: Any) -> str:
     hint = _hint(error)
     for english, wanted in _CONVERSIONS:
-        if error.message.startswith(english):
+        if re.match(english, error.message):
             return f"{hint} {wanted}."
-    if error.message.startswith("Input should be"):
+    if re.match(_OTHER_CONVERSION, error.message):
         return f"nilai {hint} tidak sah ({error.message})."
     return f"{hint}: {error.message}"  # our own BadParameter messages are Indonesian
 
