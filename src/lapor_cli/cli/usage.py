@@ -27,7 +27,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 
-def _click_class(name: str) -> type:
+def _exception_class(name: str) -> type:
     """Click's exception class ``name`` among ``typer.BadParameter``'s bases."""
     for cls in typer.BadParameter.__mro__:
         if cls.__name__ == name:
@@ -36,7 +36,7 @@ def _click_class(name: str) -> type:
 
 
 #: Click's ``UsageError`` (exit code 2), whichever Click Typer runs on.
-UsageError: Any = _click_class("UsageError")
+UsageError: Any = _exception_class("UsageError")
 
 
 def _is(error: BaseException, kind: str) -> bool:
