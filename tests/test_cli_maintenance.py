@@ -68,6 +68,7 @@ def test_backup_is_private_complete_and_checked(tmp_path):
     assert lapor("cadangan", "cadangan.db", "--timpa").exit_code == 0
 
 
+@pytest.mark.slow  # a second desk writing in processes of its own: ~10 s
 def test_backup_while_another_desk_writes(tmp_path):
     catat(0)
     env = {**os.environ}

@@ -9,7 +9,11 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from conftest import catat_as_desk
+
+pytestmark = pytest.mark.slow  # desks in processes of their own: ~20 s a test
 
 
 def test_concurrent_desks_get_unique_sequential_numbers(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -13,6 +14,8 @@ from lapor_cli.cli import app
 from lapor_cli.errors import ValidationError
 from lapor_cli.importing import COLUMNS
 from lapor_cli.validation import validate_case
+
+pytestmark = pytest.mark.slow  # many generated inputs: ~10 s a test
 
 NOW = datetime(2026, 11, 23, 10, 0)
 FIELDS = tuple(name for name in COLUMNS if name != "segera")  # what a form can carry

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 from conftest import ok_json
 
+pytestmark = pytest.mark.slow  # builds registers of many cases: ~4 s a test
+
 
 @contextmanager
 def counted():

@@ -8,10 +8,8 @@ from typing import Annotated
 import typer
 
 from lapor_cli import __version__
-from lapor_cli.cli import admin, cases, deadlines, desks, importing, monev, usage
+from lapor_cli.cli import admin, cases, deadlines, desks, importing, monev
 from lapor_cli.cli._app import LaporTyper, state
-
-usage.install()
 
 app = LaporTyper(
     name="lapor",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from lapor_cli.cli.usage import IndonesianCommand, IndonesianGroup
 from lapor_cli.errors import LaporError, ValidationError
 
 if TYPE_CHECKING:
@@ -64,9 +65,11 @@ def _saved_anyway(exc: Exception) -> None:
 
 class LaporTyper(typer.Typer):
     """A Typer whose commands and callbacks render refusals in one place (``refuse``), with
-    Indonesian placeholders in its usage lines."""
+    Indonesian placeholders in its usage lines, Indonesian help pages and usage errors
+    (``usage.py``)."""
 
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("cls", IndonesianGroup)
         kwargs.setdefault("options_metavar", "[OPSI]")
         kwargs.setdefault("subcommand_metavar", "PERINTAH [ARGUMEN]...")
         # A crash's traceback must not print local variables: they hold NIKs, phone numbers
@@ -75,6 +78,7 @@ class LaporTyper(typer.Typer):
         super().__init__(**kwargs)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable:
+        kwargs.setdefault("cls", IndonesianCommand)
         register = super().command(*args, **kwargs)
 
         def decorator(fn: Callable) -> Callable:
