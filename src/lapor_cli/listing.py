@@ -72,6 +72,10 @@ def parse_statuses(items: Iterable[str]) -> list[str]:
     return statuses
 
 
+#: The largest LIMIT a database takes (a signed 64-bit integer, SQLite and PostgreSQL alike).
+MAX_LIMIT = 2**63 - 1
+
+
 @dataclass(slots=True)
 class CaseList:
     """``daftar``: how many cases match, and the views of the first ``limit`` of them,
@@ -95,6 +99,10 @@ def list_cases(
     limit: int | None = None,
 ) -> CaseList:
     """``daftar``: the cases matching the filters, newest first (``meja``: one desk's)."""
+    if limit is not None and limit > MAX_LIMIT:
+        raise ValidationError(
+            "batas", f"--batas terlalu besar (paling banyak {MAX_LIMIT}); 0 = semua kasus."
+        )
     desk = desk_scope(session, meja, every=semua_meja)
     query = list_query(
         status=status,

@@ -3,12 +3,16 @@ the terminal or as JSON). Parse, call the core (``lapor_cli.monev``), render."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lapor_cli.cli._app import EveryDeskOpt, JsonOpt, ReadDeskOpt, interactive, opened
 from lapor_cli.console import console, emit_json, message, tanggal
+from lapor_cli.errors import LaporError
 
 if TYPE_CHECKING:
     from lapor_cli.desks import DeskInfo
@@ -66,10 +70,11 @@ def register(app: typer.Typer) -> None:
             target = core.output_path(keluaran, period, overwrite=timpa, meja=named)
             report = _monthly(ctx, period, desk)
             details = core.case_details(ctx.session, report)
-            if interactive() and not json and len(report.cases) >= 5000:
-                _write_with_progress(core, report, details, target, timpa)
-            else:
-                core.write_workbook(report, details, target, overwrite=timpa)
+            with _one_refusal():
+                if interactive() and not json and len(report.cases) >= 5000:
+                    _write_with_progress(core, report, details, target, timpa)
+                else:
+                    core.write_workbook(report, details, target, overwrite=timpa)
         overdue = report.overdue
         if json:
             emit_json(
@@ -129,6 +134,42 @@ def _monthly(ctx, period: Period, desk: DeskInfo | None) -> Monev:
         kantor=desk.nama if desk else ctx.settings["kantor_nama"],
         meja=desk.kode if desk else None,
     )
+
+
+@contextmanager
+def _one_refusal() -> Iterator[None]:
+    """Writing the workbook failed (a full disk): one refusal line and nothing after it.
+
+    openpyxl leaves its zip file and row writers open when a write fails; Python closes them
+    when it collects them, and each complains again ("Exception ignored … No space left on
+    device") around the refusal. Such complaints during the write are held back: dropped
+    once the write is refused, passed on as usual when it succeeds. An OSError of openpyxl's
+    own temporary files becomes the same refusal.
+    """
+    import gc
+
+    held: list = []
+    hook = sys.unraisablehook
+    sys.unraisablehook = held.append
+    try:
+        yield
+    except (LaporError, OSError) as exc:
+        refusal = exc
+        if not isinstance(exc, LaporError):
+            import tempfile
+
+            refusal = LaporError(
+                f"Workbook tidak dapat ditulis: {exc.strerror or exc}. Periksa ruang disk dan "
+                f"izin folder tujuan dan folder sementara {tempfile.gettempdir()}."
+            )
+        exc.__context__ = exc.__cause__ = exc.__traceback__ = None  # the writers' frames
+        gc.collect()
+        held.clear()
+        raise refusal from None
+    finally:
+        sys.unraisablehook = hook
+        for unraisable in held:
+            hook(unraisable)
 
 
 def _write_with_progress(core, report, details, target, timpa) -> None:
