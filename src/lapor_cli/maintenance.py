@@ -242,6 +242,8 @@ def _write_failure(what: str, target: Path, exc: Exception) -> LaporError:
     found = register_file.storage_problem(target.parent)
     if found and found[0] == "penuh":
         reason = f"disk penuh di {target.parent} ({found[1]}); kosongkan ruang disk"
+    elif found and found[0] == "batas-ukuran":
+        reason = f"batas ukuran berkas tercapai di {target.parent} ({found[1]})"
     elif found:
         reason = f"folder {target.parent} hanya-baca ({found[1]})"
     else:

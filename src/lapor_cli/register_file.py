@@ -35,7 +35,7 @@ RESTORE_HINT = "Pulihkan dari cadangan: lapor cadangan FILE --pulihkan; berkas t
 #: Bytes the folder probe writes: about what SQLite needs for its -shm and first WAL frames.
 PROBE_BYTES = 64 * 1024
 
-_NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 
@@ -102,8 +102,9 @@ def empty_database_message(path: Path) -> str:
 
 def storage_problem(folder: Path) -> tuple[str, str] | None:
     """Try to write a small file of our own in ``folder``: ``("penuh", reason)`` when there is
-    no room, ``("hanya-baca", reason)`` when nothing may be written there, None when writing
-    works (a failure was then something else). The file is removed again."""
+    no room, ``("batas-ukuran", reason)`` when a file may not grow that large (``ulimit -f``),
+    ``("hanya-baca", reason)`` when nothing may be written there, None when writing works (a
+    failure was then something else). The file is removed again."""
     try:
         fd, name = tempfile.mkstemp(prefix=".lapor-uji-ruang-", dir=folder)
     except OSError as exc:
@@ -127,6 +128,8 @@ def _storage_kind(exc: OSError) -> tuple[str, str] | None:
     reason = exc.strerror or str(exc)
     if exc.errno in _NO_SPACE:
         return "penuh", reason
+    if exc.errno == errno.EFBIG:
+        return "batas-ukuran", reason
     if exc.errno in _READ_ONLY:
         return "hanya-baca", reason
     return None
@@ -140,6 +143,13 @@ def storage_message(location: str, folder: Path, found: tuple[str, str]) -> str:
             f"Disk penuh: tidak ada ruang untuk menulis di {folder} ({reason}); register "
             f"{location} memerlukannya untuk berkas pendampingnya (-wal, -shm), bahkan untuk "
             "membaca. Kosongkan ruang disk lalu ulangi; register tidak diubah."
+        )
+    if kind == "batas-ukuran":
+        return (
+            f"Tidak dapat menulis di {folder}: batas ukuran berkas tercapai ({reason}); register "
+            f"{location} memerlukannya untuk berkas pendampingnya (-wal, -shm), bahkan untuk "
+            "membaca. Periksa batas ukuran berkas sistem ini (ulimit -f) atau disknya; register "
+            "tidak diubah."
         )
     return (
         f"Register {location} ada di folder hanya-baca ({reason}): SQLite perlu membuat berkas "

@@ -4,8 +4,7 @@ the terminal or as JSON). Parse, call the core (``lapor_cli.monev``), render."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -70,11 +69,10 @@ def register(app: typer.Typer) -> None:
             target = core.output_path(keluaran, period, overwrite=timpa, meja=named)
             report = _monthly(ctx, period, desk)
             details = core.case_details(ctx.session, report)
-            with _one_refusal():
-                if interactive() and not json and len(report.cases) >= 5000:
-                    _write_with_progress(core, report, details, target, timpa)
-                else:
-                    core.write_workbook(report, details, target, overwrite=timpa)
+            if interactive() and not json and len(report.cases) >= 5000:
+                _one_refusal(_write_with_progress, core, report, details, target, timpa)
+            else:
+                _one_refusal(core.write_workbook, report, details, target, overwrite=timpa)
         overdue = report.overdue
         if json:
             emit_json(
@@ -136,15 +134,15 @@ def _monthly(ctx, period: Period, desk: DeskInfo | None) -> Monev:
     )
 
 
-@contextmanager
-def _one_refusal() -> Iterator[None]:
-    """Writing the workbook failed (a full disk): one refusal line and nothing after it.
+def _one_refusal(write: Callable[..., object], *args: object, **kwargs: object) -> None:
+    """``write(*args, **kwargs)``, the workbook's writing; if it fails (a full disk): one
+    refusal line and nothing after it.
 
-    openpyxl leaves its zip file and row writers open when a write fails; Python closes them
+    openpyxl leaves its zip file and sheet writers open when a write fails; Python closes them
     when it collects them, and each complains again ("Exception ignored … No space left on
-    device") around the refusal. Such complaints during the write are held back: dropped
-    once the write is refused, passed on as usual when it succeeds. An OSError of openpyxl's
-    own temporary files becomes the same refusal.
+    device") around the refusal. Such complaints during the write are held back: dropped once
+    the write is refused (the failure's frames are collected here), passed on as usual when it
+    succeeds. An OSError of openpyxl's own temporary files becomes the same refusal.
     """
     import gc
 
@@ -152,7 +150,7 @@ def _one_refusal() -> Iterator[None]:
     hook = sys.unraisablehook
     sys.unraisablehook = held.append
     try:
-        yield
+        write(*args, **kwargs)
     except (LaporError, OSError) as exc:
         refusal = exc
         if not isinstance(exc, LaporError):

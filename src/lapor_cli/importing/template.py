@@ -65,17 +65,20 @@ def write_template(path: Path, *, replace: bool = False) -> None:
         raise ValidationError("templat", f"Templat harus berkas .xlsx (diberikan {path.name}).")
     # Built in memory, written beside ``path`` and renamed: a full disk leaves no partial file
     # (nor a half-closed zip that complains again when Python collects it).
-    content = io.BytesIO()
-    _template_book().save(content)
     partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        content = io.BytesIO()
+        _template_book().save(content)  # openpyxl's sheets pass through temporary files
         with open(partial, "xb") as handle:
             handle.write(content.getvalue())
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(partial, path)
     except OSError as exc:
-        raise LaporError(f"Templat tidak dapat ditulis ke {path}: {exc.strerror}.") from None
+        raise LaporError(
+            f"Templat tidak dapat ditulis ke {path}: {exc.strerror}. Periksa ruang disk dan "
+            "izin foldernya."
+        ) from None
     finally:
         partial.unlink(missing_ok=True)
 
