@@ -375,9 +375,13 @@ _SERVER_LOCK_HOLDER = f"""
 
 def _take_server_lock(raw, wait: float) -> None:
     """Take the writers' advisory lock on a server (psycopg connection, its transaction just
-    begun), waiting in turn while the writers ahead make progress: the wait starts again
-    whenever the lock has passed to another transaction. A holder that keeps it for ``wait``
-    seconds is refused (PostgreSQL's lock timeout), as on SQLite."""
+    begun), waiting in turn while the writers ahead make progress.
+
+    PostgreSQL queues lock requests in order, so each wait is a whole ``wait`` in the queue;
+    when it runs out, the request is withdrawn (to a savepoint) and the lock's holder compared
+    with the one the wait began with: another transaction means the queue has moved, and the
+    request joins it again; the same one has held it all along (stuck) and is refused, with
+    PostgreSQL's own lock timeout as on SQLite."""
     import psycopg
 
     with raw.cursor() as cur:
@@ -385,20 +389,17 @@ def _take_server_lock(raw, wait: float) -> None:
             cur.execute(f"SET LOCAL lock_timeout = {int(wait * 1000)}")
             return
         holder = cur.execute(_SERVER_LOCK_HOLDER).fetchone()
-        deadline = time.monotonic() + wait
         while True:
-            step = min(LOCK_POLL_SECONDS * 2, max(deadline - time.monotonic(), 0.001))
             cur.execute("SAVEPOINT lapor_antre")
-            cur.execute(f"SET LOCAL lock_timeout = {max(1, int(step * 1000))}")
+            cur.execute(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
             try:
                 cur.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
             except psycopg.errors.LockNotAvailable as exc:
                 cur.execute("ROLLBACK TO SAVEPOINT lapor_antre")
                 now = cur.execute(_SERVER_LOCK_HOLDER).fetchone()
-                if now is None or now != holder:
-                    holder, deadline = now, time.monotonic() + wait
-                elif time.monotonic() >= deadline:
+                if now is not None and now == holder:
                     raise sa.exc.OperationalError("pg_advisory_xact_lock", None, exc) from None
+                holder = now
                 continue
             cur.execute("RELEASE SAVEPOINT lapor_antre")
             # row locks later in the transaction: the same limit
