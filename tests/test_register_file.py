@@ -182,6 +182,7 @@ def test_a_device_is_no_register(run, args: list[str]):
     assert "bukan berkas biasa" in err
 
 
+@POSIX
 def test_writing_to_a_register_path_that_is_a_dangling_link_is_refused(run, tmp_path: Path):
     link = tmp_path / "register-tautan.db"
     link.symlink_to(tmp_path / "tidak-ada" / "register.db")

@@ -335,10 +335,6 @@ def restore(
     return aside
 
 
-class _NoDatabase(Exception):
-    """The register file turned out to be no usable SQLite database."""
-
-
 def _restore_in_place(backup_file: Path, register: Path, aside: Path) -> bool:
     """The restore of a register that is a database: under its write lock, copy it aside and
     replace its content with the backup's, in one transaction. False: it is too damaged for
@@ -386,7 +382,10 @@ def _restore_in_place(backup_file: Path, register: Path, aside: Path) -> bool:
             aside.parent
         ):
             raise _write_failure("Pemulihan", aside, exc) from None
-        raise _unreadable(register, exc) from None
+        message = register_file.explain_sqlite_failure(str(register), exc)
+        if message is None:
+            raise  # a bug: it keeps its traceback
+        raise RegisterError(message) from None
     except OSError as exc:
         raise _write_failure("Pemulihan", aside, exc) from None
     finally:
@@ -432,7 +431,8 @@ def _replace_contents(conn: sqlite3.Connection) -> None:
 
 
 def _set_aside_whole(register: Path, aside: Path) -> None:
-    """Copy a register that is no database (any more) aside byte for byte, with its -wal."""
+    """Copy a register that is no database (any more) aside byte for byte (its -wal follows
+    in ``_replace_whole``)."""
     problem = register_file.target_problem(aside, overwrite=False)
     if problem:
         raise ValidationError("berkas", problem)
