@@ -282,6 +282,7 @@ results = {
     "periksa": lapor("periksa"),
     "cadangan": lapor("cadangan", os.path.join(disk, "salinan.db")),
     "pulihkan": lapor("cadangan", os.path.join(disk, "pagi.db"), "--pulihkan", "--ya"),
+    "cadangan-ke": lapor("cadangan", os.path.join(disk, "salinan.db"), register=outside),
     "ekspor": lapor("ekspor", "--bulan", "2026-11", "--keluaran",
                     os.path.join(disk, "monev.xlsx"), register=outside),
     "templat": lapor("impor", "--templat", os.path.join(disk, "templat.xlsx")),
