@@ -134,9 +134,7 @@ def test_an_erased_identity_leaves_nothing_of_itself_in_the_state():
         {**other, **erased}
     )
     # the salt is what ties a digest to the values: without it, the same values differ
-    assert case_state.identity_digest("aa" * 16, ROW) != case_state.identity_digest(
-        "bb" * 16, ROW
-    )
+    assert case_state.identity_digest("aa" * 16, ROW) != case_state.identity_digest("bb" * 16, ROW)
 
 
 def test_the_bulk_import_parts_give_the_rows_digest():

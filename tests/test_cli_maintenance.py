@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -224,3 +225,139 @@ def test_newer_schema_is_refused_without_writing(tmp_path):
     assert "lebih baru" in result.stderr
     with sqlite3.connect(path) as conn:
         assert list(conn.iterdump()) == dump
+
+
+# ------------------------------------------------------------ restore under the write lock
+
+#: ``lapor catat`` that pauses before its commit (holding the write lock) for argv[1] seconds,
+#: and says so on stdout first.
+PAUSED_CATAT = """
+import sys, time
+from sqlalchemy import event
+from sqlmodel import Session
+
+@event.listens_for(Session, "before_commit")
+def pause(session):
+    print("menulis", flush=True)
+    time.sleep(float(sys.argv[1]))
+
+from lapor_cli.cli import app
+app(["catat", "--kanal", "sms", "--jenis", "aduan", "--uraian", "ditulis saat pemulihan",
+     "--nama", "Desk Dua", "--json"], prog_name="lapor")
+"""
+
+#: A writer that takes the register's write lock and then makes no progress for argv[2] s.
+STUCK_WRITER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("terkunci", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def _started(script: str, *args: str) -> subprocess.Popen:
+    """A helper process that has printed its first line (it holds the lock now)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = proc.stdout.readline().strip()
+    if not first:
+        proc.kill()
+        pytest.fail(f"helper did not start: {proc.communicate()[1]}")
+    return proc
+
+
+def _numbers(path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        numbers = {row[0] for row in conn.execute("SELECT nomor FROM kasus")}
+    conn.close()
+    return numbers
+
+
+def test_restore_waits_for_a_command_that_is_writing(tmp_path):
+    """Bug: a restore while another command was writing (an `impor` started a little earlier)
+    set the register aside at once, then overwrote it after that command had committed: both
+    exited 0 and the command's cases were in neither register. Now the restore takes the
+    write lock first: the writer finishes, and its case is in the set-aside copy."""
+    first = catat(1)
+    assert lapor("cadangan", "pagi.db").exit_code == 0
+    writer = _started(PAUSED_CATAT, "3")
+    try:
+        result = lapor("cadangan", "pagi.db", "--pulihkan", "--ya", "--json")
+        out, err = writer.communicate(timeout=120)
+    finally:
+        writer.kill()
+    assert writer.returncode == 0, err
+    written = json.loads(out)["nomor"]
+    assert result.exit_code == 0, result.stderr
+    aside = json.loads(result.stdout)["register_lama"]
+    assert _numbers(aside) == {first, written}
+    assert _numbers(tmp_path / "register.db") == {first}
+    with sqlite3.connect(aside) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    checked = lapor("periksa", "--json")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+
+
+def test_restore_is_refused_while_a_writer_is_stuck_and_changes_nothing(tmp_path, monkeypatch):
+    """A lock held without progress (a hung process) makes the restore wait as long as any
+    writer would (LAPOR_TUNGGU_KUNCI, 1 s here), then refuse it; nothing is set aside."""
+    catat(1)
+    assert lapor("cadangan", "pagi.db").exit_code == 0
+    catat(2)
+    register = tmp_path / "register.db"
+    before = _numbers(register)
+    monkeypatch.setenv("LAPOR_TUNGGU_KUNCI", "1")
+    holder = _started(STUCK_WRITER, str(register), "25")
+    try:
+        started = time.monotonic()
+        result = lapor("cadangan", "pagi.db", "--pulihkan", "--ya")
+        waited = time.monotonic() - started
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert result.exit_code == 1, result.stdout
+    assert result.stderr.startswith("Ditolak: ") and result.stderr.count("\n") == 1
+    assert "sedang dikunci" in result.stderr
+    assert waited < 15, waited
+    assert list(tmp_path.glob("register.db.sebelum-pulih-*")) == []
+    assert _numbers(register) == before
+
+
+def test_restore_of_a_register_that_does_not_exist_yet(tmp_path, monkeypatch):
+    catat(1)
+    assert lapor("cadangan", "pagi.db").exit_code == 0
+    monkeypatch.setenv("LAPOR_DB", str(tmp_path / "baru" / "register.db"))
+    result = lapor("cadangan", "pagi.db", "--pulihkan", "--ya", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["register_lama"] is None
+    assert len(json.loads(lapor("daftar", "--json").stdout)) == 1
+    if os.name == "posix":
+        mode = (tmp_path / "baru" / "register.db").stat().st_mode
+        assert stat.S_IMODE(mode) == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_backup_to_a_dangling_link_or_to_a_folder_is_refused(tmp_path):
+    """Bug: `cadangan` to a symbolic link whose target is missing crashed (FileExistsError);
+    to a folder with --timpa it crashed too (and would have removed a file that was no
+    backup)."""
+    catat(1)
+    link = tmp_path / "tautan.db"
+    link.symlink_to(tmp_path / "hilang" / "cadangan.db")
+    result = lapor("cadangan", str(link))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Ditolak: ") and result.stderr.count("\n") == 1
+    assert "tautan simbolik" in result.stderr
+    assert link.is_symlink() and not (tmp_path / "hilang").exists()
+    folder = tmp_path / "folder.db"
+    folder.mkdir()
+    result = lapor("cadangan", str(folder), "--timpa")
+    assert result.exit_code == 1
+    assert "bukan berkas biasa" in result.stderr and result.stderr.count("\n") == 1
+    assert folder.is_dir()

@@ -132,6 +132,8 @@ REFUSALS = [
     ("daftar-kanal", ["daftar", "--kanal", "merpati"], ["Kanal", "merpati"]),
     ("daftar-bulan", ["daftar", "--bulan", "11-2026"], ["Bulan", "11-2026"]),
     ("daftar-batas", ["daftar", "--batas", "-1"], ["--batas"]),
+    # more than any database takes (was an OverflowError traceback)
+    ("daftar-batas-besar", ["daftar", "--batas", "9" * 23], ["--batas", "terlalu besar"]),
 ]
 
 

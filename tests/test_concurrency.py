@@ -7,6 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -90,3 +91,116 @@ def test_desks_of_a_province_recording_at_once_number_per_desk_without_gaps(tmp_
     assert per_desk == {"utama": list(range(1, 7)), "kupang": list(range(1, 6)),
                         "belu": list(range(1, 6))}  # fmt: skip
     assert {(m, p) for m, p, _ in rows} == {("utama", "DS"), ("kupang", "KPG"), ("belu", "BLU")}
+
+
+# ------------------------------------------------------------ waiting for the write lock
+
+#: Another writer that keeps the register's write lock nearly all the time for argv[2]
+#: seconds, committing a change every 0.1 s (the queue moves, it never stops).
+BUSY_WRITER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
+stop = time.monotonic() + float(sys.argv[2])
+turn = 0
+while time.monotonic() < stop:
+    conn.execute("BEGIN IMMEDIATE")
+    if turn == 0:
+        print("menulis", flush=True)
+    conn.execute(
+        "INSERT OR REPLACE INTO pengaturan (kunci, nilai) VALUES ('uji-antrean', ?)", (turn,)
+    )
+    time.sleep(0.1)
+    conn.execute("COMMIT")
+    turn += 1
+"""
+
+#: A writer that takes the write lock and then makes no progress at all for argv[2] seconds.
+STUCK_WRITER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("BEGIN IMMEDIATE")
+print("terkunci", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def _helper(script: str, *args: str) -> subprocess.Popen:
+    """A helper process, once it holds the lock (it has printed its first line)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    if not proc.stdout.readline().strip():
+        proc.kill()
+        raise AssertionError(f"helper did not start: {proc.communicate()[1]}")
+    return proc
+
+
+def test_writers_wait_their_turn_while_the_queue_moves(tmp_path):
+    """Bug: under load, desks waiting more than 15 s for the write lock were refused
+    ("sedang dikunci … terlalu lama") although the lock passed from writer to writer every
+    fraction of a second (32 writers × 2: 48 of 64 succeeded). Here another writer keeps
+    the lock for 20 s, committing all the while, and twelve desks queue behind it with a
+    stuck-lock wait of only 2 s: every one of them waits its turn and records its case."""
+    db = tmp_path / "register.db"
+    env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja",
+           "LAPOR_TUNGGU_KUNCI": "2"}  # fmt: skip
+    first = catat_as_desk(env, 0)
+    assert first.returncode == 0, first.stderr
+    busy = _helper(BUSY_WRITER, str(db), "20")
+    try:
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            results = list(pool.map(lambda i: catat_as_desk(env, i), range(1, 13)))
+        busy.communicate(timeout=120)
+    finally:
+        busy.kill()
+    assert busy.returncode == 0
+    for result in results:
+        assert result.returncode == 0, result.stderr
+    numbers = [json.loads(r.stdout)["nomor"] for r in [first, *results]]
+    assert len(set(numbers)) == 13
+    with sqlite3.connect(db) as conn:
+        urut = sorted(row[0] for row in conn.execute("SELECT urut FROM kasus"))
+        assert urut == list(range(1, 14))
+        assert conn.execute("SELECT count(*) FROM riwayat").fetchone()[0] == 13
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+def test_a_stuck_write_lock_is_refused_after_the_wait_and_readers_go_on(tmp_path):
+    """A lock that sees no progress at all is refused after LAPOR_TUNGGU_KUNCI seconds (1.5
+    here instead of 15), in one line and writing nothing; reading commands are not held up."""
+    db = tmp_path / "register.db"
+    env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja",
+           "LAPOR_TUNGGU_KUNCI": "1.5"}  # fmt: skip
+    assert catat_as_desk(env, 0).returncode == 0
+    stuck = _helper(STUCK_WRITER, str(db), "60")
+    try:
+        started = time.monotonic()
+        refused = catat_as_desk(env, 1)
+        waited = time.monotonic() - started
+        listed = subprocess.run(
+            [sys.executable, "-m", "lapor_cli", "daftar", "--json"],
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        stuck.kill()
+        stuck.communicate()
+    assert refused.returncode == 1
+    assert refused.stdout == ""
+    assert refused.stderr.startswith("Ditolak: ") and refused.stderr.count("\n") == 1
+    assert "sedang dikunci" in refused.stderr and "1.5 detik" in refused.stderr
+    assert waited < 12, waited
+    assert listed.returncode == 0, listed.stderr
+    assert len(json.loads(listed.stdout)) == 1
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 1
+    conn.close()
+
+
+def test_an_unusable_lock_wait_setting_is_refused(run, monkeypatch):
+    monkeypatch.setenv("LAPOR_TUNGGU_KUNCI", "sebentar")
+    code, out, err = run("daftar")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("Ditolak: LAPOR_TUNGGU_KUNCI='sebentar'") and err.count("\n") == 1

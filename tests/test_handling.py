@@ -260,9 +260,7 @@ def test_bad_values_and_unknown_case_change_nothing(session: Session) -> None:
     verify(session, f"  {nomor.lower()} ", WHEN)  # a number as typed: spaces, lower case
     before = register_rows(session)
     with pytest.raises(ValidationError, match="bukan keduanya"):
-        distribute_case(
-            session, nomor, now=WHEN, petugas=PETUGAS, unit="PFM", jawaban_normatif="x"
-        )
+        distribute_case(session, nomor, now=WHEN, petugas=PETUGAS, unit="PFM", jawaban_normatif="x")
     with pytest.raises(ValidationError, match="--unit"):
         distribute_case(session, nomor, now=WHEN, petugas=PETUGAS)
     assert register_rows(session) == before

@@ -25,9 +25,7 @@ def _chain(states: list[str | None]) -> tuple[list[dict], str]:
     entries, prev = [], chain.GENESIS
     for i, state in enumerate(states, start=1):
         digest = chain.entry_hash(prev, keadaan=state, **ENTRY)
-        entries.append(
-            {"id": i, **ENTRY, "keadaan": state, "hash_sebelum": prev, "hash": digest}
-        )
+        entries.append({"id": i, **ENTRY, "keadaan": state, "hash_sebelum": prev, "hash": digest})
         prev = digest
     return entries, prev
 

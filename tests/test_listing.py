@@ -34,8 +34,14 @@ IDENTITY = ("nama", "nik", "kk", "hp", "email", "alamat")
 CASES: dict[str, tuple[str, dict[str, object]]] = {
     "oktober": (
         "2026-10-15 10:00",
-        {"uraian": "PKH tidak cair", "nama": "Siti Aminah", "nik": NIK, "hp": HP,
-         "email": "siti@contoh.id", "alamat": "Jl. Merdeka 1"},
+        {
+            "uraian": "PKH tidak cair",
+            "nama": "Siti Aminah",
+            "nik": NIK,
+            "hp": HP,
+            "email": "siti@contoh.id",
+            "alamat": "Jl. Merdeka 1",
+        },
     ),  # fmt: skip
     "whatsapp": ("2026-11-02 10:00", {"kanal": "whatsapp", "uraian": "BPNT terlambat"}),
     "lapor": ("2026-11-10 10:00", {"kanal": "sp4n-lapor", "nomor_lapor": "LAP-777"}),
@@ -177,9 +183,7 @@ def test_parse_statuses() -> None:
 # -- what lists show -----------------------------------------------------------------------------
 
 
-def test_list_views_mask_identity_and_hide_secrets(
-    session: Session, cases: dict[str, str]
-) -> None:
+def test_list_views_mask_identity_and_hide_secrets(session: Session, cases: dict[str, str]) -> None:
     views = {view["nomor"]: view for view in list_cases(session, now=NOW).views}
     named = views[cases["oktober"]]
     assert CASE_KEYS <= set(named)

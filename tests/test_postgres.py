@@ -507,3 +507,77 @@ def test_cases_on_a_server_get_their_salts_when_the_state_digest_arrives(
     code, out, _ = run("periksa", "--json")
     assert code == 1
     assert json.loads(out)["masalah"] == ["keadaan kasus: diubah di luar riwayat: DS-2026-00001"]
+
+
+# -- waiting for the writers' lock ---------------------------------------------------------------
+
+
+def _hold_writer_lock(url: str):
+    """A connection holding the register's writers' lock in an open transaction."""
+    from lapor_cli.db import WRITER_LOCK
+
+    conn = _pg(url)
+    conn.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+    return conn
+
+
+def test_a_stuck_writer_on_the_server_is_refused_after_the_wait(pg_url, tmp_path: Path):
+    """A transaction that holds the writers' lock and does nothing: a desk waits
+    LAPOR_TUNGGU_KUNCI seconds (1.5 here instead of 15), then is refused in one line."""
+    import time
+
+    url = pg_url()
+    env = {**os.environ, "LAPOR_DB": url, "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja",
+           "LAPOR_TUNGGU_KUNCI": "1.5"}  # fmt: skip
+    assert catat_as_desk(env, 0).returncode == 0
+    holder = _hold_writer_lock(url)
+    try:
+        started = time.monotonic()
+        refused = catat_as_desk(env, 1)
+        waited = time.monotonic() - started
+    finally:
+        holder.close()
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("Ditolak: ") and refused.stderr.count("\n") == 1
+    assert "sedang dikunci" in refused.stderr
+    assert _password(url) not in refused.stderr
+    assert waited < 12, waited
+    with _pg(url) as conn:
+        assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 1
+
+
+def test_server_writers_wait_their_turn_while_the_queue_moves(pg_url, tmp_path: Path):
+    """Writers that pass the lock on every 0.3 s for 6 s hold a desk up far longer than its
+    stuck-lock wait (1 s): it waits its turn all the same, and records."""
+    import threading
+    import time
+
+    url = pg_url()
+    env = {**os.environ, "LAPOR_DB": url, "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja",
+           "LAPOR_TUNGGU_KUNCI": "1"}  # fmt: skip
+    assert catat_as_desk(env, 0).returncode == 0
+    stop = time.monotonic() + 6
+    from lapor_cli.db import WRITER_LOCK
+
+    def writer() -> None:
+        with _pg(url) as conn:
+            while time.monotonic() < stop:
+                with conn.transaction():
+                    conn.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+                    time.sleep(0.3)
+
+    writers = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in writers:
+        thread.start()
+    try:
+        time.sleep(0.5)  # the queue is full
+        started = time.monotonic()
+        queued = catat_as_desk(env, 1)
+        waited = time.monotonic() - started
+    finally:
+        for thread in writers:
+            thread.join()
+    assert queued.returncode == 0, queued.stderr
+    assert waited > 1, waited  # it did wait longer than its stuck-lock wait
+    with _pg(url) as conn:
+        assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 2

@@ -8,14 +8,24 @@ advisory lock (the same queue: numbers and the history chain grow by one writer 
 reading ones a read-only repeatable-read snapshot. Everything else is portable SQL through
 SQLAlchemy.
 
+A writer waits its turn as long as the queue moves: the wait for the write lock starts again
+each time another writer commits (SQLite: ``PRAGMA data_version`` changes; PostgreSQL: the
+lock's holder is another transaction), and only a lock that sees no progress for
+``LAPOR_TUNGGU_KUNCI`` seconds (15 by default) is refused as stuck.
+
+An existing file is never taken for a new register: an empty, unreadable or foreign file is
+refused (``register_file.py``) and left as it is.
+
 Migrations are Alembic revisions in ``migrations/versions``; Alembic is imported only when a
 register is older than this code (or new), so an up-to-date register opens without it.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +37,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
+from lapor_cli import register_file
 from lapor_cli.errors import RegisterError
 from lapor_cli.resources import app_dir
 
@@ -35,7 +46,29 @@ from lapor_cli.resources import app_dir
 SCHEMA_HEAD = "0006"
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 
-BUSY_TIMEOUT_MS = 15_000
+#: How long a writer waits for the write lock while no other writer makes progress (seconds);
+#: ``LAPOR_TUNGGU_KUNCI`` sets another (a test's stuck lock, a very slow shared disk).
+LOCK_WAIT_SECONDS = 15.0
+LOCK_WAIT_VAR = "LAPOR_TUNGGU_KUNCI"
+#: How often a waiting writer looks whether the queue has moved (seconds).
+LOCK_POLL_SECONDS = 0.5
+
+
+def lock_wait() -> float:
+    """The wait for a stuck write lock: ``LAPOR_TUNGGU_KUNCI`` seconds, else 15."""
+    given = os.environ.get(LOCK_WAIT_VAR, "").strip()
+    if not given:
+        return LOCK_WAIT_SECONDS
+    try:
+        seconds = float(given.replace(",", "."))
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= 24 * 3600:  # also NaN
+        raise RegisterError(
+            f"{LOCK_WAIT_VAR}={given!r} tidak dapat dipakai: tulis lama menunggu kunci register "
+            "dalam detik, lebih dari 0 (bawaan 15)."
+        )
+    return seconds
 
 
 def default_location() -> str:
@@ -104,7 +137,8 @@ class Register:
 
 
 def _sqlite_engine(url: str, *, memory: bool = False) -> Engine:
-    kwargs: dict = {"connect_args": {"timeout": BUSY_TIMEOUT_MS / 1000}}
+    wait = lock_wait()
+    kwargs: dict = {"connect_args": {"timeout": wait}}
     if memory:
         kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
     engine = sa.create_engine(url, **kwargs)
@@ -113,7 +147,7 @@ def _sqlite_engine(url: str, *, memory: bool = False) -> Engine:
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
         cur.execute("PRAGMA foreign_keys = ON")
         if not memory:
             cur.execute("PRAGMA synchronous = FULL")
@@ -121,10 +155,60 @@ def _sqlite_engine(url: str, *, memory: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        write = conn.get_execution_options().get("lapor_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        if not conn.get_execution_options().get("lapor_write", False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        try:
+            begin_writing(conn.connection.driver_connection, wait)
+        except sqlite3.OperationalError as exc:
+            raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, exc) from None
 
     return engine
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text
+
+
+def _data_version(raw: sqlite3.Connection) -> int | None:
+    """A number that changes whenever another connection commits to the database."""
+    try:
+        return raw.execute("PRAGMA data_version").fetchone()[0]
+    except sqlite3.OperationalError:
+        return None
+
+
+def begin_writing(raw: sqlite3.Connection, wait: float) -> None:
+    """``BEGIN IMMEDIATE`` on a plain sqlite3 connection (autocommit mode): take the register's
+    write lock, waiting in turn for as long as the writers ahead make progress.
+
+    SQLite's own busy timeout is a fixed total: a desk behind a queue of quick writers (each
+    ``catat`` holds the lock a fraction of a second) was refused after it although the queue
+    was moving. Here the wait starts again whenever another connection has committed in the
+    meantime (``PRAGMA data_version`` changed); a holder that commits nothing for ``wait``
+    seconds (a stuck or very long transaction) is refused with SQLite's "database is locked".
+    """
+    seen = _data_version(raw)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            step = min(LOCK_POLL_SECONDS, max(deadline - time.monotonic(), 0.001))
+            raw.execute(f"PRAGMA busy_timeout = {max(1, int(step * 1000))}")
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+                version = _data_version(raw)
+                if version is not None and version != seen:
+                    seen, deadline = version, time.monotonic() + wait
+                elif time.monotonic() >= deadline:
+                    raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
 
 
 def _create_private_file(path: Path) -> None:
@@ -136,7 +220,9 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
-def open_register(location: str, *, write: bool, provisional: bool = False) -> Register:
+def open_register(
+    location: str, *, write: bool, provisional: bool = False, _settled: bool = False
+) -> Register:
     """Open (and migrate) the register; a missing file is created only by a writing command.
 
     A reading command on a register that does not exist yet sees an empty in-memory one, so
@@ -145,6 +231,10 @@ def open_register(location: str, *, write: bool, provisional: bool = False) -> R
     A register created here is kept at once, unless ``provisional``: then it stays behind its
     creation lock until the caller's ``finish_creation`` keeps it or (its first command was
     refused) removes it. Only a command runner wants that.
+
+    An existing file is checked before SQLite touches it: empty (0 bytes, or SQLite without a
+    table), unreadable, not SQLite or not a regular file is refused, never made a new register
+    (``_settled``: the file was looked at again after any creation in progress had ended).
     """
     if is_url(location):
         register = _server_register(location)
@@ -163,24 +253,62 @@ def open_register(location: str, *, write: bool, provisional: bool = False) -> R
     path = Path(location).expanduser()
     if path.is_dir():
         raise RegisterError(f"Register {path} adalah folder, bukan berkas. Periksa --db/LAPOR_DB.")
+    if write and path.is_symlink() and not path.exists():
+        raise RegisterError(
+            f"Register {path} adalah tautan simbolik ke {os.readlink(path)} yang tidak ada. "
+            "Periksa --db/LAPOR_DB."
+        )
     lock = _creation_lock(path)
     _wait_for_creation(lock)
+    version: str | None = None
     if not path.exists() and not write:
         register = Register(location, _sqlite_engine("sqlite://", memory=True), in_memory=True)
     elif path.exists():
-        register = Register(str(path), _sqlite_engine(f"sqlite:///{path}"))
+        existing = _open_existing(path, lock, settled=_settled)
+        if existing is None:  # it was being created a moment ago: look again
+            return open_register(location, write=write, provisional=provisional, _settled=True)
+        register, version = existing
     else:
         register = _create(path, lock)
         if register is None:  # another desk created it meanwhile
             return open_register(location, write=write, provisional=provisional)
     try:
-        ensure_schema(register)
+        if version is None:
+            ensure_schema(register)
+        else:
+            _bring_to_head(register, version)
     except BaseException:
         register.finish_creation(keep=False)
         raise
     if not provisional:
         register.finish_creation(keep=True)
     return register
+
+
+def _open_existing(path: Path, lock: Path, *, settled: bool) -> tuple[Register, str] | None:
+    """The existing register file at ``path`` and its schema revision, once the file has been
+    found to be a register; None if it may still have been in creation (look again)."""
+    problem = register_file.content_problem(path)
+    if problem is None:
+        register = Register(str(path), _sqlite_engine(f"sqlite:///{path}"))
+        try:
+            with translate_db_errors(str(path)):
+                version = _stored_version(register.engine)
+        except BaseException:
+            register.engine.dispose()
+            raise
+        if version is not None:
+            return register, version
+        register.engine.dispose()
+        message = register_file.empty_database_message(path)
+    else:
+        message = problem.message
+    # Another desk creates a register in two steps (an empty file, then its schema): before
+    # calling a file empty, wait for any creation to end and look once more.
+    if lock.exists() or not settled:
+        _wait_for_creation(lock)
+        return None
+    raise RegisterError(message)
 
 
 #: One key for the register's writers on a server: taken by every writing transaction, it
@@ -225,15 +353,58 @@ def server_engine(location: str) -> tuple[Engine, str]:
             f"Driver {url.drivername!r} tidak didukung; gunakan postgresql+psycopg://…"
         ) from None
 
+    wait = lock_wait()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
         if conn.get_execution_options().get("lapor_write", False):
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+            _take_server_lock(conn.connection.driver_connection, wait)
         else:  # one consistent snapshot for the whole command, as a SQLite reader has
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     return engine, shown
+
+
+#: The transaction holding the writers' lock on a server right now (none: it is free).
+_SERVER_LOCK_HOLDER = f"""
+    SELECT virtualtransaction FROM pg_locks
+    WHERE locktype = 'advisory' AND granted AND objsubid = 1
+      AND classid::bigint = {WRITER_LOCK >> 32} AND objid::bigint = {WRITER_LOCK & 0xFFFFFFFF}
+      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"""
+
+
+def _take_server_lock(raw, wait: float) -> None:
+    """Take the writers' advisory lock on a server (psycopg connection, its transaction just
+    begun), waiting in turn while the writers ahead make progress.
+
+    PostgreSQL queues lock requests in order, so each wait is a whole ``wait`` in the queue;
+    when it runs out, the request is withdrawn (to a savepoint) and the lock's holder compared
+    with the one the wait began with: another transaction means the queue has moved, and the
+    request joins it again; the same one has held it all along (stuck) and is refused, with
+    PostgreSQL's own lock timeout as on SQLite."""
+    import psycopg
+
+    with raw.cursor() as cur:
+        if cur.execute(f"SELECT pg_try_advisory_xact_lock({WRITER_LOCK})").fetchone()[0]:
+            cur.execute(f"SET LOCAL lock_timeout = {int(wait * 1000)}")
+            return
+        holder = cur.execute(_SERVER_LOCK_HOLDER).fetchone()
+        while True:
+            cur.execute("SAVEPOINT lapor_antre")
+            cur.execute(f"SET LOCAL lock_timeout = {max(1, int(wait * 1000))}")
+            try:
+                cur.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+            except psycopg.errors.LockNotAvailable as exc:
+                cur.execute("ROLLBACK TO SAVEPOINT lapor_antre")
+                now = cur.execute(_SERVER_LOCK_HOLDER).fetchone()
+                if now is not None and now == holder:
+                    raise sa.exc.OperationalError("pg_advisory_xact_lock", None, exc) from None
+                holder = now
+                continue
+            cur.execute("RELEASE SAVEPOINT lapor_antre")
+            # row locks later in the transaction: the same limit
+            cur.execute(f"SET LOCAL lock_timeout = {int(wait * 1000)}")
+            return
 
 
 def _creation_lock(path: Path) -> Path:
@@ -243,20 +414,39 @@ def _creation_lock(path: Path) -> Path:
 def _wait_for_creation(lock: Path) -> None:
     """Another process is creating this register (and may still remove it if its first
     command is refused): wait until it is done; a lock left by a killed process expires."""
-    import time
-
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + lock_wait()
     while lock.exists():
         try:
             age = time.time() - lock.stat().st_mtime
         except FileNotFoundError:
             return
         if age > 60:
-            lock.unlink(missing_ok=True)
+            _remove_abandoned(lock)
             return
         if time.monotonic() > deadline:
             raise RegisterError("Register sedang dibuat proses lain; coba lagi sebentar.")
         time.sleep(0.05)
+
+
+def _remove_abandoned(lock: Path) -> None:
+    """A creation lock left by a killed process: remove it, and the register it was creating if
+    that never got a table (an empty file is otherwise refused as a register whose content
+    was lost)."""
+    path = lock.with_name(lock.name.removesuffix(".sedang-dibuat"))
+    try:
+        empty = path.stat().st_size == 0
+        if not empty and register_file.content_problem(path) is None:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+            try:
+                empty = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            finally:
+                conn.close()
+    except (OSError, sqlite3.Error):
+        empty = False
+    if empty:
+        for suffix in ("-wal", "-shm", "-journal", ""):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    lock.unlink(missing_ok=True)
 
 
 def _create(path: Path, lock: Path) -> Register | None:
@@ -396,49 +586,45 @@ def translate_db_errors(location: str) -> Iterator[None]:
     """Turn the database's own failures into a clear Indonesian refusal."""
     try:
         yield
-    except sa.exc.OperationalError as exc:
-        text = str(exc.orig).lower()
-        if "://" in location and not ("lock timeout" in text or "read-only" in text):
-            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
-            raise RegisterError(
+    except (sa.exc.DatabaseError, sqlite3.DatabaseError) as exc:
+        orig = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+        message = _refusal(location, exc, orig)
+        if message is None:
+            raise
+        raise RegisterError(message) from None
+
+
+def _refusal(location: str, exc: Exception, orig: BaseException) -> str | None:
+    """The one-line refusal for a database failure, or None (a bug: it keeps its traceback)."""
+    text = str(orig).lower()
+    if "locked" in text or "busy" in text or "lock timeout" in text:
+        return lock_message(location)
+    if "could not decode to utf-8" in text:  # bytes written into the file by hand/damage
+        return (
+            f"Register {location} berisi teks yang rusak (bukan UTF-8 yang sah). Jalankan "
+            "`lapor periksa` untuk melihat di mana; `lapor lihat NOMOR` tetap menampilkan "
+            "kasusnya."
+        )
+    if is_url(location):
+        first = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
+        if "read-only" in text:
+            return f"Server register {location} hanya-baca ({first}); perintah ini perlu menulis."
+        if isinstance(exc, sa.exc.OperationalError):
+            return (
                 f"Server register {location} tidak dapat dipakai: {first}. Periksa alamat, "
                 "nama pengguna, kata sandi dan apakah server PostgreSQL berjalan."
-            ) from None
-        if "locked" in text or "busy" in text or "lock timeout" in text:
-            raise RegisterError(
-                f"Register {location} sedang dikunci proses lain terlalu lama. Coba lagi sebentar."
-            ) from None
-        if "readonly" in text or "read-only" in text:
-            folder = Path(location).expanduser().parent
-            if not os.access(folder, os.W_OK):
-                raise RegisterError(
-                    f"Register {location} ada di folder hanya-baca: SQLite perlu membuat berkas "
-                    f"pendamping (-shm) di {folder} bahkan untuk membaca. Salin register ke "
-                    "folder yang dapat ditulis, atau periksa izinnya."
-                ) from None
-            raise RegisterError(
-                f"Register {location} hanya-baca; perintah ini perlu menulis. Periksa izin berkas."
-            ) from None
-        if "unable to open" in text:
-            raise RegisterError(
-                f"Register {location} tidak dapat dibuka. Periksa path dan izin foldernya."
-            ) from None
-        if "disk" in text and "full" in text:
-            raise RegisterError(
-                "Disk penuh; tidak ada yang ditulis. Kosongkan ruang disk."
-            ) from None
-        if "could not decode to utf-8" in text:  # bytes written into the file by hand/damage
-            raise RegisterError(
-                f"Register {location} berisi teks yang rusak (bukan UTF-8 yang sah). Jalankan "
-                "`lapor periksa` untuk melihat di mana; `lapor lihat NOMOR` tetap menampilkan "
-                "kasusnya."
-            ) from None
-        raise
-    except sa.exc.DatabaseError as exc:
-        text = str(exc.orig).lower()
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
-            raise RegisterError(
-                f"Register {location} rusak atau bukan berkas SQLite. Pulihkan dari cadangan "
-                "(lapor cadangan --pulihkan FILE); berkas tidak diubah."
-            ) from None
-        raise
+            )
+        return None
+    return register_file.explain_sqlite_failure(location, orig)
+
+
+def lock_message(location: str) -> str:
+    try:
+        wait = f"{lock_wait():g}"
+    except RegisterError:
+        wait = f"{LOCK_WAIT_SECONDS:g}"
+    return (
+        f"Register {location} sedang dikunci proses lain terlalu lama: tidak ada penulisan yang "
+        f"selesai selama {wait} detik. Coba lagi sebentar; bila tetap begini, tutup perintah "
+        "lapor yang macet."
+    )

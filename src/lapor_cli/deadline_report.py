@@ -201,9 +201,7 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
     book = Deadlines(session, as_of)
     due = book.due(case)
     cal = book.calendar(case.sla_profil)
-    names = {
-        d.tanggal: d.keterangan + (" (perkiraan)" if d.perkiraan else "") for d in book.days()
-    }
+    names = {d.tanggal: d.keterangan + (" (perkiraan)" if d.perkiraan else "") for d in book.days()}
     pauses = [(s, e or as_of.date()) for s, e in book.pauses(case.id)]
     lines = sla.explain(
         case.diterima, book.rule_of(case), cal, names, pauses, extended=case.diperpanjang

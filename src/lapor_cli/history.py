@@ -128,9 +128,7 @@ def verify_chain(entries: Iterable[Mapping[str, object]], head: str) -> list[Cha
         if keadaan is not None:
             stated = True
         elif stated:
-            breaks.append(
-                ChainBreak(e["id"], e["nomor"], "entri baru tanpa sidik keadaan kasus")
-            )
+            breaks.append(ChainBreak(e["id"], e["nomor"], "entri baru tanpa sidik keadaan kasus"))
         damage = e.get("rusak")
         if damage:
             breaks.append(ChainBreak(e["id"], e["nomor"], f"entri rusak: {damage}"))

@@ -126,6 +126,10 @@ def parse_statuses(items: Iterable[str]) -> list[str]:
     return statuses
 
 
+#: The largest LIMIT a database takes (a signed 64-bit integer, SQLite and PostgreSQL alike).
+MAX_LIMIT = 2**63 - 1
+
+
 @dataclass(slots=True)
 class CaseList:
     """``daftar``: how many cases match, and the views of the first ``limit`` of them,
@@ -149,6 +153,10 @@ def list_cases(
     limit: int | None = None,
 ) -> CaseList:
     """``daftar``: the cases matching the filters, newest first (``meja``: one desk's)."""
+    if limit is not None and limit > MAX_LIMIT:
+        raise ValidationError(
+            "batas", f"--batas terlalu besar (paling banyak {MAX_LIMIT}); 0 = semua kasus."
+        )
     desk = desk_scope(session, meja, every=semua_meja)
     query = list_query(
         status=status,
@@ -167,8 +175,7 @@ def list_cases(
     deadlines = Deadlines(session, now)
     deadlines.all_pauses()  # every pause loaded before the cases stream in
     views = (
-        case_view(r, batas_waktu=deadlines.due(r))
-        for r in session.connection().execute(query)
+        case_view(r, batas_waktu=deadlines.due(r)) for r in session.connection().execute(query)
     )
     return CaseList(total, views)
 

@@ -293,8 +293,6 @@ def write_prepared(
     return numbers
 
 
-
-
 def open_duplicates(session: Session, data: CaseInput, *, exclude: int | None = None) -> list[str]:
     """Open cases with the same NIK or phone: a likely duplicate from another channel."""
     conds = []

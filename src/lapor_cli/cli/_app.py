@@ -184,7 +184,7 @@ def now_for(zone: str) -> datetime:
 
 
 def office_clock() -> datetime:
-    """"Now" for a command that does not open the register in a transaction (``cadangan``):
+    """The "now" of a command that does not open the register in a transaction (``cadangan``):
     the office clock of the register's zone, the default zone when it cannot be read."""
     from lapor_cli.settings import DEFAULT_SETTINGS
 

@@ -110,9 +110,13 @@ def register(app: typer.Typer) -> None:
             )
         aside = maintenance.restore(target, source, KNOWN_REVISIONS, office_clock())
         if json:
-            emit_json({"dipulihkan_dari": str(target), "register_lama": str(aside)})
-        else:
+            emit_json(
+                {"dipulihkan_dari": str(target), "register_lama": str(aside) if aside else None}
+            )
+        elif aside:
             message(f"Register dipulihkan dari {target}. Register lama disimpan: {aside}")
+        else:
+            message(f"Register dipulihkan dari {target} (sebelumnya belum ada register).")
 
     @app.command(rich_help_panel="Pemeliharaan")
     def pindah(

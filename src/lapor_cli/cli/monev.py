@@ -3,17 +3,21 @@ the terminal or as JSON). Parse, call the core (``lapor_cli.monev``), render."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from lapor_cli.cli._app import EveryDeskOpt, JsonOpt, ReadDeskOpt, interactive, opened
 from lapor_cli.console import console, emit_json, literal, message, styled, tanggal
+from lapor_cli.errors import LaporError
 
 if TYPE_CHECKING:
     from lapor_cli.monev import Figure, Monev, UnitLine
+
+T = TypeVar("T")
 
 BulanOpt = Annotated[
     str | None,
@@ -64,7 +68,8 @@ def register(app: typer.Typer) -> None:
         with opened(write=False) as ctx:
             year, month = _month(ctx, bulan)
             with _progress_bar(enabled=interactive() and not json) as progress:
-                written = export_month(
+                written = _one_refusal(
+                    export_month,
                     ctx.session,
                     year=year,
                     month=month,
@@ -162,6 +167,42 @@ def _progress_bar(*, enabled: bool) -> Iterator[Callable[[int, int], None] | Non
     finally:
         if shown is not None:
             shown[0].stop()
+
+
+def _one_refusal(write: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """``write(*args, **kwargs)``, the workbook's writing (its result); if it fails (a full
+    disk): one refusal line and nothing after it.
+
+    openpyxl leaves its zip file and sheet writers open when a write fails; Python closes them
+    when it collects them, and each complains again ("Exception ignored … No space left on
+    device") around the refusal. Such complaints during the write are held back: dropped once
+    the write is refused (the failure's frames are collected here), passed on as usual when it
+    succeeds. An OSError of openpyxl's own temporary files becomes the same refusal.
+    """
+    import gc
+
+    held: list = []
+    hook = sys.unraisablehook
+    sys.unraisablehook = held.append
+    try:
+        return write(*args, **kwargs)
+    except (LaporError, OSError) as exc:
+        refusal = exc
+        if not isinstance(exc, LaporError):
+            import tempfile
+
+            refusal = LaporError(
+                f"Workbook tidak dapat ditulis: {exc.strerror or exc}. Periksa ruang disk dan "
+                f"izin folder tujuan dan folder sementara {tempfile.gettempdir()}."
+            )
+        exc.__context__ = exc.__cause__ = exc.__traceback__ = None  # the writers' frames
+        gc.collect()
+        held.clear()
+        raise refusal from None
+    finally:
+        sys.unraisablehook = hook
+        for unraisable in held:
+            hook(unraisable)
 
 
 # ---------------------------------------------------------------- rendering

@@ -6,6 +6,8 @@ the number columns, and a 'Petunjuk' sheet that explains every column. Both are 
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -61,10 +63,24 @@ def write_template(path: Path, *, replace: bool = False) -> None:
         )
     if path.suffix.lower() != ".xlsx":
         raise ValidationError("templat", f"Templat harus berkas .xlsx (diberikan {path.name}).")
+    # Built in memory, written beside ``path`` and renamed: a full disk leaves no partial file
+    # (nor a half-closed zip that complains again when Python collects it).
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        _template_book().save(path)
+        content = io.BytesIO()
+        _template_book().save(content)  # openpyxl's sheets pass through temporary files
+        with open(partial, "xb") as handle:
+            handle.write(content.getvalue())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
     except OSError as exc:
-        raise LaporError(f"Templat tidak dapat ditulis ke {path}: {exc.strerror}.") from None
+        raise LaporError(
+            f"Templat tidak dapat ditulis ke {path}: {exc.strerror}. Periksa ruang disk dan "
+            "izin foldernya."
+        ) from None
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _template_book() -> Workbook:

@@ -27,6 +27,7 @@ __all__ = [
 
 ANONIM_TEXT = "(anonim)"
 
+
 def name_cell(detail: Detail) -> str | None:
     return ANONIM_TEXT if detail.anonim else detail.nama
 
