@@ -71,7 +71,7 @@ def _uri(path: Path, *, read_only: bool = False) -> str:
     return path.resolve().as_uri() + ("?mode=ro" if read_only else "")
 
 
-def _unreadable(path: Path, exc: sqlite3.Error) -> RegisterError:
+def _register_unreadable(path: Path, exc: sqlite3.Error) -> RegisterError:
     """What is really wrong when SQLite cannot read ``path``: damaged, or its disk or folder."""
     message = register_file.explain_sqlite_failure(str(path), exc)
     return RegisterError(message or f"Register {path} tidak dapat dibaca: {exc}.")
@@ -98,7 +98,7 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         if conn is not None:
             conn.close()
-        raise _unreadable(path, exc) from None
+        raise _register_unreadable(path, exc) from None
     return conn
 
 
@@ -134,7 +134,7 @@ def check(
         if tables is not None:
             _check_register(reader, tables, report, known_revisions, "IS NOT", anchor)
     except sqlite3.OperationalError as exc:  # the disk, not the content: say which
-        raise _unreadable(Path(location), exc) from None
+        raise _register_unreadable(Path(location), exc) from None
     finally:
         conn.close()
     return report
