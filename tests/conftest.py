@@ -598,7 +598,7 @@ def pg_server() -> PgServer:
             pytest.skip(f"tanpa server PostgreSQL ({PG_ADMIN_VAR} tidak diset)")
         try:
             _pg_server = PgServer()
-        except Exception as exc:  # noqa: BLE001 - no driver, no server, wrong password
+        except Exception as exc:  # no driver, no server, wrong password
             if _pg_required():
                 raise
             pytest.skip(f"server PostgreSQL tidak terjangkau: {exc}")

@@ -111,7 +111,7 @@ def show(error: Any, file: IO[Any] | None = None) -> None:
     command = error.ctx.command_path if error.ctx is not None else "lapor"
     try:
         text = indonesian(error)
-    except Exception:  # noqa: BLE001 - a rendering slip must not hide the user's mistake
+    except Exception:  # a rendering slip must not hide the user's mistake
         text = error.format_message()
     out.write(f"{PREFIX}{text}\nBantuan: {command} --help\n")
     out.flush()

@@ -94,14 +94,14 @@ class Checked:
         self.spill.seek(0)
         while True:
             try:
-                yield pickle.load(self.spill)  # noqa: S301 - our own temporary file
+                yield pickle.load(self.spill)  # our own temporary file
             except EOFError:
                 return
 
     def spill_chunk(self, chunk: list[GoodRow]) -> None:
         """Keep good rows in the temporary spill file."""
         if self.spill is None:
-            self.spill = tempfile.TemporaryFile(prefix="lapor-impor-")  # noqa: SIM115
+            self.spill = tempfile.TemporaryFile(prefix="lapor-impor-")
         pickle.dump(chunk, self.spill, protocol=pickle.HIGHEST_PROTOCOL)
 
     def close(self) -> None:

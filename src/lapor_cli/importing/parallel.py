@@ -186,7 +186,7 @@ def _check_worker(
         pass  # the writer is gone (stopped, killed): nobody to tell
     except LaporError as exc:
         _send_last(sending, ("error", exc.message))
-    except BaseException:  # noqa: BLE001 - reported to the writer, which raises it
+    except BaseException:  # reported to the writer, which raises it
         import traceback
 
         _send_last(sending, ("crash", traceback.format_exc()))

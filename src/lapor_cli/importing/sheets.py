@@ -94,7 +94,7 @@ def _csv_sheet(path: Path, fh: IO[bytes], text: IO[str]) -> Sheet:
     def rows() -> Iterator[tuple[int, list[object]]]:
         number = 0
         try:
-            for number, record in enumerate(reader, start=1):  # noqa: B007 - used below
+            for number, record in enumerate(reader, start=1):  # used below
                 yield number, record
         except UnicodeDecodeError:
             raise _not_utf8(path, number + 1) from None
@@ -129,7 +129,7 @@ def _xlsx_sheet(path: Path) -> Iterator[Sheet]:
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
-        CalamineWorkbook = None  # noqa: N806
+        CalamineWorkbook = None
     if CalamineWorkbook is None or path.stat().st_size > CALAMINE_MAX_BYTES:
         with _openpyxl_sheet(path) as sheet:
             yield sheet
@@ -138,7 +138,7 @@ def _xlsx_sheet(path: Path) -> Iterator[Sheet]:
         book = CalamineWorkbook.from_path(str(path))
         names = book.sheet_names
         sheet = book.get_sheet_by_name(TEMPLATE_SHEET if TEMPLATE_SHEET in names else names[0])
-    except Exception as exc:  # noqa: BLE001 - calamine's errors have no common base class
+    except Exception as exc:  # calamine's errors have no common base class
         raise LaporError(f"{path.name} tidak dapat dibaca sebagai XLSX: {exc}") from None
     start = sheet.start or (0, 0)
     total = sheet.height + start[0]
@@ -147,7 +147,7 @@ def _xlsx_sheet(path: Path) -> Iterator[Sheet]:
     def rows() -> Iterator[tuple[int, list[object]]]:
         nonlocal done
         # iter_rows starts at the sheet's first row but at the first used column.
-        for done, row in enumerate(sheet.iter_rows(), start=1):  # noqa: B007
+        for done, row in enumerate(sheet.iter_rows(), start=1):
             yield done, [_xlsx_cell(v) for v in row]
 
     try:
@@ -162,7 +162,7 @@ def _openpyxl_sheet(path: Path) -> Iterator[Sheet]:
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors alike
+    except Exception as exc:  # zip, XML and openpyxl errors alike
         raise LaporError(f"{path.name} tidak dapat dibaca sebagai XLSX: {exc}") from None
     ws = book[TEMPLATE_SHEET] if TEMPLATE_SHEET in book.sheetnames else book.worksheets[0]
     total = ws.max_row
@@ -170,7 +170,7 @@ def _openpyxl_sheet(path: Path) -> Iterator[Sheet]:
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         nonlocal done
-        for done, row in enumerate(ws.iter_rows(values_only=True), start=1):  # noqa: B007
+        for done, row in enumerate(ws.iter_rows(values_only=True), start=1):
             yield done, [_xlsx_cell(v) for v in row]
 
     try:
