@@ -310,7 +310,7 @@ def test_a_move_that_fails_its_check_leaves_no_new_file(
     run: Runner, populated, monkeypatch, tmp_path: Path
 ):
     from lapor_cli import moving
-    from lapor_cli.maintenance import Report
+    from lapor_cli.register_checks import Report
 
     def broken(conn, known):
         report = Report()
@@ -514,7 +514,7 @@ def test_cases_on_a_server_get_their_salts_when_the_state_digest_arrives(
 
 def _hold_writer_lock(url: str):
     """A connection holding the register's writers' lock in an open transaction."""
-    from lapor_cli.db import WRITER_LOCK
+    from lapor_cli.locking import WRITER_LOCK
 
     conn = _pg(url)
     conn.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
@@ -557,7 +557,7 @@ def test_server_writers_wait_their_turn_while_the_queue_moves(pg_url, tmp_path: 
            "LAPOR_TUNGGU_KUNCI": "1"}  # fmt: skip
     assert catat_as_desk(env, 0).returncode == 0
     stop = time.monotonic() + 6
-    from lapor_cli.db import WRITER_LOCK
+    from lapor_cli.locking import WRITER_LOCK
 
     def writer() -> None:
         with _pg(url) as conn:

@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
         """Salinan register yang utuh walau sedang dipakai; atau pulihkan dari salinan."""
         from pathlib import Path
 
-        from lapor_cli import maintenance
+        from lapor_cli import backups
         from lapor_cli.cli._app import interactive, location, office_clock
         from lapor_cli.db import KNOWN_REVISIONS, is_url
 
@@ -91,7 +91,7 @@ def register(app: typer.Typer) -> None:
             )
         source, target = Path(register_path).expanduser(), Path(berkas).expanduser()
         if not pulihkan:
-            count = maintenance.backup(source, target, overwrite=timpa)
+            count = backups.backup(source, target, overwrite=timpa)
             if json:
                 emit_json({"cadangan": str(target), "kasus": count})
             else:
@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
                 abort=True,
                 err=True,
             )
-        aside = maintenance.restore(target, source, KNOWN_REVISIONS, office_clock())
+        aside = backups.restore(target, source, KNOWN_REVISIONS, office_clock())
         if json:
             emit_json(
                 {"dipulihkan_dari": str(target), "register_lama": str(aside) if aside else None}
