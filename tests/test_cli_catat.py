@@ -330,7 +330,7 @@ def test_register_file_is_private(catat, isolated_register: Path) -> None:
 
 def _build_assorted(run) -> dict[str, str]:
     made = {
-        "wa_oktober": record(run, kanal="whatsapp", diterima="2026-10-15 09:00",
+        "wa_oktober": record(run, kanal="whatsapp", diterima="2026-10-15 09:00", lama=True,
                              nama="Budi Santoso", uraian="BPNT tidak diterima"),
         "surat_arsip": record(run, kanal="surat", diterima="2026-11-02", nama="Siti Aminah",
                               uraian="Minta kartu KIS"),

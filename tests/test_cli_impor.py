@@ -286,15 +286,18 @@ def test_empty_rows_are_skipped_but_counted_in_row_numbers(tmp_path):
 
 
 def test_unknown_columns_are_refused_by_name(tmp_path):
-    header = [*HEADER, "telp", "petugas"]
+    header = [*HEADER, "keterangan", "petugas"]
     code, doc = impor_json(write_csv(tmp_path / "asing.csv", [form(1)], header=header))
     assert code == 1
     named = {(e["baris"], e["kolom"]) for e in doc["galat"]}
-    assert named == {(1, "telp"), (1, "petugas")}
+    assert named == {(1, "keterangan"), (1, "petugas")}
     assert all("tidak dikenal" in e["pesan"] for e in doc["galat"])
+    # not the whole list of columns: the template is named instead
+    assert all("nomor_formulir, diterima" not in e["pesan"] for e in doc["galat"])
+    assert all("--templat" in e["pesan"] for e in doc["galat"])
     result = impor(tmp_path / "asing.csv")
     assert result.exit_code == 1
-    assert "Ditolak: judul kolom (baris 1) bermasalah: Kolom 'telp'" in result.stderr
+    assert "Ditolak: judul kolom (baris 1) bermasalah: Kolom 'keterangan'" in result.stderr
     assert "Traceback" not in result.stderr
     assert dump_register() is None  # a refused import does not even create the register
 

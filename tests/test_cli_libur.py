@@ -136,7 +136,7 @@ def refused(db: Path, *args: str, contains: str = "", now: str | None = None):
 def catat(diterima: str, *, now: str | None = None) -> dict:
     return ok_json(
         "catat", "--kanal", "whatsapp", "--jenis", "aduan", "--uraian", "BPNT tidak cair",
-        "--nama", "Yohanes Tefa", "--diterima", diterima, now=now,
+        "--nama", "Yohanes Tefa", "--diterima", diterima, "--lama", now=now,
     )  # fmt: skip
 
 
@@ -292,7 +292,8 @@ def test_libur_tambah_twice_is_refused(_env: Path) -> None:
     [
         ("libur", "tambah", "2026-02-30", "Tanggal salah"),
         ("libur", "tambah", "2026-04-14", "   "),
-        ("libur", "hapus", "kemarin"),
+        ("libur", "hapus", "31/11/2026"),
+        ("libur", "hapus", "lusa"),
     ],
 )
 def test_libur_bad_input_is_refused(_env: Path, args: tuple[str, ...]) -> None:

@@ -130,7 +130,7 @@ REFUSALS = [
     ("nilai-dua-kali", ["nilai", "@dinilai", "--skor", "5"], ["sudah dinilai", "4"]),
     ("daftar-status", ["daftar", "--status", "baru"], ["Status", "baru"]),
     ("daftar-kanal", ["daftar", "--kanal", "merpati"], ["Kanal", "merpati"]),
-    ("daftar-bulan", ["daftar", "--bulan", "11-2026"], ["Bulan", "11-2026"]),
+    ("daftar-bulan", ["daftar", "--bulan", "2026-13"], ["Bulan", "2026-13"]),
     ("daftar-batas", ["daftar", "--batas", "-1"], ["--batas"]),
     # more than any database takes (was an OverflowError traceback)
     ("daftar-batas-besar", ["daftar", "--batas", "9" * 23], ["--batas", "terlalu besar"]),

@@ -134,7 +134,7 @@ def catat(
     args = ["catat", "--kanal", kanal, "--jenis", jenis, "--uraian", "Bantuan PKH belum cair"]
     args += ["--nama", "Maria Bere"]
     if diterima is not None:
-        args += ["--diterima", diterima]
+        args += ["--diterima", diterima, "--lama"]  # months back on purpose: confirmed
     return ok_json(*args, now=now, env=env)
 
 

@@ -76,8 +76,8 @@ def test_xlsx_away_from_a1_is_numbered_as_the_spreadsheet_shows(tmp_path):
 
 
 def test_header_below_empty_rows_is_named_by_its_own_row(tmp_path):
-    checked = check(xlsx(tmp_path / "b3.xlsx", [[*HEADER, "telp"], row(1)], at="B3"))
-    assert [(e.baris, e.kolom) for e in checked.errors] == [(3, "telp")]
+    checked = check(xlsx(tmp_path / "b3.xlsx", [[*HEADER, "petugas"], row(1)], at="B3"))
+    assert [(e.baris, e.kolom) for e in checked.errors] == [(3, "petugas")]
     assert "kolom J" in checked.errors[0].pesan
     assert checked.header_row == 3
 
@@ -405,10 +405,10 @@ def test_a_bug_in_the_check_is_raised_and_nothing_is_written(tmp_path, one_case,
     before = _counts(one_case)
     real = checks.validate_case
 
-    def buggy(raw, *, now):
+    def buggy(raw, **options):
         if raw.get("nomor_formulir") == "F-2500":
             raise ZeroDivisionError("a bug")
-        return real(raw, now=now)
+        return real(raw, **options)
 
     monkeypatch.setattr(checks, "validate_case", buggy)
     if sys.platform != "linux":

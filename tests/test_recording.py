@@ -53,9 +53,15 @@ def raw(**fields: object) -> dict[str, object]:
 
 
 def catat(
-    session: Session, *, now: datetime = NOW, profile: str = "kemensos", meja=None, **fields
+    session: Session,
+    *,
+    now: datetime = NOW,
+    profile: str = "kemensos",
+    meja=None,
+    lama: bool = False,
+    **fields,
 ) -> Recorded:
-    return record(session, raw(**fields), now=now, profile=profile, meja=meja)
+    return record(session, raw(**fields), now=now, profile=profile, meja=meja, lama=lama)
 
 
 def eod(day: str) -> datetime:
@@ -70,7 +76,7 @@ def test_numbers_run_consecutively_per_desk_and_year(session: Session) -> None:
     second = catat(session, nama="Yohanes Lado").view["nomor"]
     assert (first, second) == ("DS-2026-00001", "DS-2026-00002")
     # A new year starts again at 1; the number's year is the year it was recorded in.
-    january = catat(session, now=datetime(2027, 1, 4, 9), diterima="2026-12-30")
+    january = catat(session, now=datetime(2027, 1, 4, 9), diterima="2026-12-30", lama=True)
     assert january.view["nomor"] == "DS-2027-00001"
     add_desk(session, "kupang", "Dinas Sosial Kota Kupang", "KPG")
     kupang = catat(session, meja="kupang")
