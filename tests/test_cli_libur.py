@@ -213,6 +213,19 @@ def test_libur_year_out_of_range_is_refused(_env: Path) -> None:
 # -- libur tambah --------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("typed", ["14 April 2026", "14 Apr 2026", "14-04-2026", "14.04.2026"])
+def test_libur_tambah_takes_the_date_as_desks_write_it(typed: str) -> None:
+    ok("libur", "tambah", typed, "HUT Kota")
+    assert libur(2026)["2026-04-14"]["keterangan"] == "HUT Kota"
+    ok("libur", "hapus", typed)
+    assert "2026-04-14" not in libur(2026)
+
+
+def test_libur_tambah_hari_ini_is_the_office_clocks_day() -> None:
+    ok("libur", "tambah", "hari ini", "Kantor tutup", now="2026-11-24 07:30")
+    assert libur(2026)["2026-11-24"]["keterangan"] == "Kantor tutup"
+
+
 def test_libur_tambah_moves_new_and_existing_deadlines() -> None:
     before = catat("2026-04-13")["nomor"]
     assert batas(before) == "2026-04-16"

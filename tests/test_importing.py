@@ -67,6 +67,53 @@ def test_column_names_and_letters():
     ]
 
 
+def test_headings_as_people_type_them_name_their_columns():
+    assert importing.column_key("No. HP") == "no_hp"
+    assert importing.column_key(" NO.HP ") == "no_hp"
+    for typed, name in [
+        ("Tanggal Diterima", "diterima"),
+        ("Tgl Diterima", "diterima"),
+        ("tgl. diterima", "diterima"),
+        ("No. HP", "hp"),
+        ("No HP", "hp"),
+        ("Nomor HP", "hp"),
+        ("NIK Pelapor", "nik"),
+        ("Nama Pelapor", "nama"),
+        ("Alamat Pelapor", "alamat"),
+        ("No. Formulir", "nomor_formulir"),
+        ("Nomor Tiket LAPOR", "nomor_lapor"),
+        ("Isi Aduan", "uraian"),
+        ("Uraian Aduan", "uraian"),
+        ("nomor-formulir", "nomor_formulir"),
+        ("Keterangan", None),
+    ]:
+        assert importing.columns.column_for(typed) == name, typed
+    # every declared heading names its own column, and no other
+    for column in importing.COLUMN_TABLE:
+        for heading in column.aliases.split(","):
+            assert importing.columns.column_for(heading) == column.name, heading
+
+
+def test_an_unknown_heading_is_named_with_the_closest_one_not_the_whole_list():
+    names, errors = importing.map_header(["diterima", "kanal", "jenis", "Isi Adun", "xyz"], 0)
+    assert names == ["diterima", "kanal", "jenis", None, None]
+    assert [(e.kolom, e.pesan) for e in errors[:2]] == [
+        (
+            "Isi Adun",
+            "Kolom 'Isi Adun' (kolom D) tidak dikenal; maksudnya 'Isi Aduan' (kolom uraian)? "
+            "Ganti judulnya, atau hapus kolom itu.",
+        ),
+        (
+            "xyz",
+            "Kolom 'xyz' (kolom E) tidak dikenal. Pakai judul kolom templat (`lapor impor "
+            "--templat FILE.xlsx`), atau hapus kolom itu.",
+        ),
+    ]
+    assert errors[2].kolom == "uraian"  # and the required column is missing
+    names, errors = importing.map_header(["Tanggal", "Tgl Diterima"], 0)
+    assert errors[0].pesan.startswith("Kolom diterima muncul dua kali (kolom A Tanggal dan B")
+
+
 def test_xlsx_away_from_a1_is_numbered_as_the_spreadsheet_shows(tmp_path):
     rows = [HEADER, row(1), row(2)]
     rows[2][6] = "123"
@@ -500,6 +547,24 @@ def test_run_import_returns_bad_rows_instead_of_raising(tmp_path, one_case, monk
     # A small file is refused before the write lock is asked for; a large one rolls back.
     assert opened.writes == ([False] if way == "kecil" else [False, True])
     assert _counts(one_case) == before
+
+
+@pytest.mark.parametrize("way", ["kecil", "besar"])
+def test_run_import_needs_lama_for_old_receipt_dates(tmp_path, one_case, monkeypatch, way):
+    if way == "besar":
+        monkeypatch.setattr(run, "PARALLEL_FROM_BYTES", 0)
+    opened = _Opener(one_case)
+    before = _counts(one_case)
+    rows = [row(1), row(2), row(3)]
+    rows[1][1] = "2025-11-20 09:15"  # last year
+    rows[2][1] = "20 Oktober 2026"  # 34 days before NOW
+    path = xlsx(tmp_path / "lama.xlsx", [HEADER, *rows])
+    result = _run(opened, path)
+    assert [(e.baris, e.kolom) for e in result.galat] == [(3, "diterima"), (4, "diterima")]
+    assert all(e.pesan.endswith("(berlaku untuk seluruh berkas).") for e in result.galat)
+    assert _counts(one_case) == before
+    result = _run(opened, path, lama=True)
+    assert (result.galat, result.diimpor) == ([], 3)
 
 
 def test_run_import_takes_a_large_file_the_parallel_way(tmp_path, one_case, monkeypatch):

@@ -222,6 +222,19 @@ def test_one_invalid_field_is_refused_as_it_is(session: Session) -> None:
     assert register_rows(session) == before
 
 
+def test_an_old_receipt_date_needs_lama_and_a_refusal_writes_nothing(session: Session) -> None:
+    before = register_rows(session)
+    for typed in ("2025-11-20", "1 Oktober 2026"):  # last year; 53 days before NOW
+        with pytest.raises(ValidationError) as refused:
+            catat(session, diterima=typed)
+        assert refused.value.field == "diterima"
+        assert refused.value.message.endswith("ulangi dengan --lama.")
+        assert register_rows(session) == before
+    made = catat(session, diterima="2025-11-20", lama=True)
+    assert made.view["diterima"] == "2025-11-20T00:00"
+    assert made.view["nomor"] == "DS-2026-00001"
+
+
 def test_unknown_desk_is_refused(session: Session) -> None:
     before = register_rows(session)
     with pytest.raises(NotFoundError, match="Meja 'kantin' tidak ada") as refused:
