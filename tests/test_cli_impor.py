@@ -617,7 +617,7 @@ def test_an_unknown_heading_is_named_with_the_closest_match(tmp_path):
     assert code == 1
     messages = {e["kolom"]: e["pesan"] for e in doc["galat"]}
     assert messages["Tgl Terima"] == (
-        "Kolom 'Tgl Terima' (kolom B) tidak dikenal; maksudnya 'Tgl. Diterima' (kolom "
+        "Kolom 'Tgl Terima' (kolom B) tidak dikenal; maksudnya 'Tgl Diterima' (kolom "
         "diterima)? Ganti judulnya, atau hapus kolom itu."
     )
     assert "maksudnya 'Nomor HP' (kolom hp)?" in messages["Nomer HP"]

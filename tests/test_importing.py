@@ -114,6 +114,21 @@ def test_an_unknown_heading_is_named_with_the_closest_one_not_the_whole_list():
     assert errors[0].pesan.startswith("Kolom diterima muncul dua kali (kolom A Tanggal dan B")
 
 
+def test_a_date_column_of_excel_serial_numbers_is_read_as_dates(tmp_path):
+    # a date column formatted as General: Excel keeps the serial numbers themselves
+    rows = [row(1), row(2), row(3)]
+    rows[0][1], rows[1][1], rows[2][1] = 46346, 46346.5, "46346"
+    checked = check(xlsx(tmp_path / "serial.xlsx", [HEADER, *rows]))
+    assert checked.errors == []
+    received = [data.diterima for chunk in checked.cases() for _n, data, _s in chunk]
+    assert received == [
+        datetime(2026, 11, 20),
+        datetime(2026, 11, 20, 12, 0),
+        datetime(2026, 11, 20),
+    ]
+    checked.close()
+
+
 def test_xlsx_away_from_a1_is_numbered_as_the_spreadsheet_shows(tmp_path):
     rows = [HEADER, row(1), row(2)]
     rows[2][6] = "123"

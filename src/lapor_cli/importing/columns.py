@@ -67,7 +67,7 @@ COLUMN_TABLE: tuple[Column, ...] = (
         "2026-11-20 09:15",
         kind="date",
         width=18,
-        aliases="Tanggal Diterima, Tgl. Diterima, Tanggal Masuk, Tgl. Masuk, Tanggal, Tgl.",
+        aliases="Tanggal Diterima, Tgl Diterima, Tanggal Masuk, Tgl Masuk, Tanggal, Tgl",
     ),
     Column(
         "kanal",

@@ -233,7 +233,7 @@ def map_header(
 
 
 def _unknown_heading(title: str, letter: str) -> str:
-    """``Kolom 'Tgl Terima' (kolom B) tidak dikenal; maksudnya 'Tgl. Diterima' (kolom
+    """``Kolom 'Tgl Terima' (kolom B) tidak dikenal; maksudnya 'Tgl Diterima' (kolom
     diterima)? …``."""
     text = f"Kolom {title!r} (kolom {letter}) tidak dikenal"
     close = closest_heading(title)
