@@ -71,7 +71,7 @@ def make_rows(n: int, seed: int = 2026) -> list[list[str]]:
         received = start + timedelta(minutes=rnd.randrange(0, 320 * 24 * 60))
         day = rnd.randint(1, 28) + (40 if rnd.random() < 0.5 else 0)
         nik = f"{rnd.choice(REGIONS)}{rnd.randint(1, 40):02d}{day:02d}{rnd.randint(1, 12):02d}"
-        nik += f"{rnd.randint(50, 99):02d}{i % 10_000:04d}"
+        nik += f"{rnd.randint(50, 99):02d}{i % 9_999 + 1:04d}"  # a serial is never 0000
         hp = f"{rnd.choice(OPERATORS)}-{i // 10_000:04d}-{i % 10_000:04d}"
         rows.append(
             [
@@ -136,6 +136,7 @@ def run_import(db: Path, path: Path) -> tuple[importing.ImportResult, float, flo
                         path,
                         now=NOW,
                         petugas="meja-impor",
+                        lama=True,  # forms of the whole year, not only the last 30 days
                         settings=get_settings(session),
                         desk=desk_for_write(session, None),
                     )
@@ -143,7 +144,7 @@ def run_import(db: Path, path: Path) -> tuple[importing.ImportResult, float, flo
                 result = refused.result
             return result, 0.0, time.perf_counter() - start
         start = time.perf_counter()
-        checked = importing.check_file(path, now=NOW, petugas="meja-impor")
+        checked = importing.check_file(path, now=NOW, petugas="meja-impor", lama=True)
         checked_at = time.perf_counter()
         try:
             if checked.errors:
@@ -334,7 +335,7 @@ def memory(folder: Path, n: int, suffixes: tuple[str, ...]) -> None:
         worker_peak = folder / f"mem-{size}-{suffix}.worker"
         env["LAPOR_BENCH_WORKER_PEAK"] = str(worker_peak)
         done = subprocess.run(
-            [sys.executable, "-c", PEAK, "impor", str(path), "--json"],
+            [sys.executable, "-c", PEAK, "impor", str(path), "--lama", "--json"],
             env=env,
             capture_output=True,
             text=True,

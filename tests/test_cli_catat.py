@@ -109,6 +109,42 @@ def test_catat_received_in_the_three_forms(catat, diterima: str, iso: str, batas
     assert case["batas_waktu"] == batas
 
 
+@pytest.mark.parametrize(
+    ("diterima", "iso"),
+    [
+        ("20-11-2026", "2026-11-20T00:00"),
+        ("20.11.2026 14.05", "2026-11-20T14:05"),
+        ("20 November 2026", "2026-11-20T00:00"),
+        ("20 Nov 2026 14:05", "2026-11-20T14:05"),
+        ("Jumat, 20 November 2026", "2026-11-20T00:00"),
+        ("hari ini 08.30", "2026-11-23T08:30"),
+        ("kemarin", "2026-11-22T00:00"),
+    ],
+)
+def test_catat_received_as_desks_write_it(catat, diterima: str, iso: str) -> None:
+    assert catat(diterima=diterima)["diterima"] == iso
+
+
+def test_catat_an_old_receipt_is_recorded_with_lama(run, catat) -> None:
+    # A typed 2025-11-27 for 2026-11-27 is refused (test_cli_refusals); a true old receipt,
+    # confirmed, is recorded with its own date and a deadline long past.
+    code, _out, err = run(*CATAT_ARGS, "--diterima", "27/11/2025", waktu="2026-11-28 09:00")
+    assert code == 1
+    assert err == (
+        "Ditolak: Tanggal diterima Kamis, 27 November 2025 jatuh di tahun 2025, bukan tahun ini "
+        "(2026): salah ketik? Bila tanggal itu memang benar, ulangi dengan --lama.\n"
+    )
+    case = catat(diterima="27/11/2025", lama=True, waktu="2026-11-28 09:00")
+    assert case["diterima"] == "2025-11-27T00:00"
+    assert case["nomor"] == "DS-2026-00001"  # numbered in the year it is recorded
+    assert catat(diterima="2026-10-01", lama=True)["diterima"] == "2026-10-01T00:00"
+    # thirty days back in this year is a late entry, not a slip
+    assert catat(diterima="2026-10-24")["diterima"] == "2026-10-24T00:00"
+
+
+CATAT_ARGS = ("catat", "--kanal", "surat", "--jenis", "aduan", "--uraian", "x", "--nama", "Siti")
+
+
 def test_catat_received_defaults_to_now(catat) -> None:
     assert catat(waktu="2026-11-24 15:45")["diterima"] == "2026-11-24T15:45"
 
@@ -330,7 +366,7 @@ def test_register_file_is_private(catat, isolated_register: Path) -> None:
 
 def _build_assorted(run) -> dict[str, str]:
     made = {
-        "wa_oktober": record(run, kanal="whatsapp", diterima="2026-10-15 09:00",
+        "wa_oktober": record(run, kanal="whatsapp", diterima="2026-10-15 09:00", lama=True,
                              nama="Budi Santoso", uraian="BPNT tidak diterima"),
         "surat_arsip": record(run, kanal="surat", diterima="2026-11-02", nama="Siti Aminah",
                               uraian="Minta kartu KIS"),
@@ -412,6 +448,42 @@ def test_daftar_cari(run, assorted) -> None:
     assert numbers(run, "--cari", "50%") == [assorted["lapor_selesai"]]
     assert numbers(run, "--cari", "%") == [assorted["lapor_selesai"]]
     assert numbers(run, "--cari", "_") == [assorted["email_baru"]]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        NIK,
+        "3171 0141 0190 0001",
+        "3171.0141.0190.0001",
+        "3171-0141-0190-0001",
+        HP,
+        "0812-3456-7890",
+        "+62 812 3456 7890",
+        "6281234567890",
+        "62 812-3456-7890",
+        "(0812) 3456 7890",
+    ],
+)
+def test_daftar_cari_finds_a_whole_nik_or_phone_in_any_form(run, catat, typed: str) -> None:
+    wanted = catat(nik=NIK, hp=HP)["nomor"]
+    catat(nama="Orang Lain", nik=NIK_KUPANG, hp="0813-1111-2222")
+    catat(nama="Tanpa identitas", uraian=f"Pelapor menyebut {NIK} di uraian")
+    catat(anonim=True, uraian="Anonim")
+    assert numbers(run, "--cari", typed) == [wanted]
+    code, screen, err = run("daftar", "--cari", typed)
+    assert code == 0, err
+    listed = json.dumps(daftar(run, "--cari", typed))
+    for output in (screen, listed):  # found by it, never shown whole
+        assert NIK not in output and HP_E164 not in output and "81234567890" not in output
+    assert "3171********0001" in listed and "+62812****7890" in listed
+
+
+def test_daftar_cari_with_a_number_that_is_no_nik_or_phone_searches_the_text(run, catat) -> None:
+    wanted = catat(nomor_lapor="1234567")["nomor"]
+    catat(nik=NIK)
+    assert numbers(run, "--cari", "1234567") == [wanted]
+    assert numbers(run, "--cari", "3171014101900000") == []  # no such NIK, no such text
 
 
 def test_daftar_belum_dilaporkan(run, assorted) -> None:

@@ -286,15 +286,18 @@ def test_empty_rows_are_skipped_but_counted_in_row_numbers(tmp_path):
 
 
 def test_unknown_columns_are_refused_by_name(tmp_path):
-    header = [*HEADER, "telp", "petugas"]
+    header = [*HEADER, "keterangan", "petugas"]
     code, doc = impor_json(write_csv(tmp_path / "asing.csv", [form(1)], header=header))
     assert code == 1
     named = {(e["baris"], e["kolom"]) for e in doc["galat"]}
-    assert named == {(1, "telp"), (1, "petugas")}
+    assert named == {(1, "keterangan"), (1, "petugas")}
     assert all("tidak dikenal" in e["pesan"] for e in doc["galat"])
+    # not the whole list of columns: the template is named instead
+    assert all("nomor_formulir, diterima" not in e["pesan"] for e in doc["galat"])
+    assert all("--templat" in e["pesan"] for e in doc["galat"])
     result = impor(tmp_path / "asing.csv")
     assert result.exit_code == 1
-    assert "Ditolak: judul kolom (baris 1) bermasalah: Kolom 'telp'" in result.stderr
+    assert "Ditolak: judul kolom (baris 1) bermasalah: Kolom 'keterangan'" in result.stderr
     assert "Traceback" not in result.stderr
     assert dump_register() is None  # a refused import does not even create the register
 
@@ -465,6 +468,201 @@ def test_a_form_number_already_registered_with_other_content_is_skipped_with_a_w
     code, doc = impor_json(write_csv(tmp_path / "b.csv", [form(1, uraian="diketik ulang")]))
     assert (code, doc["diimpor"], doc["dilewati"]) == (0, 0, 1)
     assert "DS-2026-00001" in doc["peringatan"][0]
+    # it says the row was skipped and the case was not updated
+    assert doc["peringatan"][0].startswith("1 baris dilewati: nomor formulirnya sudah ada")
+    assert "Kasus itu tidak diperbarui" in doc["peringatan"][0]
+    assert query("SELECT uraian FROM kasus") == [(form(1)["uraian"],)]
+    result = impor(tmp_path / "b.csv")
+    assert "tidak diperbarui" in " ".join(result.stderr.split())
+
+
+# ---------------------------------------------------------------- slips caught at the door
+
+
+def test_old_receipt_dates_need_lama_for_the_whole_file(tmp_path):
+    rows = [
+        form(1),
+        form(2, diterima="2025-11-20 09:15"),  # 2025 typed for 2026
+        form(3, diterima="01/10/2026"),  # 53 days ago
+    ]
+    path = write_csv(tmp_path / "lama.csv", rows)
+    code, doc = impor_json(path)
+    assert code == 1 and doc["diimpor"] == 0
+    assert [(e["baris"], e["kolom"]) for e in doc["galat"]] == [(3, "diterima"), (4, "diterima")]
+    first, second = (e["pesan"] for e in doc["galat"])
+    assert first.startswith("Tanggal diterima Kamis, 20 November 2025 09:15 jatuh di tahun 2025")
+    assert "sudah 53 hari yang lalu" in second
+    for message in (first, second):
+        assert message.endswith("impor lagi dengan --lama (berlaku untuk seluruh berkas).")
+    result = impor(path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Ditolak: 2 baris bermasalah (baris 3, 4)")
+    assert "--lama" in result.stdout
+    assert dump_register() is None  # refused: not even a register
+    code, doc = impor_json(path, "--lama", "--uji")
+    assert (code, doc["diimpor"], doc["galat"]) == (0, 3, [])
+    assert dump_register() is None
+    code, doc = impor_json(path, "--lama")
+    assert (code, doc["diimpor"]) == (0, 3)
+    assert query("SELECT diterima FROM kasus ORDER BY id") == [
+        ("2026-11-20 09:15:00.000000",),
+        ("2025-11-20 09:15:00.000000",),
+        ("2026-10-01 00:00:00.000000",),
+    ]
+
+
+def test_dates_as_desks_write_them(tmp_path):
+    written = {
+        "20-11-2026": "2026-11-20 00:00",
+        "20.11.2026 09.15": "2026-11-20 09:15",
+        "20 November 2026": "2026-11-20 00:00",
+        "20 Nov 2026 14:05": "2026-11-20 14:05",
+        "Jumat, 20 Nov 2026": "2026-11-20 00:00",
+        "hari ini": "2026-11-23 00:00",  # the office clock (conftest: 2026-11-23 10:00)
+        "kemarin 16.30": "2026-11-22 16:30",
+        "46346": "2026-11-20 00:00",  # an Excel date serial in a CSV column
+        "46346.5": "2026-11-20 12:00",
+        "2026-11-20": "2026-11-20 00:00",  # as before
+        "2026-11-20 14:05": "2026-11-20 14:05",
+        "20/11/2026": "2026-11-20 00:00",
+    }
+    rows = [form(i, diterima=typed) for i, typed in enumerate(written, start=1)]
+    code, doc = impor_json(write_csv(tmp_path / "tanggal.csv", rows, delimiter=";"))
+    assert code == 0, doc
+    stored = [r[0][:16] for r in query("SELECT diterima FROM kasus ORDER BY id")]
+    assert stored == list(written.values())
+
+
+def test_a_date_that_does_not_exist_is_named_in_its_row(tmp_path):
+    rows = [form(1), form(2, diterima="31/11/2026"), form(3, diterima="29-02-2026 10.00")]
+    code, doc = impor_json(write_csv(tmp_path / "tidak-ada.csv", rows))
+    assert code == 1
+    assert [(e["baris"], e["kolom"], e["pesan"]) for e in doc["galat"]] == [
+        (3, "diterima", "Tanggal 31/11/2026 tidak ada: November hanya 30 hari."),
+        (4, "diterima", "Tanggal 29-02-2026 10.00 tidak ada: Februari 2026 hanya 28 hari."),
+    ]
+    assert dump_register() is None
+
+
+def test_a_nik_that_excel_rounded_is_refused_with_how_to_fix_the_cell(tmp_path):
+    book = Workbook()
+    ws = book.active
+    ws.append(HEADER)
+    good = form(1)
+    ws.append([good[h] for h in HEADER])
+    damaged = form(2)
+    ws.append([3171014101900000 if h == "nik" else damaged[h] for h in HEADER])  # a number
+    path = tmp_path / "excel.xlsx"
+    book.save(path)
+    code, doc = impor_json(path)
+    assert code == 1
+    assert [(e["baris"], e["kolom"], e["nilai"]) for e in doc["galat"]] == [
+        (3, "nik", "3171014101900000")
+    ]
+    message = doc["galat"][0]["pesan"]
+    assert "Excel" in message and "Format kolom nik sebagai Teks" in message
+    assert dump_register() is None
+    # the CSV that Excel saves shows the number as 5,37101E+15
+    rows = [form(1), form(2, nik="5,37101E+15")]
+    code, doc = impor_json(write_csv(tmp_path / "excel.csv", rows, delimiter=";"))
+    assert code == 1
+    assert [(e["baris"], e["kolom"]) for e in doc["galat"]] == [(3, "nik")]
+    assert "notasi ilmiah" in doc["galat"][0]["pesan"]
+    # typed as text, a serial 0000 is refused too
+    code, doc = impor_json(write_csv(tmp_path / "nol.csv", [form(1, nik="3171014101900000")]))
+    assert code == 1 and "nomor urut" in doc["galat"][0]["pesan"]
+    assert dump_register() is None
+
+
+def test_headings_as_people_type_them(tmp_path):
+    headings = {
+        "nomor_formulir": "No. Formulir",
+        "diterima": "Tanggal Diterima",
+        "kanal": "Kanal",
+        "jenis": "Jenis Laporan",
+        "uraian": "Isi Aduan",
+        "nama": "Nama Pelapor",
+        "nik": "NIK Pelapor",
+        "hp": "No. HP",
+        "alamat": "Alamat Pelapor",
+        "nomor_lapor": "Nomor Tiket LAPOR",
+    }
+    rows = [form(1, alamat="Jl. Merdeka 1", nomor_lapor="LAP-1")]
+    path = tmp_path / "judul.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(headings.values())
+        writer.writerows([[row[name] for name in headings] for row in rows])
+    code, doc = impor_json(path)
+    assert code == 0, doc
+    assert query("SELECT nomor_formulir, nik, hp, alamat, nomor_lapor FROM kasus") == [
+        ("F-00001", "3171014101900001", "+6281234567890", "Jl. Merdeka 1", "LAP-1")
+    ]
+    others = ["No Formulir", "Tgl Diterima", "KANAL", "jenis", "Uraian Aduan", "nama", "nik"]
+    others += ["No HP", "anonim"]
+    path = tmp_path / "lain.csv"  # in HEADER's order, as others name them
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(others)
+        writer.writerow([form(2)[h] for h in HEADER])
+    code, doc = impor_json(path)
+    assert (code, doc["diimpor"]) == (0, 1), doc
+
+
+def test_an_unknown_heading_is_named_with_the_closest_match(tmp_path):
+    header = ["nomor_formulir", "Tgl Terima", "kanal", "jenis", "uraian", "nama", "Nomer HP"]
+    path = tmp_path / "mirip.csv"
+    path.write_text(",".join(header) + "\n", "utf-8")
+    code, doc = impor_json(path)
+    assert code == 1
+    messages = {e["kolom"]: e["pesan"] for e in doc["galat"]}
+    assert messages["Tgl Terima"] == (
+        "Kolom 'Tgl Terima' (kolom B) tidak dikenal; maksudnya 'Tgl Diterima' (kolom "
+        "diterima)? Ganti judulnya, atau hapus kolom itu."
+    )
+    assert "maksudnya 'Nomor HP' (kolom hp)?" in messages["Nomer HP"]
+    assert "Kolom wajib 'diterima' tidak ada" in messages["diterima"]
+    assert dump_register() is None
+
+
+def test_a_likely_duplicate_of_an_open_case_is_warned_per_row(tmp_path):
+    by_nik = catat("--nik", "3171014101900001")
+    by_hp = catat("--hp", "+62 813 1111 2222")
+    rows = [
+        form(1, nik="5371010101850002", hp=""),  # no one's
+        form(2),  # the NIK of DS-2026-00001 (and its own phone)
+        form(3, nik="", hp="0813-1111-2222"),  # the phone of DS-2026-00002
+        form(4, nik="", hp="081311112222"),  # the same again, written otherwise
+    ]
+    path = write_csv(tmp_path / "ganda.csv", rows)
+    code, doc = impor_json(path)
+    assert (code, doc["diimpor"]) == (0, 4)  # warnings do not stop the import
+    assert doc["peringatan"] == [
+        f"Baris 3: NIK/HP yang sama sudah ada di kasus terbuka {by_nik} — mungkin kasus ganda "
+        "dari kanal lain.",
+        f"Baris 4: NIK/HP yang sama sudah ada di kasus terbuka {by_hp} — mungkin kasus ganda "
+        "dari kanal lain.",
+        f"Baris 5: NIK/HP yang sama sudah ada di kasus terbuka {by_hp} — mungkin kasus ganda "
+        "dari kanal lain.",
+    ]
+    # imported again: the rows are skipped, and nothing is a duplicate of itself
+    code, doc = impor_json(path)
+    assert (code, doc["diimpor"], doc["peringatan"]) == (0, 0, [])
+    # on a terminal: one warning per row, on stderr
+    rows = [form(10, nik="", hp="0813-1111-2222")]
+    result = impor(write_csv(tmp_path / "lagi.csv", rows), "--uji")
+    assert result.exit_code == 0
+    assert f"Peringatan: Baris 2: NIK/HP yang sama sudah ada di kasus terbuka {by_hp}" in (
+        " ".join(result.stderr.split())
+    )
+
+
+def test_a_closed_case_with_the_same_nik_is_no_duplicate(tmp_path):
+    nomor = catat("--nik", "3171014101900001")
+    refuse = ["verifikasi", nomor, "--kategori", "LAINNYA", "--bukan-kewenangan"]
+    assert runner.invoke(app, [*refuse, "--alasan", "Urusan Dukcapil"]).exit_code == 0
+    code, doc = impor_json(write_csv(tmp_path / "a.csv", [form(1)]))
+    assert (code, doc["peringatan"]) == (0, [])
 
 
 # ---------------------------------------------------------------- what is written

@@ -136,7 +136,7 @@ def refused(db: Path, *args: str, contains: str = "", now: str | None = None):
 def catat(diterima: str, *, now: str | None = None) -> dict:
     return ok_json(
         "catat", "--kanal", "whatsapp", "--jenis", "aduan", "--uraian", "BPNT tidak cair",
-        "--nama", "Yohanes Tefa", "--diterima", diterima, now=now,
+        "--nama", "Yohanes Tefa", "--diterima", diterima, "--lama", now=now,
     )  # fmt: skip
 
 
@@ -211,6 +211,19 @@ def test_libur_year_out_of_range_is_refused(_env: Path) -> None:
 
 
 # -- libur tambah --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["14 April 2026", "14 Apr 2026", "14-04-2026", "14.04.2026"])
+def test_libur_tambah_takes_the_date_as_desks_write_it(typed: str) -> None:
+    ok("libur", "tambah", typed, "HUT Kota")
+    assert libur(2026)["2026-04-14"]["keterangan"] == "HUT Kota"
+    ok("libur", "hapus", typed)
+    assert "2026-04-14" not in libur(2026)
+
+
+def test_libur_tambah_hari_ini_is_the_office_clocks_day() -> None:
+    ok("libur", "tambah", "hari ini", "Kantor tutup", now="2026-11-24 07:30")
+    assert libur(2026)["2026-11-24"]["keterangan"] == "Kantor tutup"
 
 
 def test_libur_tambah_moves_new_and_existing_deadlines() -> None:
@@ -292,7 +305,8 @@ def test_libur_tambah_twice_is_refused(_env: Path) -> None:
     [
         ("libur", "tambah", "2026-02-30", "Tanggal salah"),
         ("libur", "tambah", "2026-04-14", "   "),
-        ("libur", "hapus", "kemarin"),
+        ("libur", "hapus", "31/11/2026"),
+        ("libur", "hapus", "lusa"),
     ],
 )
 def test_libur_bad_input_is_refused(_env: Path, args: tuple[str, ...]) -> None:

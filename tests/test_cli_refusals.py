@@ -56,6 +56,32 @@ REFUSALS = [
     ("hp", [*CATAT_NAMA, "--hp", "12345"], ["telepon", "12345"]),
     ("hp-huruf", [*CATAT_NAMA, "--hp", "nol delapan"], ["telepon"]),
     ("email", [*CATAT_NAMA, "--email", "siti-at-contoh"], ["email"]),
+    # slips caught at the door (the clock: Monday 23 November 2026)
+    (
+        "diterima-tahun-lalu",
+        [*CATAT_NAMA, "--diterima", "2025-11-20"],
+        ["Tanggal diterima Kamis, 20 November 2025", "tahun 2025", "ulangi dengan --lama"],
+    ),
+    (
+        "diterima-lewat-30-hari",
+        [*CATAT_NAMA, "--diterima", "1 Oktober 2026"],
+        ["Kamis, 1 Oktober 2026", "53 hari yang lalu", "ulangi dengan --lama"],
+    ),
+    (
+        "diterima-tidak-ada",
+        [*CATAT_NAMA, "--diterima", "31/11/2026"],
+        ["Tanggal 31/11/2026 tidak ada: November hanya 30 hari."],
+    ),
+    ("diterima-lusa", [*CATAT_NAMA, "--diterima", "lusa"], ["'lusa' tidak dikenali"]),
+    ("nik-urut-0000", [*CATAT_NAMA, "--nik", "3171014101900000"], ["NIK", "0000"]),
+    ("nik-excel", [*CATAT_NAMA, "--nik", "5,37101E+15"], ["NIK", "Excel", "Teks"]),
+    (
+        "libur-tidak-ada",
+        ["libur", "tambah", "31/11/2026", "HUT Kota"],
+        ["31/11/2026", "November hanya 30 hari"],
+    ),
+    ("libur-jam", ["libur", "tambah", "24/12/2026 14.00", "Cuti"], ["tanpa jam"]),
+    ("sla-per-tidak-ada", ["sla", "--per", "29/02/2027"], ["Februari 2027 hanya 28 hari"]),
     (
         "kanal",
         ["catat", "--kanal", "merpati", "--jenis", "aduan", "--uraian", "x", "--nama", "Siti"],
@@ -130,7 +156,7 @@ REFUSALS = [
     ("nilai-dua-kali", ["nilai", "@dinilai", "--skor", "5"], ["sudah dinilai", "4"]),
     ("daftar-status", ["daftar", "--status", "baru"], ["Status", "baru"]),
     ("daftar-kanal", ["daftar", "--kanal", "merpati"], ["Kanal", "merpati"]),
-    ("daftar-bulan", ["daftar", "--bulan", "11-2026"], ["Bulan", "11-2026"]),
+    ("daftar-bulan", ["daftar", "--bulan", "2026-13"], ["Bulan", "2026-13"]),
     ("daftar-batas", ["daftar", "--batas", "-1"], ["--batas"]),
     # more than any database takes (was an OverflowError traceback)
     ("daftar-batas-besar", ["daftar", "--batas", "9" * 23], ["--batas", "terlalu besar"]),
@@ -178,11 +204,21 @@ def test_refused_and_nothing_written(run, populated, args: list[str], words: lis
     [
         [*CATAT_NAMA, "--nik", "123"],
         CATAT,
+        [*CATAT_NAMA, "--diterima", "2025-11-20"],
+        ["libur", "tambah", "31/11/2026", "HUT Kota"],
         ["verifikasi", "DS-2026-00001", "--kategori", "PKH"],
         ["tutup", "DS-2026-00001", "--hasil", "x"],
         ["lihat", "DS-2026-00001", "--lengkap"],
     ],
-    ids=["catat-nik", "catat-kosong", "verifikasi", "tutup", "lihat-lengkap"],
+    ids=[
+        "catat-nik",
+        "catat-kosong",
+        "catat-lama",
+        "libur-tidak-ada",
+        "verifikasi",
+        "tutup",
+        "lihat-lengkap",
+    ],
 )
 def test_refusal_on_a_new_machine_creates_no_register(run, register_files, args) -> None:
     """A refused command writes nothing: not even an empty register file."""

@@ -134,7 +134,7 @@ def catat(
     args = ["catat", "--kanal", kanal, "--jenis", jenis, "--uraian", "Bantuan PKH belum cair"]
     args += ["--nama", "Maria Bere"]
     if diterima is not None:
-        args += ["--diterima", diterima]
+        args += ["--diterima", diterima, "--lama"]  # months back on purpose: confirmed
     return ok_json(*args, now=now, env=env)
 
 
@@ -281,6 +281,10 @@ def test_sla_json_empty_register_is_an_empty_list(_env: Path, fresh: None) -> No
         ("2026-11-26", 0, False, "jatuh_tempo"),  # the due day itself: 0 left, not late
         ("2026-11-26 23:59", 0, False, "jatuh_tempo"),
         ("26/11/2026", 0, False, "jatuh_tempo"),
+        ("26 November 2026", 0, False, "jatuh_tempo"),  # a bare date in words: end of day
+        ("Kamis, 26 Nov 2026", 0, False, "jatuh_tempo"),
+        ("26.11.2026 23.59", 0, False, "jatuh_tempo"),
+        ("27-11-2026 00.00", -1, True, "terlambat"),
         ("2026-11-27 00:00", -1, True, "terlambat"),  # past the end of the due day
         ("2026-11-27", -1, True, "terlambat"),
         ("2026-11-28", -1, True, "terlambat"),  # Saturday: no working day passed

@@ -42,7 +42,8 @@ def record(
         "diterima": diterima,
         "petugas": "uji",
     }
-    data, errors = validate_case(raw, now=datetime(2027, 6, 30))  # any receipt date accepted
+    # any receipt date accepted: an old one confirmed (lama), a later one before "now"
+    data, errors = validate_case(raw, now=datetime(2027, 6, 30), lama=True)
     assert not errors, errors
     rule = Deadlines(session).rule_for_new(profil, data)
     desk = desk_for_write(session, None)
@@ -370,6 +371,14 @@ def test_as_of_moment() -> None:
     assert as_of_moment("2026-11-30", NOW) == datetime(2026, 11, 30, 23, 59, 59)
     assert as_of_moment("30/11/2026", NOW) == datetime(2026, 11, 30, 23, 59, 59)
     assert as_of_moment("2026-11-30 08:15", NOW) == datetime(2026, 11, 30, 8, 15)
+    # Every form a desk writes: a date in words is a bare date too, a time after it is not.
+    assert as_of_moment("30 November 2026", NOW) == datetime(2026, 11, 30, 23, 59, 59)
+    assert as_of_moment("Senin, 30 Nov 2026 14.05", NOW) == datetime(2026, 11, 30, 14, 5)
+    assert as_of_moment("kemarin", NOW) == datetime(2026, 11, 22, 23, 59, 59)
+    assert as_of_moment("hari ini 08.00", NOW) == datetime(2026, 11, 23, 8, 0)
     with pytest.raises(ValidationError) as refused:
-        as_of_moment("kemarin", NOW)
+        as_of_moment("lusa", NOW)
     assert refused.value.field == "per"
+    with pytest.raises(ValidationError) as refused:
+        as_of_moment("31/11/2026", NOW)
+    assert refused.value.message == "Tanggal 31/11/2026 tidak ada: November hanya 30 hari."

@@ -67,6 +67,68 @@ def test_column_names_and_letters():
     ]
 
 
+def test_headings_as_people_type_them_name_their_columns():
+    assert importing.column_key("No. HP") == "no_hp"
+    assert importing.column_key(" NO.HP ") == "no_hp"
+    for typed, name in [
+        ("Tanggal Diterima", "diterima"),
+        ("Tgl Diterima", "diterima"),
+        ("tgl. diterima", "diterima"),
+        ("No. HP", "hp"),
+        ("No HP", "hp"),
+        ("Nomor HP", "hp"),
+        ("NIK Pelapor", "nik"),
+        ("Nama Pelapor", "nama"),
+        ("Alamat Pelapor", "alamat"),
+        ("No. Formulir", "nomor_formulir"),
+        ("Nomor Tiket LAPOR", "nomor_lapor"),
+        ("Isi Aduan", "uraian"),
+        ("Uraian Aduan", "uraian"),
+        ("nomor-formulir", "nomor_formulir"),
+        ("Keterangan", None),
+    ]:
+        assert importing.columns.column_for(typed) == name, typed
+    # every declared heading names its own column, and no other
+    for column in importing.COLUMN_TABLE:
+        for heading in column.aliases.split(","):
+            assert importing.columns.column_for(heading) == column.name, heading
+
+
+def test_an_unknown_heading_is_named_with_the_closest_one_not_the_whole_list():
+    names, errors = importing.map_header(["diterima", "kanal", "jenis", "Isi Adun", "xyz"], 0)
+    assert names == ["diterima", "kanal", "jenis", None, None]
+    assert [(e.kolom, e.pesan) for e in errors[:2]] == [
+        (
+            "Isi Adun",
+            "Kolom 'Isi Adun' (kolom D) tidak dikenal; maksudnya 'Isi Aduan' (kolom uraian)? "
+            "Ganti judulnya, atau hapus kolom itu.",
+        ),
+        (
+            "xyz",
+            "Kolom 'xyz' (kolom E) tidak dikenal. Pakai judul kolom templat (`lapor impor "
+            "--templat FILE.xlsx`), atau hapus kolom itu.",
+        ),
+    ]
+    assert errors[2].kolom == "uraian"  # and the required column is missing
+    names, errors = importing.map_header(["Tanggal", "Tgl Diterima"], 0)
+    assert errors[0].pesan.startswith("Kolom diterima muncul dua kali (kolom A Tanggal dan B")
+
+
+def test_a_date_column_of_excel_serial_numbers_is_read_as_dates(tmp_path):
+    # a date column formatted as General: Excel keeps the serial numbers themselves
+    rows = [row(1), row(2), row(3)]
+    rows[0][1], rows[1][1], rows[2][1] = 46346, 46346.5, "46346"
+    checked = check(xlsx(tmp_path / "serial.xlsx", [HEADER, *rows]))
+    assert checked.errors == []
+    received = [data.diterima for chunk in checked.cases() for _n, data, _s in chunk]
+    assert received == [
+        datetime(2026, 11, 20),
+        datetime(2026, 11, 20, 12, 0),
+        datetime(2026, 11, 20),
+    ]
+    checked.close()
+
+
 def test_xlsx_away_from_a1_is_numbered_as_the_spreadsheet_shows(tmp_path):
     rows = [HEADER, row(1), row(2)]
     rows[2][6] = "123"
@@ -76,8 +138,8 @@ def test_xlsx_away_from_a1_is_numbered_as_the_spreadsheet_shows(tmp_path):
 
 
 def test_header_below_empty_rows_is_named_by_its_own_row(tmp_path):
-    checked = check(xlsx(tmp_path / "b3.xlsx", [[*HEADER, "telp"], row(1)], at="B3"))
-    assert [(e.baris, e.kolom) for e in checked.errors] == [(3, "telp")]
+    checked = check(xlsx(tmp_path / "b3.xlsx", [[*HEADER, "petugas"], row(1)], at="B3"))
+    assert [(e.baris, e.kolom) for e in checked.errors] == [(3, "petugas")]
     assert "kolom J" in checked.errors[0].pesan
     assert checked.header_row == 3
 
@@ -405,10 +467,10 @@ def test_a_bug_in_the_check_is_raised_and_nothing_is_written(tmp_path, one_case,
     before = _counts(one_case)
     real = checks.validate_case
 
-    def buggy(raw, *, now):
+    def buggy(raw, **options):
         if raw.get("nomor_formulir") == "F-2500":
             raise ZeroDivisionError("a bug")
-        return real(raw, now=now)
+        return real(raw, **options)
 
     monkeypatch.setattr(checks, "validate_case", buggy)
     if sys.platform != "linux":
@@ -500,6 +562,24 @@ def test_run_import_returns_bad_rows_instead_of_raising(tmp_path, one_case, monk
     # A small file is refused before the write lock is asked for; a large one rolls back.
     assert opened.writes == ([False] if way == "kecil" else [False, True])
     assert _counts(one_case) == before
+
+
+@pytest.mark.parametrize("way", ["kecil", "besar"])
+def test_run_import_needs_lama_for_old_receipt_dates(tmp_path, one_case, monkeypatch, way):
+    if way == "besar":
+        monkeypatch.setattr(run, "PARALLEL_FROM_BYTES", 0)
+    opened = _Opener(one_case)
+    before = _counts(one_case)
+    rows = [row(1), row(2), row(3)]
+    rows[1][1] = "2025-11-20 09:15"  # last year
+    rows[2][1] = "20 Oktober 2026"  # 34 days before NOW
+    path = xlsx(tmp_path / "lama.xlsx", [HEADER, *rows])
+    result = _run(opened, path)
+    assert [(e.baris, e.kolom) for e in result.galat] == [(3, "diterima"), (4, "diterima")]
+    assert all(e.pesan.endswith("(berlaku untuk seluruh berkas).") for e in result.galat)
+    assert _counts(one_case) == before
+    result = _run(opened, path, lama=True)
+    assert (result.galat, result.diimpor) == ([], 3)
 
 
 def test_run_import_takes_a_large_file_the_parallel_way(tmp_path, one_case, monkeypatch):

@@ -22,7 +22,7 @@ from lapor_cli.handling import (
     get_case,
     verify_case,
 )
-from lapor_cli.listing import list_cases, parse_statuses, show_case
+from lapor_cli.listing import identity_search, list_cases, list_query, parse_statuses, show_case
 from lapor_cli.maintenance import check_connection
 from lapor_cli.recording import record
 from lapor_cli.workflow import OPEN_STATUSES
@@ -139,6 +139,45 @@ def test_search_in_numbers_names_and_descriptions(session: Session, cases: dict[
         "tahun-baru",
         "akhir-tahun",
     ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [NIK, "3171 0141 0190 0001", "3171.0141.0190.0001", HP, "+62 812-3456-7890", "6281234567890"],
+)
+def test_search_by_a_whole_nik_or_phone_in_any_form(
+    session: Session, cases: dict[str, str], typed: str
+) -> None:
+    assert listed(session, cases, cari=typed) == ["oktober"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("3171 0141 0190 0001", ("nik", NIK)),
+        ("3171-0141-0190-0001", ("nik", NIK)),
+        ("0812 3456 7890", ("hp", HP_E164)),
+        ("+62 812 3456 7890", ("hp", HP_E164)),
+        ("62 812 3456 7890", ("hp", HP_E164)),
+        ("(0380) 821 234", ("hp", "+62380821234")),  # a landline
+        ("3171014101900000", None),  # no NIK (serial 0000): searched as text
+        ("LAP-777", None),
+        ("1234567", None),
+        ("DS-2026-00001", None),
+        ("Siti", None),
+    ],
+)
+def test_identity_search_normalises_with_the_validators(typed: str, found) -> None:
+    assert identity_search(typed) == found
+
+
+@pytest.mark.sqlite_only
+def test_search_by_nik_or_phone_uses_their_indexes(session: Session) -> None:
+    for typed, index in ((NIK, "ix_kasus_nik"), (HP, "ix_kasus_hp")):
+        query = list_query(cari=typed)
+        compiled = query.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+        plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
+        assert any(index in str(row) for row in plan), plan
 
 
 def test_not_reported_back(session: Session, cases: dict[str, str]) -> None:

@@ -53,9 +53,15 @@ def raw(**fields: object) -> dict[str, object]:
 
 
 def catat(
-    session: Session, *, now: datetime = NOW, profile: str = "kemensos", meja=None, **fields
+    session: Session,
+    *,
+    now: datetime = NOW,
+    profile: str = "kemensos",
+    meja=None,
+    lama: bool = False,
+    **fields,
 ) -> Recorded:
-    return record(session, raw(**fields), now=now, profile=profile, meja=meja)
+    return record(session, raw(**fields), now=now, profile=profile, meja=meja, lama=lama)
 
 
 def eod(day: str) -> datetime:
@@ -70,7 +76,7 @@ def test_numbers_run_consecutively_per_desk_and_year(session: Session) -> None:
     second = catat(session, nama="Yohanes Lado").view["nomor"]
     assert (first, second) == ("DS-2026-00001", "DS-2026-00002")
     # A new year starts again at 1; the number's year is the year it was recorded in.
-    january = catat(session, now=datetime(2027, 1, 4, 9), diterima="2026-12-30")
+    january = catat(session, now=datetime(2027, 1, 4, 9), diterima="2026-12-30", lama=True)
     assert january.view["nomor"] == "DS-2027-00001"
     add_desk(session, "kupang", "Dinas Sosial Kota Kupang", "KPG")
     kupang = catat(session, meja="kupang")
@@ -214,6 +220,19 @@ def test_one_invalid_field_is_refused_as_it_is(session: Session) -> None:
         catat(session, anonim=True)  # the default input names the reporter
     assert anonymous.value.field == "nama"
     assert register_rows(session) == before
+
+
+def test_an_old_receipt_date_needs_lama_and_a_refusal_writes_nothing(session: Session) -> None:
+    before = register_rows(session)
+    for typed in ("2025-11-20", "1 Oktober 2026"):  # last year; 53 days before NOW
+        with pytest.raises(ValidationError) as refused:
+            catat(session, diterima=typed)
+        assert refused.value.field == "diterima"
+        assert refused.value.message.endswith("ulangi dengan --lama.")
+        assert register_rows(session) == before
+    made = catat(session, diterima="2025-11-20", lama=True)
+    assert made.view["diterima"] == "2025-11-20T00:00"
+    assert made.view["nomor"] == "DS-2026-00001"
 
 
 def test_unknown_desk_is_refused(session: Session) -> None:

@@ -115,6 +115,8 @@ def test_nik_birth_date_answer_is_python_stdnums(code: str, region: str, serial:
             assert "tanggal lahir" in refusal(parse_nik, number, field="nik")
         elif region == "9999":
             assert "kode wilayah" in refusal(parse_nik, number, field="nik")
+        elif serial == 0:
+            assert "nomor urut" in refusal(parse_nik, number, field="nik")
         else:
             assert parse_nik(number) == number
 
@@ -249,7 +251,7 @@ def test_datetime_accepted_forms(raw: object, expected: datetime) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["11/23/2026", "2026-02-30", "23-11-2026", "kemarin", "", "2026-11-23 25:00"]
+    "raw", ["11/23/2026", "lusa", "", "23 11 2026", "2026/11/23", "23-11-26", "12345", "x 2026"]
 )
 def test_datetime_unrecognised_refused_with_the_accepted_forms(raw: str) -> None:
     message = refusal(parse_datetime, "diterima", raw, field="diterima")
@@ -257,16 +259,125 @@ def test_datetime_unrecognised_refused_with_the_accepted_forms(raw: str) -> None
     assert "23/11/2026" in message
 
 
-def test_date_accepts_both_day_forms_and_refuses_others() -> None:
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("30-11-2026", datetime(2026, 11, 30)),
+        ("30.11.2026", datetime(2026, 11, 30)),
+        ("30 November 2026", datetime(2026, 11, 30)),
+        ("30 Nov 2026", datetime(2026, 11, 30)),
+        ("30 nov. 2026", datetime(2026, 11, 30)),
+        ("30-Nov-2026", datetime(2026, 11, 30)),  # Excel's d-mmm-yyyy
+        ("17 Agustus 2026", datetime(2026, 8, 17)),
+        ("17 Agu 2026", datetime(2026, 8, 17)),
+        ("17 Agt 2026", datetime(2026, 8, 17)),
+        ("17 Ags 2026", datetime(2026, 8, 17)),
+        ("17 August 2026", datetime(2026, 8, 17)),
+        ("17 Aug 2026", datetime(2026, 8, 17)),
+        ("1 Mei 2026", datetime(2026, 5, 1)),
+        ("1 May 2026", datetime(2026, 5, 1)),
+        ("1 Okt 2026", datetime(2026, 10, 1)),
+        ("1 Oct 2026", datetime(2026, 10, 1)),
+        ("25 Des 2026", datetime(2026, 12, 25)),
+        ("25 Dec 2026", datetime(2026, 12, 25)),
+        ("10 Nopember 2026", datetime(2026, 11, 10)),
+        ("2 JANUARI 2026", datetime(2026, 1, 2)),
+        ("30-11-2026 14.05", datetime(2026, 11, 30, 14, 5)),
+        ("30.11.2026 14:05", datetime(2026, 11, 30, 14, 5)),
+        ("30 November 2026 14.05", datetime(2026, 11, 30, 14, 5)),
+        ("30 Nov 2026, 14.05", datetime(2026, 11, 30, 14, 5)),
+        ("30 Nov 2026 pukul 14.05", datetime(2026, 11, 30, 14, 5)),
+        ("Senin, 30 November 2026 14:05", datetime(2026, 11, 30, 14, 5)),  # as lapor prints
+        ("hari ini", datetime(2026, 11, 23)),
+        ("Hari Ini 08.30", datetime(2026, 11, 23, 8, 30)),
+        ("kemarin", datetime(2026, 11, 22)),
+        ("kemarin 16:45", datetime(2026, 11, 22, 16, 45)),
+        ("46349", datetime(2026, 11, 23)),  # an Excel serial
+        ("46349.5", datetime(2026, 11, 23, 12, 0)),
+        ("46349,75", datetime(2026, 11, 23, 18, 0)),
+        ("36526", datetime(2000, 1, 1)),
+        ("73050", datetime(2099, 12, 31)),
+        # unchanged
+        ("2026-11-23", datetime(2026, 11, 23)),
+        ("2026-11-23 14:05", datetime(2026, 11, 23, 14, 5)),
+        ("23/11/2026", datetime(2026, 11, 23)),
+        ("2026-11-23T14:05:07", datetime(2026, 11, 23, 14, 5, 7)),
+    ],
+)
+def test_datetime_as_desks_write_it(raw: str, expected: datetime) -> None:
+    assert parse_datetime("diterima", raw, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("31/11/2026", "Tanggal 31/11/2026 tidak ada: November hanya 30 hari."),
+        ("31-11-2026", "Tanggal 31-11-2026 tidak ada: November hanya 30 hari."),
+        ("31 November 2026", "Tanggal 31 November 2026 tidak ada: November hanya 30 hari."),
+        ("2026-02-30", "Tanggal 2026-02-30 tidak ada: Februari 2026 hanya 28 hari."),
+        ("29/02/2027", "Tanggal 29/02/2027 tidak ada: Februari 2027 hanya 28 hari."),
+        ("00/11/2026", "Tanggal 00/11/2026 tidak ada: tidak ada tanggal 0."),
+    ],
+)
+def test_a_date_that_does_not_exist_is_named_as_such(raw: str, expected: str) -> None:
+    assert refusal(parse_datetime, "diterima", raw, field="diterima") == expected
+
+
+def test_a_leap_day_exists_in_a_leap_year() -> None:
+    assert parse_datetime("diterima", "29/02/2028") == datetime(2028, 2, 29)
+
+
+def test_month_and_time_that_do_not_exist_say_what_to_write() -> None:
+    month = refusal(parse_datetime, "diterima", "11/23/2026", field="diterima")
+    assert month.startswith("Tanggal 11/23/2026 tidak ada: tidak ada bulan ke-23.")
+    assert "23/11/2026" in month  # day first
+    time = refusal(parse_datetime, "diterima", "2026-11-23 25:00", field="diterima")
+    assert time.startswith("Waktu 2026-11-23 25:00 tidak ada")
+
+
+def test_a_misspelt_month_is_named_with_the_closest() -> None:
+    message = refusal(parse_datetime, "diterima", "30 Novmber 2026", field="diterima")
+    assert "bulan 'novmber' tidak dikenal (maksudnya November?)" in message
+
+
+def test_a_day_name_must_fit_the_date() -> None:
+    message = refusal(parse_datetime, "diterima", "Selasa, 23 November 2026", field="diterima")
+    assert "23 November 2026 adalah hari Senin, bukan Selasa" in message
+    pagi = refusal(parse_datetime, "diterima", "Pagi, 23 Nov 2026", field="diterima")
+    assert "bukan nama hari" in pagi
+
+
+def test_relative_words_need_the_office_clock() -> None:
+    # without "now" (LAPOR_WAKTU itself, say) they are refused, naming the field
+    assert "tidak dapat dipakai" in refusal(
+        parse_datetime, "LAPOR_WAKTU", "kemarin", field="LAPOR_WAKTU"
+    )
+
+
+def test_an_excel_serial_out_of_range_is_not_a_date() -> None:
+    message = refusal(parse_datetime, "diterima", "12345", field="diterima")
+    assert "nomor tanggal Excel" in message and "2000–2099" in message
+    refusal(parse_datetime, "diterima", "73051", field="diterima")
+
+
+def test_date_accepts_every_day_form_and_refuses_a_time() -> None:
     assert parse_date("per", "2026-11-23") == date(2026, 11, 23)
     assert parse_date("per", "23/11/2026") == date(2026, 11, 23)
-    refusal(parse_date, "per", "23 November 2026", field="per")
+    assert parse_date("per", "23 November 2026") == date(2026, 11, 23)
+    assert parse_date("per", "24 Des 2026") == date(2026, 12, 24)
+    assert parse_date("per", "kemarin", NOW) == date(2026, 11, 22)
+    assert "tanpa jam" in refusal(parse_date, "per", "23/11/2026 14.05", field="per")
+    refusal(parse_date, "per", "31/11/2026", field="per")
 
 
 def test_month() -> None:
     assert parse_month("2026-11") == (2026, 11)
     assert parse_month(" 2026-01 ") == (2026, 1)
-    for raw in ("2026-13", "11-2026", "2026", "November"):
+    assert parse_month("11/2026") == (2026, 11)
+    assert parse_month("November 2026") == (2026, 11)
+    assert parse_month("Nov 2026") == (2026, 11)
+    assert parse_month("agt 2026") == (2026, 8)
+    for raw in ("2026-13", "13-2026", "2026", "November", "Novmber 2026"):
         refusal(parse_month, raw, field="bulan")
 
 
@@ -488,7 +599,7 @@ def test_validate_case_collects_all_errors_at_once() -> None:
             "kk": "abc",
             "hp": "12345",
             "email": "bukan-email",
-            "diterima": "kemarin",
+            "diterima": "lusa",
         },
         now=NOW,
     )
@@ -644,9 +755,93 @@ def test_a_receipt_date_centuries_ago_is_a_typo(typed: str) -> None:
     assert "sebelum tahun 2000" in problems[0].message
 
 
-def test_a_receipt_date_in_2000_is_accepted() -> None:
+def test_a_receipt_date_in_2000_is_accepted_when_confirmed() -> None:
     data, problems = validate_case(
         {"kanal": "surat", "jenis": "aduan", "uraian": "x", "nama": "A", "diterima": "2000-01-03"},
         now=datetime(2026, 11, 23, 10, 0),
+        lama=True,
     )
     assert problems == [] and data.diterima == datetime(2000, 1, 3)
+
+
+def _received(typed: str, *, now: datetime, **options: object):
+    return validate_case(
+        {"kanal": "surat", "jenis": "aduan", "uraian": "x", "nama": "A", "diterima": typed},
+        now=now,
+        **options,
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "now", "why"),
+    [
+        # a year slip: 2025 typed for 2026
+        ("2025-11-27", datetime(2026, 11, 28, 9, 0), "jatuh di tahun 2025, bukan tahun ini (2026)"),
+        # last year, however recent: the turn of the year is where the slip happens
+        ("31/12/2026", datetime(2027, 1, 2, 9, 0), "jatuh di tahun 2026, bukan tahun ini (2027)"),
+        ("2026-10-23 09:00", datetime(2026, 11, 23, 10, 0), "sudah 31 hari yang lalu"),
+        ("1 Agustus 2026", datetime(2026, 11, 23, 10, 0), "sudah 114 hari yang lalu"),
+    ],
+)
+def test_an_old_receipt_date_is_refused_unless_confirmed(typed: str, now, why: str) -> None:
+    data, problems = _received(typed, now=now)
+    assert data is None and [p.field for p in problems] == ["diterima"]
+    message = problems[0].message
+    assert why in message
+    assert message.endswith("Bila tanggal itu memang benar, ulangi dengan --lama.")
+    data, problems = _received(typed, now=now, lama=True)
+    assert problems == [] and data.diterima == parse_datetime("diterima", typed)
+
+
+def test_an_old_receipt_message_names_the_date_and_its_day() -> None:
+    _, problems = _received("2025-11-27 14:05", now=datetime(2026, 11, 28, 9, 0))
+    assert problems[0].message.startswith(
+        "Tanggal diterima Kamis, 27 November 2025 14:05 jatuh di tahun 2025"
+    )
+    # the import says how to confirm a whole file
+    _, problems = _received(
+        "2025-11-27", now=datetime(2026, 11, 28, 9, 0), confirm_old="impor lagi dengan --lama"
+    )
+    assert problems[0].message.endswith("memang benar, impor lagi dengan --lama.")
+
+
+@pytest.mark.parametrize("typed", ["2026-10-24", "2026-10-24 23:59", "kemarin", "hari ini"])
+def test_thirty_days_back_in_this_year_is_a_late_entry_not_a_slip(typed: str) -> None:
+    data, problems = _received(typed, now=datetime(2026, 11, 23, 10, 0))
+    assert problems == [], problems
+
+
+def test_a_date_before_2000_is_refused_even_when_confirmed() -> None:
+    _, problems = _received("1999-12-31", now=datetime(2026, 11, 23, 10, 0), lama=True)
+    assert "sebelum tahun 2000" in problems[0].message
+
+
+# ------------------------------------------------------------------ NIKs that Excel damaged
+
+
+def test_a_nik_serial_0000_is_refused() -> None:
+    message = refusal(parse_nik, "3171014101900000", field="nik")
+    assert message.startswith("NIK 3171014101900000: nomor urut (4 digit terakhir) 0000")
+
+
+def test_a_nik_from_an_excel_number_cell_that_lost_its_last_digit_says_how_to_fix_it() -> None:
+    # 3171014101900001 typed into a number cell: Excel keeps 15 digits
+    message = refusal(parse_nik, 3171014101900000, field="nik")
+    assert "Excel" in message and "Format kolom nik sebagai Teks" in message
+    assert "ketik ulang" in message
+    assert parse_nik(3171014101900001) == "3171014101900001"  # a number cell that kept it
+
+
+@pytest.mark.parametrize("shown", ["5,37101E+15", "5.37101E+15", "3.17101E+15", " 5,37101e+15 "])
+def test_a_nik_in_excels_scientific_notation_says_how_to_fix_it(shown: str) -> None:
+    message = refusal(parse_nik, shown, field="nik")
+    assert "notasi ilmiah" in message and "Format kolom nik sebagai Teks" in message
+    assert "notasi ilmiah" in refusal(parse_kk, shown, field="kk")
+
+
+def test_validate_case_takes_a_nik_number_cell() -> None:
+    base = {"kanal": "surat", "jenis": "aduan", "uraian": "x", "nama": "A"}
+    _, problems = validate_case({**base, "nik": 3171014101900000}, now=NOW)
+    assert [p.field for p in problems] == ["nik"] and "Excel" in problems[0].message
+    data, problems = validate_case({**base, "nik": 3171014101900001}, now=NOW)
+    assert problems == [] and data.nik == "3171014101900001"

@@ -185,12 +185,12 @@ def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> 
 
 def as_of_moment(text: str | None, now: datetime) -> datetime:
     """``--per``: a moment as typed, a bare date meaning the end of that day; else ``now``."""
-    from lapor_cli.validation import parse_datetime
+    from lapor_cli.validation import read_datetime
 
     if not text:
         return now
-    moment = parse_datetime("per", text)
-    if len(text.strip()) <= 10:
+    moment, has_time = read_datetime("per", text, now)
+    if not has_time:
         moment = moment.replace(hour=23, minute=59, second=59)
     return moment
 

@@ -140,7 +140,8 @@ def fill(session: Session, *, now: datetime, seed: int = 2026, officer: str = "d
         specs.append((received, i, raw, target, kategori))
     specs.sort(key=lambda spec: (spec[0], spec[1]))  # numbers in order of receipt
     for received, _i, raw, target, kategori in specs:
-        made = record(session, raw, now=received, profile=settings.profil_sla)
+        # lama: the demo's receipts go back up to seven weeks, on purpose (`catat --lama`)
+        made = record(session, raw, now=received, profile=settings.profil_sla, lama=True)
         case = handling.get_case(session, made.view["nomor"])
         _walk(session, case, target, kategori, received, now, rng, officer)
     return len(specs)

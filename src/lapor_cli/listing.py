@@ -6,6 +6,7 @@ cases are never all in memory at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,11 +21,19 @@ from lapor_cli.errors import RegisterError, ValidationError
 from lapor_cli.handling import get_case
 from lapor_cli.models import Case, History
 from lapor_cli.sqlite_text import DamagedText, tolerant_text
-from lapor_cli.validation import clean_text
+from lapor_cli.validation import clean_text, parse_nik, parse_phone
 from lapor_cli.views import case_view, history_view
 from lapor_cli.workflow import OPEN_STATUSES, Status
 
-__all__ = ["CaseList", "LIST_COLUMNS", "list_cases", "list_query", "parse_statuses", "show_case"]
+__all__ = [
+    "CaseList",
+    "LIST_COLUMNS",
+    "identity_search",
+    "list_cases",
+    "list_query",
+    "parse_statuses",
+    "show_case",
+]
 
 
 def show_case(
@@ -183,6 +192,31 @@ def list_cases(
 LIST_COLUMNS = [c for c in Case.__table__.c if c.name not in ("sidik", "garam")]
 
 
+#: Search text that may be a NIK or a phone number: digits, perhaps grouped or with ``+``.
+_NUMBER_LIKE = re.compile(r"\+?[\d .()-]+")
+
+
+def identity_search(text: str) -> tuple[str, str] | None:
+    """``daftar --cari`` text that is a whole NIK or phone number, in any form the validators
+    accept (``0812-3456-7890``, ``+62 812 3456 7890``, ``62812…``, a NIK grouped by spaces or
+    dots): ("nik" or "hp", the value as stored); None for any other text."""
+    text = text.strip()
+    if _NUMBER_LIKE.fullmatch(text) is None:
+        return None
+    digits = re.sub(r"\D", "", text)
+    if len(digits) == 16 and not text.startswith("+"):
+        try:
+            return "nik", parse_nik(digits)
+        except ValidationError:
+            return None
+    if len(digits) >= 9 and text.lstrip("(").startswith(("0", "+", "62")):
+        try:
+            return "hp", parse_phone(text)
+        except ValidationError:
+            return None
+    return None
+
+
 def list_query(
     *,
     status: Iterable[str] = (),
@@ -211,7 +245,13 @@ def list_query(
         query = query.where(t.c.diterima >= start, t.c.diterima < end)
     if belum_dilaporkan:
         query = query.where(t.c.kanal == "sp4n-lapor", t.c.dilaporkan_balik.is_(False))
-    if cari:
+    identity = identity_search(cari) if cari else None
+    if identity is not None:
+        # A whole NIK or phone number, written in any accepted form: the stored (normalised,
+        # indexed) column is compared, never shown (the list masks it as always).
+        column = t.c.nik if identity[0] == "nik" else t.c.hp
+        query = query.where(column == identity[1], t.c.anonim.is_(False))
+    elif cari:
         needle = cari.strip()
 
         def has(column: sa.Column) -> sa.ColumnElement[bool]:

@@ -308,6 +308,42 @@ def open_duplicates(session: Session, data: CaseInput, *, exclude: int | None = 
     return list(session.exec(query.order_by(Case.id)))
 
 
+#: Where a prepared case's values (``Prepared[0]``) hold its NIK and phone number.
+_NIK_AT, _HP_AT = CASE_COLUMNS.index("nik"), CASE_COLUMNS.index("hp")
+#: Values per ``IN (…)`` lookup of open cases by identity.
+_LOOKUP = 500
+
+
+def prepared_identity(item: Prepared) -> tuple[str | None, str | None]:
+    """A prepared case's (NIK, phone number)."""
+    return item[0][_NIK_AT], item[0][_HP_AT]
+
+
+def open_cases_by_identity(
+    session: Session, values: set[str], *, up_to_id: int | None = None
+) -> dict[str, list[str]]:
+    """The open cases holding any of ``values`` (NIKs and phone numbers as stored) as their
+    NIK or phone: value → those cases' numbers, oldest first (``open_duplicates`` for many
+    new cases at once, through the same indexes). ``up_to_id``: only cases up to that id
+    (those there before an import that is under way)."""
+    t = Case.__table__
+    found: dict[str, list[str]] = {}
+    wanted = sorted(values)
+    for start in range(0, len(wanted), _LOOKUP):
+        part = wanted[start : start + _LOOKUP]
+        query = sa.select(t.c.nomor, t.c.nik, t.c.hp).where(
+            sa.or_(t.c.nik.in_(part), t.c.hp.in_(part)), t.c.status.in_(OPEN_STATUSES)
+        )
+        if up_to_id is not None:
+            query = query.where(t.c.id <= up_to_id)
+        for nomor, nik, hp in session.execute(query.order_by(t.c.id)):
+            for value in {nik, hp} & values:
+                numbers = found.setdefault(value, [])
+                if nomor not in numbers:
+                    numbers.append(nomor)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Recorded:
     """What ``catat`` reports: the new case as screens show it, and the warnings."""
@@ -326,12 +362,14 @@ def record(
     now: datetime,
     profile: str,
     meja: str | None = None,
+    lama: bool = False,
 ) -> Recorded:
     """``catat``: check ``raw`` (option values as typed), record it for the chosen desk (the
     only one when there is one) under the rule ``profile`` gives it. Every invalid field is
-    refused together, nothing written."""
+    refused together, nothing written. A receipt date in an earlier year or more than 30 days
+    before ``now`` needs ``lama`` (``--lama``: the officer confirms it)."""
     desk = desk_for_write(session, meja)
-    data, errors = validate_case(raw, now=now)
+    data, errors = validate_case(raw, now=now, lama=lama)
     if errors:
         first = errors[0]
         if len(errors) > 1:

@@ -7,6 +7,8 @@ parsed as Indonesian by phonenumbers and stored as E.164. Every problem names it
 
 from __future__ import annotations
 
+import calendar
+import difflib
 import functools
 import hashlib
 import operator
@@ -14,28 +16,21 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from lapor_cli.errors import ValidationError
+from lapor_cli.indonesian import BULAN, HARI, tanggal
 from lapor_cli.references import normalize_jenis, normalize_kanal
-
-DATE_FORMATS = (
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%d %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-)
-DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-#: The same forms as DATE_FORMATS + DAY_FORMATS, read without strptime (a bulk import reads
-#: one date per row), also with the Indonesian time separator (``09.15``, as Excel in an
-#: Indonesian locale writes it); anything else still goes through strptime.
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2})[:.](\d{2})(?::(\d{2}))?)?")
-_DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: (\d{1,2})[:.](\d{2}))?")
 
 #: A case received before this year is a typo (``0999``, ``1926`` for ``2026``): its deadline
 #: would be centuries overdue.
 EARLIEST_YEAR = 2000
+#: A receipt date in an earlier calendar year than "now", or more days ago than this, is taken
+#: for a slip (``2025-11-27`` typed for ``2026-11-27``) unless the officer confirms it
+#: (``--lama``).
+OLD_AFTER_DAYS = 30
+#: How the officer confirms an old receipt date on ``catat`` (the import says its own).
+CONFIRM_OLD = "ulangi dengan --lama"
 
 MAX_LEN = {
     "uraian": 20_000,
@@ -96,56 +91,226 @@ def parse_bool(field: str, value: object) -> bool:
     raise ValidationError(field, f"{field}: {value!r} bukan ya/tidak (pakai ya, tidak, 1 atau 0).")
 
 
-def parse_datetime(field: str, value: str | datetime | date) -> datetime:
-    """``2026-11-23``, ``2026-11-23 14:05`` or ``23/11/2026`` (day first); a bare date = 00:00."""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None, microsecond=0)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    text = " ".join(str(value).split())
-    if (match := _ISO.fullmatch(text)) is not None:
-        y, m, d, hh, mm, ss = match.groups()
-    elif (match := _DMY.fullmatch(text)) is not None:
-        d, m, y, hh, mm = match.groups()
-        ss = None
-    if match is not None:
-        try:
-            return datetime(int(y), int(m), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
-        except ValueError:
-            pass  # 2026-02-30: strptime below refuses it too
-    for fmt in DATE_FORMATS + DAY_FORMATS:
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-    raise ValidationError(
+# ---------------------------------------------------------------------------- dates
+#
+# Dates as desks write them, all read by one parser (:func:`read_datetime`): ISO
+# ``2026-11-23``; day first with ``/``, ``-`` or ``.`` (``23/11/2026``, ``23-11-2026``,
+# ``23.11.2026``); the month as a word, Indonesian or English, whole or short
+# (``23 November 2026``, ``23 Nov 2026``, ``23-Nov-2026``), perhaps after the day's name as this
+# tool prints it (``Senin, 23 November 2026``); ``hari ini`` and ``kemarin`` (relative to the
+# office clock's "now"); and an Excel date serial (``46349``), as a CSV column of dates
+# formatted as numbers holds them. A time may follow: ``14:05`` or ``14.05`` (Excel in an
+# Indonesian locale), also after ``pukul``/``jam``. A date that does not exist (``31/11/2026``)
+# is refused as such, not as unrecognised.
+
+#: Month words (lower case) → month: Indonesian and English names and their usual short forms.
+MONTH_WORDS: dict[str, int] = {
+    word: number
+    for number, words in enumerate(
+        (
+            ("januari", "january", "jan"),
+            ("februari", "pebruari", "february", "feb", "peb"),
+            ("maret", "march", "mar"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "june", "jun"),
+            ("juli", "july", "jul"),
+            ("agustus", "august", "agu", "agt", "ags", "agst", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "october", "okt", "oct"),
+            ("november", "nopember", "nov", "nop"),
+            ("desember", "december", "des", "dec"),
+        ),
+        start=1,
+    )
+    for word in words
+}
+#: Day names (lower case) → ``date.weekday()``, Indonesian and English.
+WEEKDAY_WORDS: dict[str, int] = {
+    word: number
+    for number, words in enumerate(
+        (
+            ("senin", "monday"),
+            ("selasa", "tuesday"),
+            ("rabu", "wednesday"),
+            ("kamis", "thursday"),
+            ("jumat", "jum'at", "friday"),
+            ("sabtu", "saturday"),
+            ("minggu", "ahad", "sunday"),
+        )
+    )
+    for word in words
+}
+#: Days back from today that each relative word means.
+RELATIVE_DAYS = {"hari ini": 0, "kemarin": 1}
+#: An Excel date serial counts days from this day (the 1900 leap-year bug included).
+EXCEL_EPOCH = date(1899, 12, 30)
+#: Serials read as dates: 2000-01-01 (36526) to 2099-12-31 (73050); other numbers are not.
+EXCEL_SERIALS = range((date(2000, 1, 1) - EXCEL_EPOCH).days, (date(2100, 1, 1) - EXCEL_EPOCH).days)
+
+_DAY_NAME = r"(?:([a-z']+),? )?"
+_CLOCK = r"(?:(?:[ t]|, |,? (?:pukul|pkl\.?|jam) )(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?"
+#: The shapes of a date (read on the text in lower case, spaces collapsed), in the order tried.
+_YMD = re.compile(_DAY_NAME + r"(\d{4})-(\d{1,2})-(\d{1,2})" + _CLOCK)
+_DMY = re.compile(_DAY_NAME + r"(\d{1,2})([/.-])(\d{1,2})\3(\d{4})" + _CLOCK)
+_WORDS = re.compile(_DAY_NAME + r"(\d{1,2})[ -]?([a-z]+)\.?[ -]?(\d{4})" + _CLOCK)
+_RELATIVE = re.compile(r"(hari ini|kemarin)" + _CLOCK)
+_SERIAL = re.compile(r"(\d{5})(?:[.,](\d+))?")
+
+_DATE_EXAMPLES = (
+    "2026-11-23, 23/11/2026, 23-11-2026, 23.11.2026, 23 November 2026, 23 Nov 2026, "
+    "'hari ini' atau 'kemarin'"
+)
+
+
+def _unrecognised(field: str, value: object, why: str = "") -> ValidationError:
+    return ValidationError(
         field,
-        f"Tanggal {value!r} tidak dikenali. Tulis 2026-11-23, 2026-11-23 14:05 atau 23/11/2026.",
+        f"Tanggal {value!r} tidak dikenali{why}. Tulis mis. {_DATE_EXAMPLES}; jam boleh "
+        "menyusul: 2026-11-23 14:05 atau 23/11/2026 14.05.",
     )
 
 
-def parse_date(field: str, value: str | date) -> date:
-    """A calendar date in one of the accepted forms (a time part is refused)."""
+def read_datetime(
+    field: str, value: str | datetime | date, now: datetime | None = None
+) -> tuple[datetime, bool]:
+    """A moment as a desk writes it (see above), and whether it carried a time of day (a bare
+    date is 00:00). ``now`` is the office clock's, for ``hari ini`` and ``kemarin``; without it
+    those words are refused. Every refusal names ``field`` and says what to write."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None, microsecond=0), True
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day), False
+    text = " ".join(str(value).split())
+    lowered = text.lower()
+    if (match := _YMD.fullmatch(lowered)) is not None:
+        day_name, y, m, d, *clock = match.groups()
+    elif (match := _DMY.fullmatch(lowered)) is not None:
+        day_name, d, _sep, m, y, *clock = match.groups()
+    elif (match := _WORDS.fullmatch(lowered)) is not None:
+        day_name, d, word, y, *clock = match.groups()
+        m = MONTH_WORDS.get(word)
+        if m is None:
+            close = difflib.get_close_matches(word, MONTH_WORDS, n=1, cutoff=0.6)
+            hint = f" (maksudnya {BULAN[MONTH_WORDS[close[0]] - 1]}?)" if close else ""
+            raise _unrecognised(field, value, f": bulan {word!r} tidak dikenal{hint}")
+    elif (match := _RELATIVE.fullmatch(lowered)) is not None:
+        word, *clock = match.groups()
+        if now is None:
+            raise ValidationError(
+                field, f"{text!r} tidak dapat dipakai di sini: tulis tanggalnya, mis. 2026-11-23."
+            )
+        day = now.date() - timedelta(days=RELATIVE_DAYS[word])
+        day_name, y, m, d = None, day.year, day.month, day.day
+    elif (match := _SERIAL.fullmatch(lowered)) is not None:
+        return _excel_serial(field, value, match[1], match[2])
+    else:
+        raise _unrecognised(field, value)
+    hh, mm, ss = clock
+    moment = _real_moment(field, text, int(y), int(m), int(d), hh, mm, ss)
+    if day_name is not None:
+        _check_day_name(field, value, day_name, moment)
+    return moment, hh is not None
+
+
+def _real_moment(
+    field: str,
+    text: str,
+    y: int,
+    m: int,
+    d: int,
+    hh: str | None,
+    mm: str | None,
+    ss: str | None,
+) -> datetime:
+    """The moment, or a refusal that says which part does not exist (``31/11/2026``:
+    November has 30 days)."""
+    if not 1 <= m <= 12:
+        raise ValidationError(
+            field,
+            f"Tanggal {text} tidak ada: tidak ada bulan ke-{m}. Tulis hari dulu, lalu bulan: "
+            "23/11/2026 (atau 2026-11-23).",
+        )
+    if y < 1:
+        raise ValidationError(field, f"Tanggal {text} tidak ada: tidak ada tahun 0.")
+    last = calendar.monthrange(y, m)[1]
+    if not 1 <= d <= last:
+        month = BULAN[m - 1] + (f" {y}" if m == 2 else "")
+        why = f"{month} hanya {last} hari" if d else "tidak ada tanggal 0"
+        raise ValidationError(field, f"Tanggal {text} tidak ada: {why}.")
+    hour, minute, second = int(hh or 0), int(mm or 0), int(ss or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValidationError(
+            field, f"Waktu {text} tidak ada: jam ditulis 00.00 sampai 23.59 (mis. 14.05)."
+        )
+    return datetime(y, m, d, hour, minute, second)
+
+
+def _check_day_name(field: str, value: object, day_name: str, moment: datetime) -> None:
+    weekday = WEEKDAY_WORDS.get(day_name)
+    if weekday is None:
+        raise _unrecognised(field, value, f": {day_name!r} bukan nama hari")
+    if weekday != moment.weekday():
+        raise ValidationError(
+            field,
+            f"Tanggal {value!r}: {tanggal(moment)} adalah hari {HARI[moment.weekday()]}, "
+            f"bukan {HARI[weekday]}. Periksa tanggalnya.",
+        )
+
+
+def _excel_serial(
+    field: str, value: object, whole: str, fraction: str | None
+) -> tuple[datetime, bool]:
+    """An Excel date serial (``46349`` = 2026-11-23; ``46349.5`` = its noon)."""
+    days = int(whole)
+    if days not in EXCEL_SERIALS:
+        raise _unrecognised(
+            field, value, ": sebagai nomor tanggal Excel angka itu jatuh di luar tahun 2000–2099"
+        )
+    moment = datetime.combine(EXCEL_EPOCH + timedelta(days=days), datetime.min.time())
+    if fraction is None:
+        return moment, False
+    seconds = min(round(float(f"0.{fraction}") * 86_400), 86_399)
+    return moment + timedelta(seconds=seconds), True
+
+
+def parse_datetime(
+    field: str, value: str | datetime | date, now: datetime | None = None
+) -> datetime:
+    """A moment as a desk writes it (:func:`read_datetime`); a bare date is 00:00."""
+    return read_datetime(field, value, now)[0]
+
+
+def parse_date(field: str, value: str | date, now: datetime | None = None) -> date:
+    """A calendar date as a desk writes it (:func:`read_datetime`); a time part is refused."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    text = " ".join(str(value).split())
-    for fmt in DAY_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError(
-        field, f"Tanggal {value!r} tidak dikenali. Tulis 2026-11-23 atau 23/11/2026."
-    )
+    moment, has_time = read_datetime(field, value, now)
+    if has_time:
+        raise ValidationError(
+            field, f"Tanggal {value!r}: tulis tanggalnya saja, tanpa jam (mis. 2026-11-23)."
+        )
+    return moment.date()
+
+
+_MONTH_NUMBERS = re.compile(r"(\d{4})-(\d{1,2})|(\d{1,2})[/.-](\d{4})")
+_MONTH_WORD = re.compile(r"([a-z]+)\.?[ -]?(\d{4})")
 
 
 def parse_month(value: str) -> tuple[int, int]:
-    """``YYYY-MM`` → (year, month)."""
-    try:
-        parsed = datetime.strptime(value.strip(), "%Y-%m")
-    except ValueError:
-        raise ValidationError("bulan", f"Bulan {value!r} tidak dikenali. Tulis 2026-11.") from None
-    return parsed.year, parsed.month
+    """A month: ``2026-11``, also ``11/2026``, ``November 2026`` or ``Nov 2026`` (the month
+    words of :data:`MONTH_WORDS`) → (year, month)."""
+    text = " ".join(value.split()).lower()
+    month = None
+    if (match := _MONTH_NUMBERS.fullmatch(text)) is not None:
+        year, month = (int(match[1]), int(match[2])) if match[1] else (int(match[4]), int(match[3]))
+    elif (match := _MONTH_WORD.fullmatch(text)) is not None:
+        year, month = int(match[2]), MONTH_WORDS.get(match[1])
+    if month is None or not 1 <= month <= 12 or year < 1:
+        raise ValidationError(
+            "bulan", f"Bulan {value!r} tidak dikenali. Tulis 2026-11 atau November 2026."
+        )
+    return year, month
 
 
 def clean_text(
@@ -204,10 +369,29 @@ def _digits_only(value: str) -> str:
     return "".join(value.split()).replace("-", "").replace(".", "")
 
 
-def parse_nik(value: str, field: str = "nik") -> str:
-    """A valid NIK, compacted, or a refusal that says which part is wrong."""
+#: What Excel shows of a long number in a General cell, and writes so into a CSV file:
+#: ``5,37101E+15`` or ``5.37101E+15`` (the digits past the sixth are gone).
+_EXCEL_SCIENTIFIC = re.compile(r"\d[.,]\d*e\+?\d{1,2}", re.IGNORECASE)
+#: The serial of a NIK (its last four digits) is never 0000.
+_NO_SERIAL = "0000"
+
+
+def parse_nik(value: str | int, field: str = "nik") -> str:
+    """A valid NIK, compacted, or a refusal that says which part is wrong.
+
+    An int is a spreadsheet's number cell: Excel keeps 15 digits of a number, so a 16-digit
+    NIK typed into one lost its last digit (3171014101900001 became 3171014101900000); a
+    serial ``0000`` there, or Excel's scientific display as text (``5,37101E+15``), is refused
+    with how to fix the cell."""
     label = "NIK" if field == "nik" else field.upper()
-    number = _digits_only(value)
+    if isinstance(value, int):
+        number = str(value)
+        if len(number) == 16 and number.endswith(_NO_SERIAL):
+            raise ValidationError(field, _excel_number_damage(label, field, number))
+    else:
+        if _EXCEL_SCIENTIFIC.fullmatch(value.strip()):
+            raise ValidationError(field, _excel_scientific(label, field, value.strip()))
+        number = _digits_only(value)
     if not number.isdigit():
         raise ValidationError(field, f"{label} hanya boleh berisi angka (diberikan {value!r}).")
     if len(number) != 16:
@@ -225,7 +409,30 @@ def parse_nik(value: str, field: str = "nik") -> str:
             field,
             f"{label} {number}: kode wilayah {number[:4]} tidak dikenal. Periksa KTP pelapor.",
         )
+    if number.endswith(_NO_SERIAL):
+        raise ValidationError(
+            field,
+            f"{label} {number}: nomor urut (4 digit terakhir) 0000 tidak pernah diberikan. "
+            "Periksa KTP pelapor; bila NIK disalin dari Excel, digit terakhirnya mungkin "
+            "hilang: ketik ulang dari KTP atau formulirnya.",
+        )
     return number
+
+
+def _excel_number_damage(label: str, field: str, number: str) -> str:
+    return (
+        f"{label} {number} berakhir 0000: Excel menyimpannya sebagai angka, dan angka hanya "
+        f"disimpan 15 digit, jadi digit terakhirnya hilang. Format kolom {field} sebagai Teks, "
+        f"lalu ketik ulang {label} dari formulirnya."
+    )
+
+
+def _excel_scientific(label: str, field: str, text: str) -> str:
+    return (
+        f"{label} {text!r} adalah tampilan Excel untuk angka panjang (notasi ilmiah): "
+        f"digit-digitnya sudah hilang. Format kolom {field} sebagai Teks, lalu ketik ulang "
+        f"{label} dari formulirnya."
+    )
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -256,6 +463,8 @@ def _known_region_code(code: str) -> bool:
 
 def parse_kk(value: str) -> str:
     """A Kartu Keluarga number: 16 digits with a known registration region."""
+    if _EXCEL_SCIENTIFIC.fullmatch(value.strip()):
+        raise ValidationError("kk", _excel_scientific("Nomor KK", "kk", value.strip()))
     number = _digits_only(value)
     if not number.isdigit() or len(number) != 16:
         raise ValidationError(
@@ -401,9 +610,18 @@ def _checker(errors: list[ValidationError]) -> Callable[..., object]:
 
 
 def validate_case(
-    raw: Mapping[str, object], *, now: datetime
+    raw: Mapping[str, object],
+    *,
+    now: datetime,
+    lama: bool = False,
+    confirm_old: str = CONFIRM_OLD,
 ) -> tuple[CaseInput | None, list[ValidationError]]:
-    """Check every field of a new case; return the case or all the problems found."""
+    """Check every field of a new case; return the case or all the problems found.
+
+    A receipt date in an earlier year than ``now``'s or more than ``OLD_AFTER_DAYS`` days
+    before it is refused as a likely slip unless ``lama`` confirms it; the refusal ends with
+    ``confirm_old``, how to confirm it. A NIK may be given as an int: a spreadsheet's number
+    cell (see :func:`parse_nik`)."""
     # No closure per field or per row: the bulk import runs this for every row of a file.
     errors: list[ValidationError] = []
     values: dict[str, object] = {}
@@ -427,7 +645,7 @@ def validate_case(
     if raw_diterima is None or (isinstance(raw_diterima, str) and not raw_diterima.strip()):
         diterima = now.replace(microsecond=0)
     else:
-        diterima = check(parse_datetime, "diterima", raw_diterima)
+        diterima = check(parse_datetime, "diterima", raw_diterima, now)
         if diterima is not None and diterima > now:
             errors.append(
                 ValidationError(
@@ -443,11 +661,20 @@ def validate_case(
                     f"{EARLIEST_YEAR}: periksa tahunnya (salah ketik?).",
                 )
             )
+        elif diterima is not None and not lama and (why := old_receipt(diterima, now)):
+            errors.append(
+                ValidationError(
+                    "diterima",
+                    f"Tanggal diterima {_moment_words(diterima)} {why}: salah ketik? Bila "
+                    f"tanggal itu memang benar, {confirm_old}.",
+                )
+            )
 
     identity: dict[str, object] = {"nama": text["nama"], "alamat": text["alamat"]}
     for field, parse in _IDENTITY_PARSERS:
         value = get(field)
-        value = None if value is None else str(value).strip() or None
+        if type(value) is not int or field != "nik":  # a NIK's number cell stays one
+            value = None if value is None else str(value).strip() or None
         identity[field] = None if value is None else check(parse, value)
 
     if values.get("anonim"):
@@ -481,6 +708,22 @@ def validate_case(
         ),
         [],
     )
+
+
+def old_receipt(diterima: datetime, now: datetime) -> str | None:
+    """Why a receipt date looks like a slip rather than a late entry (an earlier year than
+    ``now``'s, or more than ``OLD_AFTER_DAYS`` days before it), or None when it does not."""
+    if diterima.year < now.year:
+        return f"jatuh di tahun {diterima.year}, bukan tahun ini ({now.year})"
+    days = (now.date() - diterima.date()).days
+    if days > OLD_AFTER_DAYS:
+        return f"sudah {days} hari yang lalu (lebih dari {OLD_AFTER_DAYS} hari)"
+    return None
+
+
+def _moment_words(moment: datetime) -> str:
+    """``Kamis, 27 November 2025`` (with `` 14:05`` when it has a time of day)."""
+    return tanggal(moment, with_day=True, time=bool(moment.hour or moment.minute))
 
 
 #: A NIK or KK (16 digits, perhaps grouped by spaces, dots or dashes) or an Indonesian mobile

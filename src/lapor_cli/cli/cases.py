@@ -66,10 +66,18 @@ def register(app: typer.Typer) -> None:
         diterima: Annotated[
             str | None,
             typer.Option(
-                help="Waktu diterima: 2026-11-23, '2026-11-23 14:05' atau 23/11/2026 "
-                "(bawaan: sekarang)."
+                help="Waktu diterima: 2026-11-23, 23/11/2026, '23 Nov 2026', kemarin; jam boleh "
+                "menyusul: '2026-11-23 14:05' atau '23/11/2026 14.05' (bawaan: sekarang)."
             ),
         ] = None,
+        lama: Annotated[
+            bool,
+            typer.Option(
+                "--lama",
+                help="Tanggal diterima memang lama (tahun lalu, atau lebih dari 30 hari lalu): "
+                "catat juga.",
+            ),
+        ] = False,
         nomor_lapor: Annotated[
             str | None, typer.Option("--nomor-lapor", help="Nomor tiket SP4N-LAPOR!.")
         ] = None,
@@ -132,7 +140,12 @@ def register(app: typer.Typer) -> None:
         }
         with opened(write=True) as ctx:
             made = record(
-                ctx.session, raw, now=ctx.now, profile=ctx.settings["profil_sla"], meja=meja
+                ctx.session,
+                raw,
+                now=ctx.now,
+                profile=ctx.settings["profil_sla"],
+                meja=meja,
+                lama=lama,
             )
         view = made.view
         if json:
@@ -366,7 +379,13 @@ def register(app: typer.Typer) -> None:
         ] = None,
         kanal: Annotated[str | None, typer.Option(help="Saring kanal.")] = None,
         bulan: Annotated[str | None, typer.Option(help="Bulan diterima, YYYY-MM.")] = None,
-        cari: Annotated[str | None, typer.Option(help="Cari di nama, nomor dan uraian.")] = None,
+        cari: Annotated[
+            str | None,
+            typer.Option(
+                help="Cari di nama, nomor dan uraian; atau NIK/nomor HP lengkap, ditulis "
+                "bagaimana pun (0812-3456-7890, +62 812…)."
+            ),
+        ] = None,
         belum_dilaporkan: Annotated[
             bool,
             typer.Option(

@@ -40,7 +40,12 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Argument(help="Satu kasus saja (dengan --jelaskan).")
         ] = None,
         per: Annotated[
-            str | None, typer.Option("--per", help="Hitung per tanggal ini (bawaan: sekarang).")
+            str | None,
+            typer.Option(
+                "--per",
+                help="Hitung per tanggal ini, mis. 2026-11-30, 30/11/2026 atau '30 Nov 2026' "
+                "(bawaan: sekarang).",
+            ),
         ] = None,
         terlambat: Annotated[
             bool, typer.Option("--terlambat", help="Hanya yang terlambat.")
@@ -150,7 +155,12 @@ def register(app: typer.Typer) -> None:
 
     @libur_app.command("tambah")
     def libur_tambah(
-        tanggal_: Annotated[str, typer.Argument(metavar="TANGGAL", help="Tanggal libur.")],
+        tanggal_: Annotated[
+            str,
+            typer.Argument(
+                metavar="TANGGAL", help="Tanggal libur, mis. 2026-12-24, 24/12/2026, '24 Des 2026'."
+            ),
+        ],
         keterangan: Annotated[str, typer.Argument(help="Keterangan, mis. 'HUT Kota Kupang'.")],
         sk: Annotated[str | None, typer.Option(help="Nomor SK/surat edaran.")] = None,
         petugas: OfficerOpt = None,
@@ -159,8 +169,8 @@ def register(app: typer.Typer) -> None:
         from lapor_cli.office_days import add_day_off
         from lapor_cli.validation import parse_date
 
-        day = parse_date("tanggal", tanggal_)
         with opened(write=True) as c:
+            day = parse_date("tanggal", tanggal_, c.now)
             text = add_day_off(
                 c.session, day, keterangan, sk=sk, now=c.now, petugas=officer(petugas)
             )
@@ -178,8 +188,8 @@ def register(app: typer.Typer) -> None:
         from lapor_cli.office_days import remove_day_off
         from lapor_cli.validation import parse_date
 
-        day = parse_date("tanggal", tanggal_)
         with opened(write=True) as c:
+            day = parse_date("tanggal", tanggal_, c.now)
             removed = remove_day_off(
                 c.session, day, keterangan=keterangan, now=c.now, petugas=officer(petugas)
             )

@@ -46,6 +46,14 @@ def register(app: typer.Typer) -> None:
         uji: Annotated[
             bool, typer.Option("--uji", help="Periksa saja dan laporkan; tidak menulis apa pun.")
         ] = False,
+        lama: Annotated[
+            bool,
+            typer.Option(
+                "--lama",
+                help="Tanggal diterima yang lama (tahun lalu, atau lebih dari 30 hari lalu) "
+                "memang benar, untuk seluruh berkas.",
+            ),
+        ] = False,
         templat: Annotated[
             Path | None,
             typer.Option(
@@ -77,7 +85,9 @@ def register(app: typer.Typer) -> None:
                 param_hint="FILE",
             )
         try:
-            result = _import(berkas.expanduser(), uji=uji, meja=meja, petugas=petugas, json=json)
+            result = _import(
+                berkas.expanduser(), uji=uji, lama=lama, meja=meja, petugas=petugas, json=json
+            )
         except KeyboardInterrupt:
             raise LaporError("Impor dibatalkan (Ctrl-C); register tidak berubah.") from None
         _render(result, json=json)
@@ -95,14 +105,20 @@ def _template(path: Path, *, timpa: bool, json: bool) -> None:
 
 
 def _import(
-    path: Path, *, uji: bool, meja: str | None, petugas: str | None, json: bool
+    path: Path, *, uji: bool, lama: bool, meja: str | None, petugas: str | None, json: bool
 ) -> ImportResult:
     from lapor_cli import importing
 
     show_bar = not json and sys.stderr.isatty() and importing.file_size(path) >= BAR_FROM_BYTES
     with _progress(show_bar) as progress:
         return importing.run_import(
-            path, opened=opened, petugas=officer(petugas), meja=meja, uji=uji, progress=progress
+            path,
+            opened=opened,
+            petugas=officer(petugas),
+            meja=meja,
+            uji=uji,
+            lama=lama,
+            progress=progress,
         )
 
 

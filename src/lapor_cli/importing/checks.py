@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 #: Good rows per chunk: per spilled chunk, per message to the writer, per bulk insert.
 BATCH = 2_000
+#: How an old receipt date (an earlier year, or more than 30 days ago) is confirmed: for the
+#: whole file at once.
+CONFIRM_OLD = "impor lagi dengan --lama (berlaku untuk seluruh berkas)"
 
 #: (spreadsheet row, case, fingerprint): a good row as it is handed on.
 GoodRow = tuple[int, CaseInput, str]
@@ -47,7 +50,7 @@ def _as_text(value: object) -> str:
 
 _MISSING_DATE = (
     "Tanggal diterima wajib diisi: formulir kertas selalu bertanggal. Salin tanggal dari "
-    "formulirnya (2026-11-23, 2026-11-23 14:05 atau 23/11/2026)."
+    "formulirnya (mis. 2026-11-23, 23/11/2026 14.05 atau 23 November 2026)."
 )
 
 
@@ -115,14 +118,22 @@ def check_file(
     *,
     now: datetime,
     petugas: str,
+    lama: bool = False,
     progress: Progress | None = None,
 ) -> Checked:
     """Read and check every row of ``path``; nothing is written to the register. Good rows
-    wait in a temporary spill file (``Checked.cases()``)."""
+    wait in a temporary spill file (``Checked.cases()``). ``lama``: old receipt dates are
+    confirmed (``impor --lama``)."""
     checked = Checked()
     try:
         check_into(
-            checked, path, now=now, petugas=petugas, sink=checked.spill_chunk, progress=progress
+            checked,
+            path,
+            now=now,
+            petugas=petugas,
+            lama=lama,
+            sink=checked.spill_chunk,
+            progress=progress,
         )
     except BaseException:
         checked.close()
@@ -137,12 +148,13 @@ def check_into(
     now: datetime,
     petugas: str,
     sink: Callable[[list[GoodRow]], None],
+    lama: bool = False,
     progress: Progress | None = None,
     first_error: Callable[[], None] | None = None,
 ) -> None:
     """Check every row of ``path`` into ``checked``, handing good rows to ``sink`` in chunks
     (until the first problem: a refused file needs no good rows). ``first_error`` is told
-    at once when the first problem is found."""
+    at once when the first problem is found; ``lama`` confirms old receipt dates."""
     officer = clean_text("petugas", petugas) or "petugas"
     numeric: list[int] = []
     with open_sheet(path) as sheet:
@@ -151,6 +163,7 @@ def check_into(
             checked,
             now=now,
             officer=officer,
+            lama=lama,
             numeric=numeric,
             progress=progress,
             sink=sink,
@@ -171,6 +184,7 @@ def _check_rows(
     *,
     now: datetime,
     officer: str,
+    lama: bool,
     numeric: list[int],
     progress: Progress | None,
     sink: Callable[[list[GoodRow]], None],
@@ -210,9 +224,11 @@ def _check_rows(
                     continue
             elif name in BOOL_COLUMNS or (name == "diterima" and isinstance(value, date)):
                 pass  # parse_bool takes 0/1 and booleans, parse_datetime dates
+            elif name in ("nik", "kk") and type(value) is int:
+                numeric.append(number)  # a number cell: Excel keeps 15 digits of it
+                if name == "kk":
+                    value = str(value)  # parse_nik tells a NIK's lost last digit by its type
             else:
-                if name in ("nik", "kk") and type(value) is int:
-                    numeric.append(number)
                 value = _as_text(value)
             raw[name] = value
         stray = [
@@ -226,7 +242,7 @@ def _check_rows(
         if checked.rows % 1_000 == 0 and progress is not None:
             progress("periksa", sheet.position(), sheet.total)
         raw["petugas"] = officer
-        data, problems = validate_case(raw, now=now)
+        data, problems = validate_case(raw, now=now, lama=lama, confirm_old=CONFIRM_OLD)
         if stray or problems or "diterima" not in raw:
             errors.extend(
                 _row_errors(number, raw, stray, problems, position, width, sheet.first_column)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from lapor_cli.errors import LaporError
 from lapor_cli.importing.checks import Checked, GoodRow, check_into, packed_row, row_key
 from lapor_cli.importing.results import ImportRefused, ImportResult, Progress
-from lapor_cli.importing.writing import Writer, existing_keys, register_notes
+from lapor_cli.importing.writing import Writer, duplicate_notes, existing_keys, register_notes
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -41,6 +41,7 @@ def import_parallel(
     petugas: str,
     settings: dict[str, str],
     desk: DeskInfo,
+    lama: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Check ``path`` in a second process while this one writes the rows it has passed, in
@@ -53,16 +54,18 @@ def import_parallel(
     ends without a write as well. Progress: phase "impor", in the check's units."""
     import multiprocessing
 
+    from lapor_cli.recording import prepared_identity
+
     context = multiprocessing.get_context(START_METHOD)
     receiving, sending = context.Pipe(duplex=False)
     result = ImportResult()
     writer = Writer(session, result, now=now, settings=settings, desk=desk)
     # Rows are looked up chunk by chunk while earlier chunks go in: only the cases there
     # before this import count as "already there", as when the whole file is looked up first.
-    before = _last_case_id(session)
+    before = writer.before
     worker = context.Process(
         target=_check_worker,
-        args=(receiving, sending, path, now, petugas, writer.rules),
+        args=(receiving, sending, path, now, petugas, lama, writer.rules),
         name="lapor-impor-periksa",
         daemon=True,
     )
@@ -88,9 +91,9 @@ def import_parallel(
                 if there:
                     found.update(there)
                     keys.update((k, chunk_keys[k]) for k in there)
-                    writer.write_prepared([c[3] for c in chunk if c[1] not in there])
-                else:
-                    writer.write_prepared([c[3] for c in chunk])
+                    chunk = [c for c in chunk if c[1] not in there]
+                writer.look_for_duplicates([(c[0], *prepared_identity(c[3])) for c in chunk])
+                writer.write_prepared([c[3] for c in chunk])
             elif kind == "progress":
                 if progress is not None:
                     progress("impor", body[0], body[1])
@@ -119,17 +122,13 @@ def import_parallel(
             ),
         )
     result.dilewati = repeated + len(found)
-    result.peringatan = [*warnings, *register_notes(keys, found)]
+    result.peringatan = [
+        *warnings,
+        *register_notes(keys, found),
+        *duplicate_notes(writer.duplicates),
+    ]
     result.baris = rows
     return result
-
-
-def _last_case_id(session: Session) -> int:
-    import sqlalchemy as sa
-
-    from lapor_cli.models import Case
-
-    return session.execute(sa.select(sa.func.max(Case.__table__.c.id))).scalar() or 0
 
 
 def _check_worker(
@@ -138,6 +137,7 @@ def _check_worker(
     path: Path,
     now: datetime,
     petugas: str,
+    lama: bool,
     rules: dict[tuple[str, str, bool], SlaRule],
 ) -> None:
     """The second process of :func:`import_parallel`: check the file, prepare its good rows
@@ -168,6 +168,7 @@ def _check_worker(
             path,
             now=now,
             petugas=petugas,
+            lama=lama,
             sink=send_rows,
             progress=lambda _phase, done, total: sending.send(("progress", done, total)),
             first_error=lambda: sending.send(("bad",)),

@@ -57,10 +57,12 @@ def run_import(
     petugas: str,
     meja: str | None = None,
     uji: bool = False,
+    lama: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import ``path`` for desk ``meja`` (None: the register's only desk) as recorded by
-    ``petugas``; with ``uji`` only tell what an import would do.
+    ``petugas``; with ``uji`` only tell what an import would do; ``lama`` confirms the old
+    receipt dates of the whole file (an earlier year, or more than 30 days ago).
 
     A file with bad rows is not raised but returned: its result lists them in ``galat`` and
     nothing was written. Anything else that stops the import (no such file, an unknown desk,
@@ -80,6 +82,7 @@ def run_import(
                     path,
                     now=ctx.now,
                     petugas=petugas,
+                    lama=lama,
                     settings=ctx.settings,
                     desk=find_desk(ctx.session, kode),
                     progress=progress,
@@ -89,7 +92,7 @@ def run_import(
                 raise
             return refused.result
     # A small file: checked first, without the lock, then written.
-    checked = check_file(path, now=now, petugas=petugas, progress=progress)
+    checked = check_file(path, now=now, petugas=petugas, lama=lama, progress=progress)
     try:
         if checked.errors:
             return ImportResult(

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import IO
 
 from lapor_cli.errors import LaporError
-from lapor_cli.importing.columns import COLUMNS, REQUIRED_COLUMNS, column_key, column_letter
+from lapor_cli.importing.columns import (
+    REQUIRED_COLUMNS,
+    closest_heading,
+    column_for,
+    column_key,
+    column_letter,
+)
 from lapor_cli.importing.results import RowError, shown
 
 #: The template's sheet; a workbook is read from the sheet of this name, else its first one.
@@ -183,26 +189,21 @@ def map_header(
     cells: list[object], first_column: int, row: int = 1
 ) -> tuple[list[str | None], list[RowError]]:
     """Column names by position (None: a column without a title) and the problems of the
-    header (found on spreadsheet row ``row``)."""
+    header (found on spreadsheet row ``row``). A heading is a column's name or one of its
+    aliases (``Tgl Diterima``, ``No. HP``: :data:`~.columns.COLUMN_TABLE`); an unknown one is
+    named with the closest known heading."""
     names: list[str | None] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        key = column_key(cell)
+        title = "" if cell is None else str(cell).strip()
         letter = column_letter(first_column + index)
-        if not key:
+        if not column_key(title):
             names.append(None)
             continue
-        if key not in COLUMNS:
-            errors.append(
-                RowError(
-                    row,
-                    str(cell).strip(),
-                    shown(str(cell).strip()),
-                    f"Kolom {str(cell).strip()!r} (kolom {letter}) tidak dikenal. Kolom yang "
-                    f"dikenal: {', '.join(COLUMNS)}. Ganti judulnya atau hapus kolom itu.",
-                )
-            )
+        key = column_for(title)
+        if key is None:
+            errors.append(RowError(row, title, shown(title), _unknown_heading(title, letter)))
             names.append(None)
             continue
         if key in seen:
@@ -212,7 +213,7 @@ def map_header(
                     key,
                     shown(cell),
                     f"Kolom {key} muncul dua kali (kolom {column_letter(first_column + seen[key])}"
-                    f" dan {letter}). Hapus salah satunya.",
+                    f" {cells[seen[key]]!s} dan {letter} {title}). Hapus salah satunya.",
                 )
             )
         seen[key] = index
@@ -229,3 +230,18 @@ def map_header(
                 )
             )
     return names, errors
+
+
+def _unknown_heading(title: str, letter: str) -> str:
+    """``Kolom 'Tgl Terima' (kolom B) tidak dikenal; maksudnya 'Tgl Diterima' (kolom
+    diterima)? …``."""
+    text = f"Kolom {title!r} (kolom {letter}) tidak dikenal"
+    close = closest_heading(title)
+    if close is None:
+        return (
+            f"{text}. Pakai judul kolom templat (`lapor impor --templat FILE.xlsx`), atau hapus "
+            "kolom itu."
+        )
+    column, heading = close
+    which = f"{heading!r}" if heading == column else f"{heading!r} (kolom {column})"
+    return f"{text}; maksudnya {which}? Ganti judulnya, atau hapus kolom itu."

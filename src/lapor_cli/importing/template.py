@@ -26,9 +26,12 @@ TEMPLATE_ROWS = 1_048_576  # drop-downs and formats run to the sheet's last row
 CELL_FORMAT = {"date": "yyyy-mm-dd hh:mm", "number": "@"}
 
 GENERAL_HELP = (
-    "Satu baris = satu formulir kertas. Baris 1 adalah judul kolom: jangan diubah.",
+    "Satu baris = satu formulir kertas. Baris 1 adalah judul kolom: jangan diubah (judul lain "
+    "yang juga dikenali ada di kolom 'Judul lain' di bawah).",
     "Ya/tidak boleh ditulis ya/tidak, y/t, 1/0 atau true/false; kosong berarti tidak.",
     "Periksa dulu tanpa menulis apa pun: lapor impor BERKAS.xlsx --uji",
+    "Tanggal diterima dari tahun lalu atau lebih dari 30 hari lalu ditolak sebagai salah ketik; "
+    "bila memang benar, impor dengan --lama (berlaku untuk seluruh berkas).",
     "Semua atau tidak sama sekali: bila ada baris yang salah, tidak ada yang ditulis dan "
     "setiap baris yang salah disebut dengan nomor baris, kolom dan alasannya.",
     "Mengimpor berkas yang sama lagi tidak menggandakan kasus (lihat kolom nomor_formulir).",
@@ -51,6 +54,7 @@ GUIDE_COLUMNS = (
     GuideColumn("Wajib", 20, lambda column: column.need),
     GuideColumn("Isi", 90, lambda column: column.help, wrap=True),
     GuideColumn("Contoh", 22, lambda column: column.example, as_text=True),
+    GuideColumn("Judul lain", 40, lambda column: column.aliases, wrap=True),
 )
 
 

@@ -4,7 +4,9 @@
 Rows whose key is already among the desk's cases are skipped (:func:`existing_keys`), the
 numbers are reserved and the cases go in as bulk inserts (:func:`lapor_cli.recording.prepare_case`,
 then :func:`lapor_cli.recording.write_prepared`) by a :class:`Writer`, which :mod:`.parallel` uses
-as well. :func:`preview` tells what a write would do, from a read-only look.
+as well. A new row with the NIK or phone number of an open case already in the register is
+named in a warning, as ``catat`` warns (:func:`duplicate_notes`). :func:`preview` tells what a
+write would do, from a read-only look.
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ if TYPE_CHECKING:
 
 #: Keys per ``IN (…)`` lookup of rows already in the register.
 LOOKUP = 500
+#: Rows named one by one in the warnings about likely duplicates; the rest are counted.
+DUPLICATE_NOTES = 100
+
+#: (spreadsheet row, NIK, phone number) of a row about to be written.
+Identity = tuple[int, "str | None", "str | None"]
 #: SQLite's page cache while an import writes, in KiB (its own default: 2,000): a cap, the
 #: same for any size of file.
 BULK_CACHE_KIB = 32 * 1024
@@ -56,7 +63,8 @@ def existing_keys(
 
 
 def register_notes(keys: dict[str, int], found: dict[str, tuple[str, int]]) -> list[str]:
-    """Rows skipped because their form number is in the register with other content."""
+    """Rows skipped because their form number is in the register with other content: the
+    register's case is left as it is (the import does not update it)."""
     differing = [
         (row_of(keys[k]), k[1:], nomor)
         for k, (nomor, packed) in found.items()
@@ -68,18 +76,64 @@ def register_notes(keys: dict[str, int], found: dict[str, tuple[str, int]]) -> l
     shown = "; ".join(f"baris {r}: {f} = {n}" for r, f, n in differing[:5])
     more = f"; dan {len(differing) - 5} lagi" if len(differing) > 5 else ""
     return [
-        f"{len(differing)} baris dilewati karena nomor formulirnya sudah ada di register dengan "
-        f"isi yang berbeda ({shown}{more}). Periksa kasus itu dengan `lapor lihat NOMOR`."
+        f"{len(differing)} baris dilewati: nomor formulirnya sudah ada di register dengan isi "
+        f"yang berbeda ({shown}{more}). Kasus itu tidak diperbarui: isinya di register tetap "
+        "seperti semula. Bandingkan dengan `lapor lihat NOMOR`."
     ]
+
+
+def find_duplicates(
+    session: Session, rows: list[Identity], *, up_to_id: int | None = None
+) -> list[tuple[int, list[str]]]:
+    """The rows (spreadsheet row, NIK, phone) whose NIK or phone number an open case already
+    in the register has: (row, those cases' numbers). ``up_to_id``: only the cases up to that
+    id (those there before an import that is under way), so that the rows of one file are
+    not taken for duplicates of each other."""
+    from lapor_cli.recording import open_cases_by_identity
+
+    values = {v for _row, nik, hp in rows for v in (nik, hp) if v}
+    if not values:
+        return []
+    found = open_cases_by_identity(session, values, up_to_id=up_to_id)
+    duplicates = []
+    for row, nik, hp in rows:
+        numbers = [*found.get(nik, ()), *found.get(hp, ())] if nik or hp else []
+        if numbers:
+            duplicates.append((row, list(dict.fromkeys(numbers))))
+    return duplicates
+
+
+def duplicate_notes(duplicates: list[tuple[int, list[str]]]) -> list[str]:
+    """A warning per row that is likely a duplicate of an open case (the first
+    ``DUPLICATE_NOTES``; the rest counted in one more)."""
+    notes = [
+        f"Baris {row}: NIK/HP yang sama sudah ada di kasus terbuka {', '.join(numbers)} — "
+        "mungkin kasus ganda dari kanal lain."
+        for row, numbers in sorted(duplicates)[:DUPLICATE_NOTES]
+    ]
+    if len(duplicates) > DUPLICATE_NOTES:
+        notes.append(
+            f"… dan {len(duplicates) - DUPLICATE_NOTES} baris lain yang NIK/HP-nya sama dengan "
+            "kasus terbuka."
+        )
+    return notes
 
 
 def preview(session: Session, checked: Checked, desk: DeskInfo) -> ImportResult:
     """``--uji``: what an import for ``desk`` would do, from a read-only look at the register."""
     found = existing_keys(session, checked.keys, desk)
+    duplicates = []
+    for chunk in checked.cases():
+        new = [(n, d.nik, d.hp) for n, d, s in chunk if row_key(d, s) not in found]
+        duplicates += find_duplicates(session, new)
     return ImportResult(
         diimpor=checked.count - len(found),
         dilewati=checked.repeated + len(found),
-        peringatan=[*checked.warnings, *register_notes(checked.keys, found)],
+        peringatan=[
+            *checked.warnings,
+            *register_notes(checked.keys, found),
+            *duplicate_notes(duplicates),
+        ],
         baris=checked.rows,
         uji=True,
     )
@@ -103,6 +157,10 @@ class Writer:
 
         self.recording = recording
         self.session, self.result, self.now, self.desk = session, result, now, desk
+        #: The last case before this import: rows are duplicates only of cases up to it.
+        self.before = last_case_id(session)
+        #: (row, numbers of open cases with the same NIK or phone), as ``find_duplicates``.
+        self.duplicates: list[tuple[int, list[str]]] = []
         #: The rule of every (kanal, jenis, segera) under the register's profile.
         self.rules = Deadlines(session).rules_for_new(settings["profil_sla"])
         connection = session.connection()
@@ -111,6 +169,11 @@ class Writer:
             # meja+diterima): a page cache above SQLite's 2 MB keeps their pages from being
             # written out and read back before the commit. This connection, this command.
             connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+
+    def look_for_duplicates(self, rows: list[Identity]) -> None:
+        """Remember which of these rows (about to be written) repeat an open case's NIK or
+        phone number."""
+        self.duplicates += find_duplicates(self.session, rows, up_to_id=self.before)
 
     def write(self, rows: list[tuple[CaseInput, str]]) -> None:
         """Record (case, fingerprint) pairs under the next numbers of the desk's year."""
@@ -162,9 +225,21 @@ def write_checked(
         return result
     writer = Writer(session, result, now=now, settings=settings, desk=desk)
     for chunk in checked.cases():
-        writer.write([(d, s) for _n, d, s in chunk if row_key(d, s) not in found])
+        new = [(n, d, s) for n, d, s in chunk if row_key(d, s) not in found]
+        writer.look_for_duplicates([(n, d.nik, d.hp) for n, d, _s in new])
+        writer.write([(d, s) for _n, d, s in new])
         if progress is not None:
             progress("tulis", result.diimpor, todo)
     if result.diimpor != todo:  # the spill and the keys disagree: a bug, not user input
         raise RuntimeError(f"impor: {result.diimpor} ditulis, {todo} diharapkan")
+    result.peringatan += duplicate_notes(writer.duplicates)
     return result
+
+
+def last_case_id(session: Session) -> int:
+    """The id of the register's last case (0: none)."""
+    import sqlalchemy as sa
+
+    from lapor_cli.models import Case
+
+    return session.execute(sa.select(sa.func.max(Case.__table__.c.id))).scalar() or 0
