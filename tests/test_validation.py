@@ -8,22 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lapor_cli.dates import parse_date, parse_datetime, parse_month
 from lapor_cli.errors import ValidationError
-from lapor_cli.validation import (
-    CaseInput,
-    clean_text,
-    mask_nik,
-    mask_phone,
-    parse_bool,
-    parse_date,
-    parse_datetime,
-    parse_email,
-    parse_kk,
-    parse_month,
-    parse_nik,
-    parse_phone,
-    validate_case,
-)
+from lapor_cli.identity import mask_nik, mask_phone, parse_kk, parse_nik, parse_phone
+from lapor_cli.validation import CaseInput, clean_text, parse_bool, parse_email, validate_case
 
 NOW = datetime(2026, 11, 23, 10, 0)
 
@@ -500,7 +488,7 @@ def test_clean_text_multiline_still_keeps_newlines_and_tabs() -> None:
     ],
 )
 def test_numbers_typed_into_text_are_masked(text: str, expected: str) -> None:
-    from lapor_cli.validation import scrub_text  # moved here from monev: one scrubber
+    from lapor_cli.identity import scrub_text  # one scrubber for screens, JSON and workbook
 
     assert scrub_text(text) == expected
 
@@ -685,7 +673,7 @@ def test_mask_phone() -> None:
 
 def test_landline_and_a_migrant_workers_foreign_number() -> None:
     # Decided: a number with its own country code (PMI in Malaysia) is kept, in E.164 too.
-    from lapor_cli.validation import parse_phone
+    from lapor_cli.identity import parse_phone
 
     assert parse_phone("(0380) 821234") == "+62380821234"
     assert parse_phone("+60 12-345 6789") == "+60123456789"
@@ -700,13 +688,13 @@ def test_landline_and_a_migrant_workers_foreign_number() -> None:
     ],
 )
 def test_time_with_the_indonesian_separator(text, expected) -> None:
-    from lapor_cli.validation import parse_datetime
+    from lapor_cli.dates import parse_datetime
 
     assert parse_datetime("diterima", text) == expected
 
 
 def test_a_date_that_does_not_exist_is_refused_whatever_the_separator() -> None:
-    from lapor_cli.validation import parse_datetime
+    from lapor_cli.dates import parse_datetime
 
     for text in ("31/11/2026 09.15", "2026-02-30", "2026-11-20 25.00"):
         with pytest.raises(ValidationError):

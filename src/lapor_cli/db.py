@@ -52,6 +52,7 @@ from lapor_cli.resources import app_dir
 SCHEMA_HEAD = "0006"
 KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 
+
 def default_location() -> str:
     return str(app_dir() / "register.db")
 
@@ -245,8 +246,6 @@ def _open_existing(path: Path, lock: Path, *, settled: bool) -> tuple[Register, 
         _wait_for_creation(lock)
         return None
     raise RegisterError(message)
-
-
 
 
 def _server_register(location: str) -> Register:

@@ -185,7 +185,7 @@ def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> 
 
 def as_of_moment(text: str | None, now: datetime) -> datetime:
     """``--per``: a moment as typed, a bare date meaning the end of that day; else ``now``."""
-    from lapor_cli.validation import read_datetime
+    from lapor_cli.dates import read_datetime
 
     if not text:
         return now

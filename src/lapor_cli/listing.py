@@ -19,9 +19,10 @@ from lapor_cli.desks import desk_scope
 from lapor_cli.entries import append_history, case_history
 from lapor_cli.errors import RegisterError, ValidationError
 from lapor_cli.handling import get_case
+from lapor_cli.identity import parse_nik, parse_phone
 from lapor_cli.models import Case, History
 from lapor_cli.sqlite_text import DamagedText, tolerant_text
-from lapor_cli.validation import clean_text, parse_nik, parse_phone
+from lapor_cli.validation import clean_text
 from lapor_cli.views import case_view, history_view
 from lapor_cli.workflow import OPEN_STATUSES, Status
 

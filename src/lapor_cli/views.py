@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from lapor_cli.identity import mask_nik, mask_phone, scrub_text
 from lapor_cli.models import History
-from lapor_cli.validation import mask_nik, mask_phone, scrub_text
 
 __all__ = [
     "RAHASIA_TEXT",

@@ -175,7 +175,7 @@ def now_for(zone: str) -> datetime:
     """The time commands run at: the office clock, or ``LAPOR_WAKTU`` when a test fixes it."""
     fixed = os.environ.get("LAPOR_WAKTU")
     if fixed:
-        from lapor_cli.validation import parse_datetime
+        from lapor_cli.dates import parse_datetime
 
         return parse_datetime("LAPOR_WAKTU", fixed)
     from lapor_cli.settings import office_now

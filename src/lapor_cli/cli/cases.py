@@ -403,9 +403,9 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ) -> None:
         """Daftar kasus dengan saringan dan pencarian."""
+        from lapor_cli.dates import parse_month
         from lapor_cli.listing import list_cases, parse_statuses
         from lapor_cli.references import normalize_kanal
-        from lapor_cli.validation import parse_month
 
         statuses = parse_statuses(status or [])
         if batas is not None and batas < 0:

@@ -166,8 +166,8 @@ def register(app: typer.Typer) -> None:
         petugas: OfficerOpt = None,
     ) -> None:
         """Tambah hari libur kantor (hari jadi daerah, cuti bersama baru, kantor tutup)."""
+        from lapor_cli.dates import parse_date
         from lapor_cli.office_days import add_day_off
-        from lapor_cli.validation import parse_date
 
         with opened(write=True) as c:
             day = parse_date("tanggal", tanggal_, c.now)
@@ -185,8 +185,8 @@ def register(app: typer.Typer) -> None:
         petugas: OfficerOpt = None,
     ) -> None:
         """Jadikan tanggal libur sebagai hari kerja (libur dibatalkan atau digeser)."""
+        from lapor_cli.dates import parse_date
         from lapor_cli.office_days import remove_day_off
-        from lapor_cli.validation import parse_date
 
         with opened(write=True) as c:
             day = parse_date("tanggal", tanggal_, c.now)

@@ -35,7 +35,7 @@ PROGRESS_FROM = 5000
 
 def _month(ctx, bulan: str | None) -> tuple[int, int]:
     """``--bulan YYYY-MM``, else the month it is now."""
-    from lapor_cli.validation import parse_month
+    from lapor_cli.dates import parse_month
 
     return parse_month(bulan) if bulan else (ctx.now.year, ctx.now.month)
 

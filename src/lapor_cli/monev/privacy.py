@@ -11,8 +11,8 @@ That text is never turned into a formula is the writer's part (:mod:`lapor_cli.m
 
 from __future__ import annotations
 
+from lapor_cli.identity import mask_nik, mask_phone, scrub_text
 from lapor_cli.monev.facts import Detail
-from lapor_cli.validation import mask_nik, mask_phone, scrub_text
 from lapor_cli.views import RAHASIA_TEXT
 
 __all__ = [
