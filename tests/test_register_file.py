@@ -235,7 +235,7 @@ def test_a_workbook_that_does_not_fit_is_one_refusal_and_leaves_no_file(catat, t
         catat()
     script = (
         "import resource, sys\n"
-        "import lapor_cli.monev as core\n"
+        "import lapor_cli.monev.commands as core\n"
         "write = core.write_workbook\n"
         "def full_disk(*args, **kwargs):\n"
         "    resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"

@@ -221,14 +221,14 @@ class _Reader:
             return work()
         except self.errors as exc:
             if not (is_decode_error(exc) and self.tolerate is not None):
-                report.add(name, False, _unreadable(exc))
+                report.add(name, False, _why_unreadable(exc))
                 return None
         self.tolerate()
         self.tolerate = None
         try:
             return work()
         except self.errors as exc:
-            report.add(name, False, _unreadable(exc))
+            report.add(name, False, _why_unreadable(exc))
             return None
 
     def columns(self, table: str) -> set[str]:
@@ -238,7 +238,7 @@ class _Reader:
         return {d[0] for d in result.description}
 
 
-def _unreadable(exc: BaseException) -> str:
+def _why_unreadable(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
     if is_decode_error(orig):
         return "teks bukan UTF-8 yang sah"
