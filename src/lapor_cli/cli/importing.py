@@ -156,9 +156,7 @@ def _render(result: ImportResult, *, json: bool) -> None:
         for note in result.peringatan:
             warn(note)  # shown exactly: notes quote the file's own values
     if result.galat:
-        raise ImportRefused(
-            result.galat, header_row=result.header_row, bad_rows=result.bad_rows
-        )
+        raise ImportRefused(result.galat, header_row=result.header_row, bad_rows=result.bad_rows)
 
 
 def _error_table(result: ImportResult) -> None:

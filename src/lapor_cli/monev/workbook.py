@@ -12,12 +12,12 @@ it with a bare write).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from lapor_cli.errors import LaporError, ValidationError
+from lapor_cli.files import NotReplaced, replacing, target_problem
 from lapor_cli.indonesian import tanggal
 from lapor_cli.monev.cells import DATETIME_FMT, DEC_FMT, PCT_FMT, Column, Sheet, headers
 from lapor_cli.monev.charts import add_bar_chart
@@ -66,6 +66,8 @@ def output_path(
         raise ValidationError(
             "keluaran", f"Folder {path.parent} tidak ada. Buat foldernya dulu atau pilih lain."
         )
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise ValidationError("keluaran", target_problem(path, overwrite=overwrite) or "")
     if path.exists() and not overwrite:
         raise ValidationError(
             "keluaran",
@@ -103,27 +105,21 @@ def write_workbook(
 
 
 def _save(wb: Any, path: Path, *, overwrite: bool) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Save ``wb`` beside ``path`` and rename it into place (:func:`lapor_cli.files.replacing`:
+    private, never through a symbolic link)."""
     try:
-        wb.save(tmp)
-        if path.exists() and not overwrite:
-            raise ValidationError(
-                "keluaran", f"Berkas {path} muncul selama ekspor dan tidak ditimpa."
-            )
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise LaporError(
-                f"Workbook tidak dapat ditulis ke {path}: {exc.strerror}. "
-                "Tutup berkas itu bila sedang dibuka di Excel, atau pilih --keluaran lain."
-            ) from None
+        with replacing(path, overwrite=overwrite, field="keluaran") as partial:
+            wb.save(partial.file)
+    except NotReplaced as exc:
+        raise LaporError(
+            f"Workbook tidak dapat ditulis ke {path}: {exc.strerror}. "
+            "Tutup berkas itu bila sedang dibuka di Excel, atau pilih --keluaran lain."
+        ) from None
     except OSError as exc:
         raise LaporError(
             f"Workbook tidak dapat ditulis di {path.parent}: {exc.strerror}. "
             "Periksa izin folder dan ruang disk."
         ) from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _value_cell(sheet: Sheet, fig: Figure) -> object:
