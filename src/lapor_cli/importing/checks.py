@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING
 from lapor_cli.importing.columns import BOOL_COLUMNS, column_letter
 from lapor_cli.importing.results import Progress, RowError, shown
 from lapor_cli.importing.sheets import Sheet, map_header, open_sheet
+from lapor_cli.indonesian import angka
 from lapor_cli.validation import CaseInput, clean_text, validate_case
 
 if TYPE_CHECKING:
@@ -344,8 +345,8 @@ def _row_errors(
                     number,
                     None,
                     None,
-                    f"… dan {more_stray} isian lain di kolom tanpa judul sesudahnya. Hapus "
-                    "isian di luar kolom berjudul.",
+                    f"… dan {angka(more_stray)} isian lain di kolom tanpa judul sesudahnya. "
+                    "Hapus isian di luar kolom berjudul.",
                 ),
             )
         )

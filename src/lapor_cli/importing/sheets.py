@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import IO
 
 from lapor_cli.errors import LaporError
+from lapor_cli.importing import xlsx_limits
 from lapor_cli.importing.columns import COLUMNS, REQUIRED_COLUMNS, column_key, column_letter
 from lapor_cli.importing.results import RowError, shown
-from lapor_cli.importing.xlsx_limits import MAX_ROWS, survey
 from lapor_cli.indonesian import angka
 
 #: The template's sheet; a workbook is read from the sheet of this name, else its first one.
@@ -157,7 +157,7 @@ def _xlsx_sheet(path: Path) -> Iterator[Sheet]:
     except ImportError:
         CalamineWorkbook = None  # noqa: N806
     small = CalamineWorkbook is not None and path.stat().st_size <= CALAMINE_MAX_BYTES
-    if not survey(path, calamine=small).calamine:
+    if not xlsx_limits.survey(path, calamine=small).calamine:
         with _openpyxl_sheet(path) as sheet:
             yield sheet
         return
@@ -210,10 +210,10 @@ def _openpyxl_sheet(path: Path) -> Iterator[Sheet]:
                 if row is None:
                     return
                 done += 1
-                if done > MAX_ROWS:  # a row number beyond the sheet: openpyxl fills the gap
+                if done > xlsx_limits.MAX_ROWS:  # a row beyond the sheet: openpyxl fills the gap
                     raise LaporError(
-                        f"{path.name} berisi lebih dari {angka(MAX_ROWS)} baris (batas lembar "
-                        "Excel): berkasnya rusak atau bukan buatan Excel."
+                        f"{path.name} berisi lebih dari {angka(xlsx_limits.MAX_ROWS)} baris "
+                        "(batas lembar Excel): berkasnya rusak atau bukan buatan Excel."
                     )
                 yield done, [_xlsx_cell(v) for v in row]
         finally:
