@@ -148,7 +148,9 @@ def run_import(db: Path, path: Path) -> tuple[importing.ImportResult, float, flo
         checked_at = time.perf_counter()
         try:
             if checked.errors:
-                refused = importing.ImportResult(galat=checked.errors, baris=checked.rows)
+                refused = importing.ImportResult(
+                    galat=checked.errors, baris=checked.rows, baris_bermasalah=checked.bad_rows
+                )
                 return refused, checked_at - start, 0.0
             with register.transaction(True) as session:
                 settings = get_settings(session)

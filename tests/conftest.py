@@ -198,6 +198,40 @@ def record(run: Runner, waktu: str | None = None, **fields: object) -> dict:
     return ok_json(run, *args, waktu=waktu)
 
 
+#: The address space ``lapor_capped`` allows: several times what a real import needs.
+MEMORY_CAP = 1024 * 1024 * 1024
+#: Tests that cap a process's memory (RLIMIT_AS caps the address space on Linux).
+POSIX_CAP = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="RLIMIT_AS caps the address space on Linux"
+)
+
+
+def lapor_capped(*args: str) -> subprocess.CompletedProcess:
+    """The real ``lapor ARGS`` in a process of its own that may use at most ``MEMORY_CAP``
+    of address space: a file that would exhaust memory must be refused, not kill it."""
+    import resource
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    return subprocess.run(
+        [sys.executable, "-m", "lapor_cli", *args],
+        preexec_fn=cap,  # no threads in the child yet; setrlimit is async-signal-safe
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "RUST_BACKTRACE": "0"},
+    )
+
+
+def assert_refused_in_one_line(done: subprocess.CompletedProcess) -> str:
+    """Exit 1 and one ``Ditolak:`` line on stderr (not a traceback, not a kill): stderr."""
+    assert done.returncode == 1, (done.returncode, done.stderr[-2000:])
+    assert done.stderr.startswith("Ditolak: "), done.stderr[-2000:]
+    assert done.stderr.count("\n") == 1, done.stderr[-2000:]
+    return done.stderr
+
+
 @pytest.fixture
 def catat(run: Runner) -> Callable[..., dict]:
     """``catat(kanal="surat", nama="Siti", ...)`` records a case and returns its JSON view."""

@@ -797,3 +797,32 @@ def test_deadline_counts_pauses_only_up_to_month_end() -> None:
     assert row["Hari terlambat"] is None and row["Ditutup"] is None
     closed = json.loads(lapor("lihat", nomor, "--json").stdout)
     assert closed["batas_waktu"] == "2026-11-06"  # today, with the whole pause
+
+
+def test_the_workbook_and_rekap_carry_the_anchor_periksa_reports(
+    register: dict[str, str],
+) -> None:
+    """The Ringkasan sheet prints the chain's anchor as `lapor periksa` gives it, read when
+    the workbook is made; `rekap --json` carries it too; and the anchor printed is one that
+    `lapor periksa --jangkar` later proves (after more work in the register)."""
+    checked = json.loads(lapor("periksa", "--json").stdout)["jangkar"]
+    assert checked["jumlah"] > 0
+    doc = json.loads(lapor("ekspor", "--bulan", "2026-10", "--json").stdout)
+    assert doc["ringkasan"]["jangkar"] == checked
+    assert json.loads(lapor("rekap", "--bulan", "2026-10", "--json").stdout)["jangkar"] == checked
+    assert f"Jangkar rantai register: {checked['singkat']}." in lapor("rekap").stdout
+
+    wb = openpyxl.load_workbook("monev-2026-10.xlsx")
+    head = {r[0]: r[1] for r in wb["Ringkasan"].iter_rows(max_row=8, values_only=True)}
+    assert head["Jangkar rantai register"] == (
+        f"{checked['singkat']} (dicetak 23 November 2026 10:00; periksa dengan "
+        f"`lapor periksa --jangkar {checked['singkat']}`)"
+    )
+    notes = [r[0] for r in wb["Ringkasan"].iter_rows(values_only=True)]
+    assert any(str(n).startswith("Jangkar rantai register: jumlah entri") for n in notes)
+
+    lapor("catat", "--kanal", "surat", "--jenis", "aduan", "--uraian", "Sesudah", "--nama", "Ani")
+    later = json.loads(lapor("periksa", "--json").stdout)["jangkar"]
+    assert later["jumlah"] == checked["jumlah"] + 1
+    proved = lapor("periksa", "--jangkar", checked["singkat"], "--json")
+    assert json.loads(proved.stdout)["masalah"] == []

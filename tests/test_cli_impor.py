@@ -337,6 +337,67 @@ def test_every_bad_row_is_reported_at_once(tmp_path):
     assert dump_register() is None
 
 
+def test_only_the_first_bad_rows_are_listed_and_the_others_counted(tmp_path, monkeypatch):
+    """Bug: every bad row's problems stayed in memory (1.16 million bad rows: 737 MB). Now
+    the first ``MAX_LISTED_ROWS`` are listed and the others counted, and the output says so."""
+    monkeypatch.setattr(checks, "MAX_LISTED_ROWS", 5, raising=False)  # (new)
+    rows = [form(i, kanal="merpati") for i in range(1, 41)]
+    rows[2]["nik"] = "123"  # two problems in one listed row
+    path = write_csv(tmp_path / "salah-semua.csv", rows)
+
+    code, doc = impor_json(path)
+    assert code == 1
+    assert sorted({e["baris"] for e in doc["galat"]}) == [2, 3, 4, 5, 6]
+    assert len(doc["galat"]) == 6
+    assert doc["baris_bermasalah"] == 40 and doc["baris_bermasalah_lainnya"] == 35
+
+    result = impor(path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Ditolak: 40 baris bermasalah (baris 2, 3, 4, 5, 6, …); tidak ada yang ditulis. "
+        "Perbaiki berkasnya lalu impor lagi (periksa dulu dengan --uji).\n"
+    )
+    assert "… dan 35 baris bermasalah lainnya (dirinci hanya 5 baris bermasalah pertama" in (
+        result.stdout
+    )
+    assert dump_register() is None
+
+
+def test_a_row_full_of_cells_under_no_header_is_a_few_problems(tmp_path):
+    """A line of a hundred stray cells names three of them and counts the rest."""
+    path = tmp_path / "lebar.csv"
+    good = ",".join(form(1)[h] for h in HEADER)
+    path.write_text(",".join(HEADER) + "\n" + good + ",x" * 100 + "\n", "utf-8")
+    code, doc = impor_json(path)
+    assert code == 1
+    stray = [e for e in doc["galat"] if e["kolom"] is None]
+    assert [e["nilai"] for e in stray] == ["x", "x", "x", None]
+    assert "kolom J" in stray[0]["pesan"] and "kolom L" in stray[2]["pesan"]
+    assert stray[3]["pesan"].startswith("… dan 97 isian lain di kolom tanpa judul")
+
+
+def test_a_csv_line_of_more_than_a_million_characters_is_refused_unread(tmp_path):
+    """Bug: a line was read whole, however long: a file of one line of commas made a list of
+    millions of cells and as many problems."""
+    path = tmp_path / "satu-baris.csv"
+    good = ",".join(form(1)[h] for h in HEADER)
+    path.write_text(",".join(HEADER) + "\n" + good + "\n" + "a," * 600_000, "utf-8")
+    result = impor(path)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        "Ditolak: satu-baris.csv: baris 3 lebih dari 1.048.576 karakter (batas impor; satu "
+        "formulir hanya beberapa ribu). Periksa tanda kutip dan akhir barisnya, atau simpan "
+        "ulang sebagai CSV dari Excel.\n"
+    )
+    assert dump_register() is None
+    # A long line within the limit is read (and its long uraian refused by the check).
+    path.write_text(
+        ",".join(HEADER) + "\n" + good.replace("Bantuan PKH", "x" * 100_000) + "\n", "utf-8"
+    )
+    code, doc = impor_json(path)
+    assert code == 1 and doc["galat"][0]["kolom"] == "uraian"
+
+
 def test_nothing_is_written_when_one_row_is_bad(tmp_path):
     catat()
     before = dump()
@@ -409,6 +470,8 @@ def impor_json_expected(diimpor: int, dilewati: int) -> dict:
         "diimpor": diimpor,
         "dilewati": dilewati,
         "galat": [],
+        "baris_bermasalah": 0,
+        "baris_bermasalah_lainnya": 0,
         "peringatan": [],
         "baris": diimpor + dilewati,
         "uji": False,

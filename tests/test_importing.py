@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from conftest import POSIX_CAP, assert_refused_in_one_line, lapor_capped
 from lapor_cli import importing, recording
 from lapor_cli.db import open_register
 from lapor_cli.desks import desk_for_write
@@ -674,3 +675,52 @@ def test_a_hash_from_its_tail_is_the_entrys_hash(prev, nomor, oleh, catatan, dat
     assert entry_hash(prev, nomor=nomor, waktu=waktu, catatan=catatan, data=data, **fields) == (
         expected
     )
+
+
+# ---------------------------------------------------------------- memory that stays bounded
+
+
+def _bad_rows_csv(path: Path, n: int) -> Path:
+    lines = [",".join(HEADER)]
+    for i in range(n):
+        lines.append(f"F-{i},2026-11-20 09:15,merpati,aduan,Aduan {i},Pelapor {i},31710141019,0812")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def test_bad_rows_do_not_grow_the_checks_memory(tmp_path, monkeypatch):
+    """Bug: every bad row's problems were kept (1.16 million bad rows: 737 MB). Now the first
+    ``MAX_LISTED_ROWS`` are, and the others only counted: four times the bad rows, the same
+    peak (before: ~730 bytes more per bad row)."""
+    import tracemalloc
+
+    monkeypatch.setattr(checks, "MAX_LISTED_ROWS", 100, raising=False)  # (new)
+    check(_bad_rows_csv(tmp_path / "pemanasan.csv", 10)).close()  # imports, caches
+
+    def peak(n: int) -> tuple[int, importing.Checked]:
+        path = _bad_rows_csv(tmp_path / f"{n}.csv", n)
+        tracemalloc.start()
+        try:
+            checked = check(path)
+            return tracemalloc.get_traced_memory()[1], checked
+        finally:
+            tracemalloc.stop()
+
+    few, checked_few = peak(800)
+    many, checked_many = peak(3200)
+    assert many - few < 400_000, (few, many)
+    assert checked_many.bad_rows == 3200 and checked_few.bad_rows == 800
+    assert {e.baris for e in checked_many.errors} == set(range(2, 102))
+
+
+@POSIX_CAP
+def test_a_csv_file_of_one_endless_line_is_refused_not_killed(tmp_path):
+    """Bug: a line was read whole and split into its cells, however long: 64 MB of commas
+    without a line break ended in a MemoryError traceback under a memory cap."""
+    path = tmp_path / "tanpa-akhir.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(",".join(HEADER) + "\n")
+        for _ in range(64):
+            fh.write("a," * 512 * 1024)
+    err = assert_refused_in_one_line(lapor_capped("impor", str(path), "--uji"))
+    assert "baris 2 lebih dari 1.048.576 karakter" in err

@@ -20,29 +20,22 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from lapor_cli import register_file
+from lapor_cli import files, register_file
 from lapor_cli.errors import LaporError, RegisterError, ValidationError
 from lapor_cli.maintenance import check, connect_readonly, sqlite_uri
 
 
-def _private_new_file(path: Path, *, overwrite: bool) -> None:
-    """Create ``path`` empty and owner-only; an existing one only with ``overwrite``."""
-    problem = register_file.target_problem(path, overwrite=overwrite)
+def _private_new_file(path: Path) -> int:
+    """Create ``path`` empty and owner-only (never through a link: ``O_EXCL``); its open
+    file descriptor."""
+    problem = files.target_problem(path, overwrite=False)
     if problem:
         raise ValidationError("berkas", problem)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            path.unlink()
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except OSError as exc:
         raise LaporError(f"Berkas {path} tidak dapat dibuat: {exc.strerror}.") from None
-    os.close(fd)
-
-
-def _beside(path: Path, what: str) -> Path:
-    """A temporary name next to ``path`` (same folder, so that ``os.replace`` is atomic)."""
-    return path.with_name(f".{path.name}.{os.getpid()}.{what}")
 
 
 def _write_failure(what: str, target: Path, exc: Exception) -> LaporError:
@@ -76,33 +69,29 @@ def _copy_database(src: sqlite3.Connection, target: Path, *, journal: str) -> No
 def backup(source: Path, target: Path, *, overwrite: bool = False) -> int:
     """A consistent copy of a register in use (SQLite backup API); returns its case count.
 
-    The copy is written beside ``target`` and renamed when complete and checked: a failure (a
-    full disk) leaves no partial file and an older backup under that name as it was."""
-    problem = register_file.target_problem(target, overwrite=overwrite)
+    The copy is written beside ``target`` (:func:`lapor_cli.files.replacing`: owner-only,
+    never through a symbolic link) and renamed when complete and checked: a failure (a full
+    disk) leaves no partial file and an older backup under that name as it was."""
+    problem = files.target_problem(target, overwrite=overwrite)
     if problem:
         raise ValidationError("berkas", problem)
     if source.resolve() == target.resolve():
         raise ValidationError("berkas", "Cadangan tidak boleh menimpa register itu sendiri.")
     src = connect_readonly(source)
-    partial = _beside(target, "cadangan")
     try:
-        _private_new_file(partial, overwrite=True)
-        _copy_database(src, partial, journal="DELETE")
-        dst = sqlite3.connect(partial)
-        try:
-            ok = dst.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            count = dst.execute("SELECT count(*) FROM kasus").fetchone()[0]
-        finally:
-            dst.close()
-        if not ok:
-            raise RegisterError("Salinan cadangan tidak lolos pemeriksaan integritas; dibuang.")
-        if target.exists() and not overwrite:
-            raise ValidationError("berkas", f"{target} muncul selama pencadangan; tidak ditimpa.")
-        os.replace(partial, target)
+        with files.replacing(target, overwrite=overwrite, field="berkas") as partial:
+            _copy_database(src, partial.path, journal="DELETE")
+            dst = sqlite3.connect(partial.path)
+            try:
+                ok = dst.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                count = dst.execute("SELECT count(*) FROM kasus").fetchone()[0]
+            finally:
+                dst.close()
+            if not ok:
+                raise RegisterError("Salinan cadangan tidak lolos pemeriksaan integritas; dibuang.")
     except (sqlite3.Error, OSError) as exc:
         raise _write_failure("Cadangan", target, exc) from None
     finally:
-        partial.unlink(missing_ok=True)
         src.close()
     return count
 
@@ -124,7 +113,7 @@ def restore(
     aside = register.with_name(f"{register.name}.sebelum-pulih-{now:%Y%m%d-%H%M%S}")
     if not register.exists():
         if register.is_symlink():
-            raise ValidationError("db", register_file.target_problem(register, overwrite=True))
+            raise ValidationError("db", files.target_problem(register, overwrite=True) or "")
         _replace_whole(backup_file, register, aside=None)
         return None
     problem = register_file.content_problem(register)
@@ -149,7 +138,7 @@ def _restore_in_place(backup_file: Path, register: Path, aside: Path) -> bool:
     that (the caller replaces the file whole)."""
     from lapor_cli.locking import begin_writing, lock_message, lock_wait
 
-    problem = register_file.target_problem(aside, overwrite=False)
+    problem = files.target_problem(aside, overwrite=False)
     if problem:
         raise ValidationError("berkas", problem)
     conn = sqlite3.connect(
@@ -171,7 +160,7 @@ def _restore_in_place(backup_file: Path, register: Path, aside: Path) -> bool:
             # Nobody else can commit now: a plain reader sees the register as it stands.
             reader = sqlite3.connect(sqlite_uri(register), uri=True)
             try:
-                _private_new_file(aside, overwrite=False)
+                os.close(_private_new_file(aside))
                 made_aside = True
                 _copy_database(reader, aside, journal="DELETE")
             finally:
@@ -243,12 +232,9 @@ def _replace_contents(conn: sqlite3.Connection) -> None:
 def _set_aside_whole(register: Path, aside: Path) -> None:
     """Copy a register that is no database (any more) aside byte for byte (its -wal follows
     in ``_replace_whole``)."""
-    problem = register_file.target_problem(aside, overwrite=False)
-    if problem:
-        raise ValidationError("berkas", problem)
+    fd = _private_new_file(aside)
     try:
-        _private_new_file(aside, overwrite=False)
-        with open(register, "rb") as src, open(aside, "wb") as dst:
+        with os.fdopen(fd, "wb") as dst, open(register, "rb") as src:
             shutil.copyfileobj(src, dst)
             dst.flush()
             os.fsync(dst.fileno())
@@ -260,21 +246,18 @@ def _set_aside_whole(register: Path, aside: Path) -> None:
 def _replace_whole(backup_file: Path, register: Path, *, aside: Path | None) -> None:
     """Write the backup into a new file beside ``register`` and rename it into place; the old
     file's -wal (damaged or not) goes with the set-aside copy, never applied to the new one."""
-    partial = _beside(register, "pulih")
     src = sqlite3.connect(sqlite_uri(backup_file.resolve(), read_only=True), uri=True)
     try:
         register.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _private_new_file(partial, overwrite=True)
-        _copy_database(src, partial, journal="WAL")
-        for suffix in ("-wal", "-journal"):
-            companion = Path(f"{register}{suffix}")
-            if companion.exists() and aside is not None:
-                os.replace(companion, f"{aside}{suffix}")
-            companion.unlink(missing_ok=True)
-        Path(f"{register}-shm").unlink(missing_ok=True)
-        os.replace(partial, register)
+        with files.replacing(register, overwrite=True, field="db") as partial:
+            _copy_database(src, partial.path, journal="WAL")
+            for suffix in ("-wal", "-journal"):
+                companion = Path(f"{register}{suffix}")
+                if companion.exists() and aside is not None:
+                    os.replace(companion, f"{aside}{suffix}")
+                companion.unlink(missing_ok=True)
+            Path(f"{register}-shm").unlink(missing_ok=True)
     except (sqlite3.Error, OSError) as exc:
         raise _write_failure("Pemulihan", register, exc) from None
     finally:
-        partial.unlink(missing_ok=True)
         src.close()

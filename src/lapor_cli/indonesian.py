@@ -1,5 +1,6 @@
 """Indonesian date words: the names of days and months, and dates written the way a desk
-writes them (``Senin, 23 November 2026 14:05``).
+writes them (``Senin, 23 November 2026 14:05``); whole numbers with a dot between thousands
+(``1.159.000``).
 
 Pure and independent of the machine's locale, so that a screen, a workbook and a letter say
 the same on any computer. Used by the terminal layer (:mod:`lapor_cli.console` re-exports
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-__all__ = ["BULAN", "HARI", "bulan_tahun", "tanggal"]
+__all__ = ["BULAN", "HARI", "angka", "bulan_tahun", "tanggal"]
 
 HARI: tuple[str, ...] = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 """Weekday names, indexed by ``date.weekday()`` (0 = Senin)."""
@@ -30,6 +31,11 @@ BULAN: tuple[str, ...] = (
     "Desember",
 )
 """Month names, indexed by ``month - 1``."""
+
+
+def angka(number: int) -> str:
+    """``1.159.000``: a whole number as Indonesian writes it."""
+    return f"{number:,}".replace(",", ".")
 
 
 def bulan_tahun(year: int, month: int) -> str:

@@ -26,7 +26,6 @@ __all__ = [
     "content_problem",
     "explain_sqlite_failure",
     "storage_problem",
-    "target_problem",
 ]
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -199,19 +198,3 @@ def explain_sqlite_failure(location: str, exc: BaseException) -> str | None:
         f"Register {location} tidak dapat dibaca atau ditulis: galat disk ({exc}). Periksa "
         "disknya; register tidak diubah."
     )
-
-
-def target_problem(path: Path, *, overwrite: bool) -> str | None:
-    """Why a new file (a backup, a template) may not be written at ``path``: a dangling
-    symbolic link, something that is not a regular file, or an existing file without
-    ``overwrite``."""
-    if path.is_symlink() and not path.exists():
-        return (
-            f"{path} adalah tautan simbolik ke {os.readlink(path)} yang tidak ada. Tulis ke "
-            "tujuan tautan itu langsung, atau pilih nama lain."
-        )
-    if path.exists() and not path.is_file():
-        return f"{path} bukan berkas biasa (folder atau perangkat); pilih nama berkas lain."
-    if path.exists() and not overwrite:
-        return f"{path} sudah ada; pilih nama lain atau tambahkan --timpa."
-    return None

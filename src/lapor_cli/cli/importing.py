@@ -172,12 +172,15 @@ def _render(result: ImportResult, *, json: bool) -> None:
         for note in result.peringatan:
             warn(note)  # shown exactly: notes quote the file's own values
     if result.galat:
-        raise ImportRefused(result.galat, header_row=result.header_row)
+        raise ImportRefused(result.galat, header_row=result.header_row, bad_rows=result.bad_rows)
 
 
 def _error_table(result: ImportResult) -> None:
     from rich import box
     from rich.table import Table
+
+    from lapor_cli.importing.checks import MAX_LISTED_ROWS
+    from lapor_cli.indonesian import angka
 
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", show_lines=False)
     for header, options, _cell in ERROR_COLUMNS:
@@ -189,8 +192,15 @@ def _error_table(result: ImportResult) -> None:
     if len(result.galat) > SCREEN_ERRORS:
         console.print(
             literal(
-                f"… dan {len(result.galat) - SCREEN_ERRORS} masalah lain; "
+                f"… dan {angka(len(result.galat) - SCREEN_ERRORS)} masalah lain; "
                 "semuanya tercantum dengan --json."
+            )
+        )
+    if result.unlisted_rows:
+        console.print(
+            literal(
+                f"… dan {angka(result.unlisted_rows)} baris bermasalah lainnya (dirinci hanya "
+                f"{angka(MAX_LISTED_ROWS)} baris bermasalah pertama; perbaiki dulu yang ini)."
             )
         )
 

@@ -260,6 +260,8 @@ def _render(report: Monev) -> None:
     if (desks := report.desk_label()) is not None:
         console.print(literal(f"Meja: {desks}"))
     console.print(literal(f"Keadaan per {tanggal(period.as_of, with_day=True, time=True)}."))
+    if report.jangkar is not None:
+        console.print(literal(f"Jangkar rantai register: {report.jangkar.short}."))
     if not report.cases:
         console.print(literal("Tidak ada kasus yang diterima pada bulan ini."))
 

@@ -20,6 +20,7 @@ are passed in. The modules, each importing only those listed above it::
 
     results   RowError, ImportResult, ImportRefused, Progress: what an import reports
     columns   the columns, declared once (COLUMN_TABLE); header names, column letters
+    xlsx_limits  what an XLSX file may unpack to, checked before it is read (survey)
     sheets    a CSV/XLSX file as numbered rows; the header row as column names
     checks    every row checked; good rows spilled (Checked) or handed on in chunks
     writing   checked rows written as a desk's cases; preview (--uji)
@@ -27,8 +28,14 @@ are passed in. The modules, each importing only those listed above it::
     template  the blank XLSX template
     run       run_import: the desk, then the small or the large way
 
+Memory stays bounded whatever the file: a CSV line is read up to ``sheets.MAX_LINE_CHARS``,
+an XLSX file is refused beyond the limits of :mod:`.xlsx_limits` before it is read, and of the
+bad rows only the first ``checks.MAX_LISTED_ROWS`` keep their problems (the others are
+counted). What grows with the file is each good row's key: ~220 bytes a row.
+
 The tunable sizes live in, and are read from, their own module (patch them there):
-``checks.BATCH``, ``sheets.CALAMINE_MAX_BYTES``, ``writing.LOOKUP``,
+``checks.BATCH``, ``checks.MAX_LISTED_ROWS``, ``sheets.CALAMINE_MAX_BYTES``,
+``sheets.MAX_LINE_CHARS``, the limits of ``xlsx_limits``, ``writing.LOOKUP``,
 ``writing.BULK_CACHE_KIB``, ``parallel.START_METHOD`` and ``run.PARALLEL_FROM_BYTES``.
 """
 

@@ -4,8 +4,9 @@ is collected with its spreadsheet row number. Nothing is written to the register
 
 Good rows are handed on in chunks of ``BATCH``: :func:`check_file` spills them to a temporary
 file in compact form (:class:`Checked`), the second process of an import that checks while it
-writes (:mod:`.parallel`) sends them to the writer. Only each row's key (:func:`row_key`) is
-kept in memory, to find rows that repeat an earlier row of the same file.
+writes (:mod:`.parallel`) sends them to the writer. Only each good row's key
+(:func:`row_key`) is kept in memory, to find rows that repeat an earlier row of the same file;
+of the bad rows only the first ``MAX_LISTED_ROWS`` keep their problems, the others are counted.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import IO, TYPE_CHECKING
 from lapor_cli.importing.columns import BOOL_COLUMNS, column_letter
 from lapor_cli.importing.results import Progress, RowError, shown
 from lapor_cli.importing.sheets import Sheet, map_header, open_sheet
+from lapor_cli.indonesian import angka
 from lapor_cli.validation import CaseInput, clean_text, validate_case
 
 if TYPE_CHECKING:
@@ -32,6 +34,14 @@ BATCH = 2_000
 #: How an old receipt date (an earlier year, or more than 30 days ago) is confirmed: for the
 #: whole file at once.
 CONFIRM_OLD = "impor lagi dengan --lama (berlaku untuk seluruh berkas)"
+#: Bad rows whose problems are kept and listed; the others are only counted (a file of 1.16
+#: million bad rows held every problem in memory: 737 MB). A screen shows 1,000 problems.
+MAX_LISTED_ROWS = 1_000
+#: Cells under no header named per row (more are one problem more, with their count): a CSV
+#: line of a million commas is not a million problems.
+STRAY_NAMED = 3
+#: Rows listed in the warning about NIKs stored as numbers.
+NUMERIC_NAMED = 5
 
 #: (spreadsheet row, case, fingerprint): a good row as it is handed on.
 GoodRow = tuple[int, CaseInput, str]
@@ -83,12 +93,19 @@ class Checked:
 
     rows: int = 0  # data rows read (empty rows are not counted)
     header_row: int | None = None
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # of the first MAX_LISTED_ROWS
+    bad_rows: int = 0  # bad rows in all (a bad header counts as one)
     warnings: list[str] = field(default_factory=list)
     repeated: int = 0  # rows that repeat an earlier row of the same file
     keys: dict[str, int] = field(default_factory=dict)  # key → packed_row(row, fingerprint)
     count: int = 0  # good, distinct rows spilled
     spill: IO[bytes] | None = None
+
+    def bad_row(self, problems: list[RowError]) -> None:
+        """One bad row more, with its problems (kept for the first ``MAX_LISTED_ROWS``)."""
+        self.bad_rows += 1
+        if self.bad_rows <= MAX_LISTED_ROWS:
+            self.errors.extend(problems)
 
     def cases(self) -> Iterator[list[GoodRow]]:
         """The spilled rows again, in file order, in chunks of (row, case, fingerprint)."""
@@ -156,7 +173,7 @@ def check_into(
     (until the first problem: a refused file needs no good rows). ``first_error`` is told
     at once when the first problem is found; ``lama`` confirms old receipt dates."""
     officer = clean_text("petugas", petugas) or "petugas"
-    numeric: list[int] = []
+    numeric = _Rows()
     with open_sheet(path) as sheet:
         _check_rows(
             sheet,
@@ -169,13 +186,26 @@ def check_into(
             sink=sink,
             first_error=first_error,
         )
-    if numeric:
-        listed = ", ".join(str(r) for r in numeric[:5]) + (", …" if len(numeric) > 5 else "")
+    if numeric.count:
+        listed = ", ".join(map(str, numeric.first)) + (", …" if numeric.count > 5 else "")
         checked.warnings.append(
-            f"NIK/KK di {len(numeric)} baris (baris {listed}) tersimpan sebagai angka, bukan "
+            f"NIK/KK di {numeric.count} baris (baris {listed}) tersimpan sebagai angka, bukan "
             "teks. Excel hanya menyimpan 15 digit angka, jadi digit ke-16 bisa berubah menjadi "
             "0: cocokkan dengan formulirnya, dan format kolom nik/kk sebagai Teks."
         )
+
+
+@dataclass
+class _Rows:
+    """Rows with something in common: how many, and the first ``NUMERIC_NAMED``."""
+
+    count: int = 0
+    first: list[int] = field(default_factory=list)
+
+    def add(self, row: int) -> None:
+        self.count += 1
+        if len(self.first) < NUMERIC_NAMED:
+            self.first.append(row)
 
 
 def _check_rows(
@@ -185,7 +215,7 @@ def _check_rows(
     now: datetime,
     officer: str,
     lama: bool,
-    numeric: list[int],
+    numeric: _Rows,
     progress: Progress | None,
     sink: Callable[[list[GoodRow]], None],
     first_error: Callable[[], None] | None,
@@ -205,7 +235,7 @@ def _check_rows(
             checked.header_row = number
             names, header_errors = map_header(cells, sheet.first_column, number)
             if header_errors:
-                errors.extend(header_errors)
+                checked.bad_row(header_errors)
                 return
             columns = [(i, name) for i, name in enumerate(names) if name]
             position = {name: i for i, name in columns}
@@ -225,17 +255,22 @@ def _check_rows(
             elif name in BOOL_COLUMNS or (name == "diterima" and isinstance(value, date)):
                 pass  # parse_bool takes 0/1 and booleans, parse_datetime dates
             elif name in ("nik", "kk") and type(value) is int:
-                numeric.append(number)  # a number cell: Excel keeps 15 digits of it
+                numeric.add(number)  # a number cell: Excel keeps 15 digits of it
                 if name == "kk":
                     value = str(value)  # parse_nik tells a NIK's lost last digit by its type
             else:
                 value = _as_text(value)
             raw[name] = value
-        stray = [
-            (i, cells[i])
-            for i in itertools.chain(untitled, range(width, len(cells)))
-            if i < len(cells) and cells[i] is not None and str(cells[i]).strip()
-        ]
+        stray: list[tuple[int, object]] = []
+        more_stray = 0
+        if untitled or len(cells) > width:
+            strays = (
+                (i, cells[i])
+                for i in itertools.chain(untitled, range(width, len(cells)))
+                if i < len(cells) and cells[i] is not None and str(cells[i]).strip()
+            )
+            stray = list(itertools.islice(strays, STRAY_NAMED))
+            more_stray = sum(1 for _ in strays)
         if not raw and not stray:
             continue  # an empty row
         checked.rows += 1
@@ -244,8 +279,10 @@ def _check_rows(
         raw["petugas"] = officer
         data, problems = validate_case(raw, now=now, lama=lama, confirm_old=CONFIRM_OLD)
         if stray or problems or "diterima" not in raw:
-            errors.extend(
-                _row_errors(number, raw, stray, problems, position, width, sheet.first_column)
+            checked.bad_row(
+                _row_errors(
+                    number, raw, stray, more_stray, problems, position, width, sheet.first_column
+                )
             )
             continue
         sidik = data.fingerprint()
@@ -253,15 +290,17 @@ def _check_rows(
         earlier = keys.get(key)
         if earlier is not None:
             if content_of(earlier) != content_of(packed_row(number, sidik)):
-                errors.append(
-                    RowError(
-                        number,
-                        "nomor_formulir",
-                        shown(data.nomor_formulir),
-                        f"Nomor formulir {data.nomor_formulir} sudah dipakai baris "
-                        f"{row_of(earlier)} "
-                        "dengan isi yang berbeda. Periksa nomor formulirnya.",
-                    )
+                checked.bad_row(
+                    [
+                        RowError(
+                            number,
+                            "nomor_formulir",
+                            shown(data.nomor_formulir),
+                            f"Nomor formulir {data.nomor_formulir} sudah dipakai baris "
+                            f"{row_of(earlier)} "
+                            "dengan isi yang berbeda. Periksa nomor formulirnya.",
+                        )
+                    ]
                 )
             else:
                 checked.repeated += 1
@@ -276,8 +315,8 @@ def _check_rows(
             chunk = []
     if names is None:
         checked.header_row = 1
-        errors.append(
-            RowError(1, None, None, "Berkas kosong: tidak ada baris judul. Pakai templatnya.")
+        checked.bad_row(
+            [RowError(1, None, None, "Berkas kosong: tidak ada baris judul. Pakai templatnya.")]
         )
     if chunk and not errors:
         sink(chunk)
@@ -292,13 +331,15 @@ def _row_errors(
     number: int,
     raw: dict[str, object],
     stray: list[tuple[int, object]],
+    more_stray: int,
     problems: list[ValidationError],
     position: dict[str, int],
     width: int,
     first_column: int,
 ) -> list[RowError]:
     """The problems of bad row ``number``, in the file's column order: values under no header
-    (``stray``: cell index, value), a missing receipt date, and what the validation found."""
+    (``stray``: cell index, value; and ``more_stray`` after them), a missing receipt date, and
+    what the validation found."""
     found = [
         (
             index,
@@ -312,6 +353,19 @@ def _row_errors(
         )
         for index, value in stray
     ]
+    if more_stray:
+        found.append(
+            (
+                stray[-1][0],
+                RowError(
+                    number,
+                    None,
+                    None,
+                    f"… dan {angka(more_stray)} isian lain di kolom tanpa judul sesudahnya. "
+                    "Hapus isian di luar kolom berjudul.",
+                ),
+            )
+        )
     if "diterima" not in raw:
         found.append((position["diterima"], RowError(number, "diterima", None, _MISSING_DATE)))
     found.extend(

@@ -101,7 +101,7 @@ def import_parallel(
                 refused = True
                 session.rollback()  # frees the register now; the check goes on for the report
             elif kind == "end":
-                rows, header_row, errors, warnings, repeated = body
+                rows, header_row, errors, bad_rows, warnings, repeated = body
                 break
             elif kind == "error":
                 raise LaporError(body[0])
@@ -117,8 +117,13 @@ def import_parallel(
         raise ImportRefused(
             errors,
             header_row=header_row,
+            bad_rows=bad_rows,
             result=ImportResult(
-                galat=errors, peringatan=warnings, baris=rows, header_row=header_row
+                galat=errors,
+                peringatan=warnings,
+                baris=rows,
+                header_row=header_row,
+                baris_bermasalah=bad_rows,
             ),
         )
     result.dilewati = repeated + len(found)
@@ -179,6 +184,7 @@ def _check_worker(
                 checked.rows,
                 checked.header_row,
                 checked.errors,
+                checked.bad_rows,
                 checked.warnings,
                 checked.repeated,
             )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from lapor_cli.errors import LaporError
+from lapor_cli.indonesian import angka
 
 #: A shown value is cut after this many characters.
 SHOWN = 80
@@ -47,7 +48,8 @@ class RowError:
 
 
 class ImportRefused(LaporError):
-    """The file has bad rows (or a bad header): nothing was written."""
+    """The file has bad rows (or a bad header): nothing was written. ``bad_rows``: how many
+    rows are bad, when ``errors`` lists only the first ones' problems."""
 
     def __init__(
         self,
@@ -55,11 +57,13 @@ class ImportRefused(LaporError):
         *,
         header_row: int | None = None,
         result: ImportResult | None = None,
+        bad_rows: int | None = None,
     ) -> None:
         self.errors = errors
         self.result = result  # the whole report, when the refusal ended a write
         rows = sorted({e.baris for e in errors})
-        listed = ", ".join(str(r) for r in rows[:10]) + (", …" if len(rows) > 10 else "")
+        total = max(bad_rows or 0, len(rows))
+        listed = ", ".join(str(r) for r in rows[:10]) + (", …" if total > 10 else "")
         if header_row is not None and rows == [header_row]:
             text = f"judul kolom (baris {header_row}) bermasalah: {errors[0].pesan}"
             if len(errors) > 1:
@@ -67,7 +71,7 @@ class ImportRefused(LaporError):
             text += " Tidak ada yang ditulis."
         else:
             text = (
-                f"{len(rows)} baris bermasalah (baris {listed}); tidak ada yang ditulis. "
+                f"{angka(total)} baris bermasalah (baris {listed}); tidak ada yang ditulis. "
                 "Perbaiki berkasnya lalu impor lagi (periksa dulu dengan --uji)."
             )
         super().__init__(text)
@@ -86,12 +90,27 @@ class ImportResult:
     nomor_awal: str | None = None
     nomor_akhir: str | None = None
     header_row: int | None = None  # where the header was found (not part of the JSON)
+    #: Bad rows in all; ``galat`` lists the problems of the first ones only
+    #: (``checks.MAX_LISTED_ROWS``). 0: as many as ``galat`` names.
+    baris_bermasalah: int = 0
+
+    @property
+    def bad_rows(self) -> int:
+        """How many rows are bad (the header counts as one)."""
+        return max(self.baris_bermasalah, len({e.baris for e in self.galat}))
+
+    @property
+    def unlisted_rows(self) -> int:
+        """Bad rows whose problems ``galat`` does not list."""
+        return self.bad_rows - len({e.baris for e in self.galat})
 
     def as_json(self) -> dict[str, object]:
         return {
             "diimpor": self.diimpor,
             "dilewati": self.dilewati,
             "galat": [e.as_json() for e in self.galat],
+            "baris_bermasalah": self.bad_rows,
+            "baris_bermasalah_lainnya": self.unlisted_rows,
             "peringatan": list(self.peringatan),
             "baris": self.baris,
             "uji": self.uji,

@@ -101,6 +101,7 @@ def run_import(
                 baris=checked.rows,
                 uji=uji,
                 header_row=checked.header_row,
+                baris_bermasalah=checked.bad_rows,
             )
         if uji:
             with opened(write=False) as ctx:

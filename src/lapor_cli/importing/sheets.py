@@ -1,9 +1,11 @@
 """Reading an import file: a CSV or XLSX file as numbered rows (:func:`open_sheet`), and its
 header row as column names (:func:`map_header`).
 
-CSV goes through ``csv.reader``; XLSX through python-calamine, or openpyxl in read-only mode
-when calamine is not installed or the file is large (memory then stays flat). Rows are
-numbered as the spreadsheet shows them, the header included.
+CSV goes through ``csv.reader``, a line of at most ``MAX_LINE_CHARS`` at a time (a cell at
+most ``csv.field_size_limit()``, 131,072 characters). An XLSX file is first unpacked once to
+check what it may expand to (:func:`.xlsx_limits.survey`), then read by python-calamine when
+that proves its sheet small, else by openpyxl in read-only mode (memory then stays flat). Rows
+are numbered as the spreadsheet shows them, the header included.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from lapor_cli.errors import LaporError
+from lapor_cli.importing import xlsx_limits
 from lapor_cli.importing.columns import (
     REQUIRED_COLUMNS,
     closest_heading,
@@ -26,12 +29,17 @@ from lapor_cli.importing.columns import (
     column_letter,
 )
 from lapor_cli.importing.results import RowError, shown
+from lapor_cli.indonesian import angka
 
 #: The template's sheet; a workbook is read from the sheet of this name, else its first one.
 TEMPLATE_SHEET = "Formulir"
-#: XLSX files up to this size are read by python-calamine (whole sheet in memory: ~100 MB
-#: for 4 MB, about 50,000 rows); larger ones stream through openpyxl read-only.
+#: XLSX files up to this size may be read by python-calamine (whole sheet in memory: ~100 MB
+#: for 4 MB, about 50,000 rows), when the survey also proves their sheet small
+#: (``xlsx_limits.CALAMINE_MAX_*``); the others stream through openpyxl read-only.
 CALAMINE_MAX_BYTES = 4 * 1024 * 1024
+#: A CSV line longer than this (characters, its line break included) is refused before it is
+#: read whole: a form's line is a few thousand; Excel's cells, 15 columns of at most 32,767.
+MAX_LINE_CHARS = 1_048_576
 
 
 @dataclass
@@ -90,12 +98,13 @@ def _csv_sheet(path: Path, fh: IO[bytes], text: IO[str]) -> Sheet:
     """UTF-8 with or without BOM; the delimiter (comma or semicolon, as Excel in an
     Indonesian locale writes) is the one the header line uses more."""
     size = path.stat().st_size
+    lines = _lines(path, text)
     try:
-        first = text.readline()
+        first = next(lines, "")
     except UnicodeDecodeError:
         raise _not_utf8(path, 1) from None
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter)
+    reader = csv.reader(itertools.chain([first], lines), delimiter=delimiter)
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         number = 0
@@ -115,6 +124,21 @@ def _csv_sheet(path: Path, fh: IO[bytes], text: IO[str]) -> Sheet:
     return Sheet(rows(), 0, fh.tell, size)
 
 
+def _lines(path: Path, text: IO[str]) -> Iterator[str]:
+    """The lines of ``text``, each read only up to ``MAX_LINE_CHARS`` (a file without line
+    breaks would otherwise be read whole into memory)."""
+    number = 0
+    while line := text.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS:
+            raise LaporError(
+                f"{path.name}: baris {number} lebih dari {angka(MAX_LINE_CHARS)} karakter "
+                "(batas impor; satu formulir hanya beberapa ribu). Periksa tanda kutip dan "
+                "akhir barisnya, atau simpan ulang sebagai CSV dari Excel."
+            )
+        yield line
+
+
 def _xlsx_cell(value: object) -> object:
     """A workbook cell as a plain value: empty → None; a whole number stays whole (NIKs and
     phone numbers typed as numbers come back as floats)."""
@@ -129,14 +153,17 @@ def _xlsx_cell(value: object) -> object:
 def _xlsx_sheet(path: Path) -> Iterator[Sheet]:
     """The sheet named ``Formulir`` (the template's), else the first sheet.
 
+    The file is refused first if it unpacks to more than the limits of :mod:`.xlsx_limits`.
     python-calamine reads ~15× faster than openpyxl but holds the whole sheet in memory, so it
-    reads files up to ``CALAMINE_MAX_BYTES``; larger ones stream through openpyxl in read-only
-    mode, and memory stays flat however large the file is."""
+    reads files up to ``CALAMINE_MAX_BYTES`` whose sheet the survey proves small; the others
+    stream through openpyxl in read-only mode, and memory stays flat however large the file
+    is."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:
         CalamineWorkbook = None
-    if CalamineWorkbook is None or path.stat().st_size > CALAMINE_MAX_BYTES:
+    small = CalamineWorkbook is not None and path.stat().st_size <= CALAMINE_MAX_BYTES
+    if not xlsx_limits.survey(path, calamine=small).calamine:
         with _openpyxl_sheet(path) as sheet:
             yield sheet
         return
@@ -176,8 +203,27 @@ def _openpyxl_sheet(path: Path) -> Iterator[Sheet]:
 
     def rows() -> Iterator[tuple[int, list[object]]]:
         nonlocal done
-        for done, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield done, [_xlsx_cell(v) for v in row]
+        read = ws.iter_rows(values_only=True)
+        try:
+            while True:
+                try:
+                    row = next(read, None)
+                except Exception as exc:  # XML and openpyxl errors alike
+                    raise LaporError(
+                        f"{path.name} rusak di sekitar baris {done + 1}: {exc}. Buka dan "
+                        "simpan ulang berkasnya di Excel."
+                    ) from None
+                if row is None:
+                    return
+                done += 1
+                if done > xlsx_limits.MAX_ROWS:  # a row beyond the sheet: openpyxl fills the gap
+                    raise LaporError(
+                        f"{path.name} berisi lebih dari {angka(xlsx_limits.MAX_ROWS)} baris "
+                        "(batas lembar Excel): berkasnya rusak atau bukan buatan Excel."
+                    )
+                yield done, [_xlsx_cell(v) for v in row]
+        finally:
+            read.close()  # its part of the zip, now (not when the collector finds it)
 
     try:
         yield Sheet(rows(), 0, lambda: done, total)

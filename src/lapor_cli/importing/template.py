@@ -7,12 +7,12 @@ the number columns, and a 'Petunjuk' sheet that explains every column. Both are 
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from lapor_cli.errors import LaporError, ValidationError
+from lapor_cli.files import replacing, target_problem
 from lapor_cli.importing.columns import COLUMN_TABLE, Column, column_letter
 from lapor_cli.importing.sheets import TEMPLATE_SHEET
 
@@ -60,31 +60,24 @@ GUIDE_COLUMNS = (
 
 def write_template(path: Path, *, replace: bool = False) -> None:
     """Write the blank import workbook to ``path`` (an ``.xlsx``); an existing file only with
-    ``replace``."""
-    if path.exists() and not replace:
-        raise ValidationError(
-            "templat", f"{path} sudah ada; pilih nama lain atau tambahkan --timpa."
-        )
+    ``replace``, a symbolic link never (:func:`lapor_cli.files.replacing`)."""
+    problem = target_problem(path, overwrite=replace)
+    if problem:
+        raise ValidationError("templat", problem)
     if path.suffix.lower() != ".xlsx":
         raise ValidationError("templat", f"Templat harus berkas .xlsx (diberikan {path.name}).")
-    # Built in memory, written beside ``path`` and renamed: a full disk leaves no partial file
-    # (nor a half-closed zip that complains again when Python collects it).
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Built in memory, then written beside ``path`` and renamed: a full disk leaves no partial
+    # file (nor a half-closed zip that complains again when Python collects it).
     try:
         content = io.BytesIO()
         _template_book().save(content)  # openpyxl's sheets pass through temporary files
-        with open(partial, "xb") as handle:
-            handle.write(content.getvalue())
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
+        with replacing(path, overwrite=replace, field="templat") as partial:
+            partial.file.write(content.getvalue())
     except OSError as exc:
         raise LaporError(
             f"Templat tidak dapat ditulis ke {path}: {exc.strerror}. Periksa ruang disk dan "
             "izin foldernya."
         ) from None
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _template_book() -> Workbook:

@@ -213,7 +213,9 @@ def write_checked(
     """Write a checked file's new rows as ``desk``'s cases; the caller holds the write
     transaction."""
     if checked.errors:
-        raise ImportRefused(checked.errors, header_row=checked.header_row)
+        raise ImportRefused(
+            checked.errors, header_row=checked.header_row, bad_rows=checked.bad_rows
+        )
     found = existing_keys(session, checked.keys, desk)
     result = ImportResult(
         dilewati=checked.repeated + len(found),

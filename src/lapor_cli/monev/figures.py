@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from lapor_cli.desks import DeskInfo
+from lapor_cli.history import Anchor
 from lapor_cli.monev.facts import CaseFacts
 from lapor_cli.monev.period import Period
 from lapor_cli.references import JENIS, JENIS_LABEL, KANAL, categories, kategori_label, units
@@ -132,6 +133,9 @@ class Monev:
     text_len: dict[str, int] = field(default_factory=dict)  # longest free text per column
     meja: str | None = None  # the one desk covered; None: every desk of the register
     desks: list[DeskInfo] = field(default_factory=list)  # the register's desks
+    #: The register's chain anchor when the figures were read (the whole register's, whatever
+    #: the desk): ``lapor periksa --jangkar`` later proves the history up to it unchanged.
+    jangkar: Anchor | None = None
 
     @property
     def spans_desks(self) -> bool:
@@ -299,6 +303,13 @@ class Monev:
             "bulan_berjalan": self.period.current,
             "keadaan_per": iso(self.period.as_of),
             "dibuat": iso(self.dibuat),
+            "jangkar": None
+            if self.jangkar is None
+            else {
+                "jumlah": self.jangkar.count,
+                "hash": self.jangkar.hash,
+                "singkat": self.jangkar.short,
+            },
         }
         for fig in self.figures():
             value = fig.value

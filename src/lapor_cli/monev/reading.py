@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import all_desks
+from lapor_cli.entries import chain_anchor
 from lapor_cli.errors import LaporError
 from lapor_cli.models import Case, History
 from lapor_cli.monev.facts import CaseFacts, Detail, case_facts
@@ -107,6 +108,7 @@ def monthly(
         text_len,
         meja=meja,
         desks=all_desks(session),
+        jangkar=chain_anchor(session),  # in the same read as the figures
     )
 
 

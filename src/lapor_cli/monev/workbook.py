@@ -12,12 +12,14 @@ it with a bare write).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from lapor_cli.errors import LaporError, ValidationError
+from lapor_cli.files import NotReplaced, replacing, target_problem
+from lapor_cli.history import Anchor
 from lapor_cli.indonesian import tanggal
 from lapor_cli.monev.cells import DATETIME_FMT, DEC_FMT, PCT_FMT, Column, Sheet, headers
 from lapor_cli.monev.charts import add_bar_chart
@@ -33,7 +35,10 @@ from lapor_cli.monev.sheets import (
     UNIT_COLUMNS,
 )
 
-__all__ = ["NOTES", "output_path", "write_workbook"]
+__all__ = ["ANCHOR_LABEL", "NOTES", "anchor_line", "output_path", "write_workbook"]
+
+#: The Ringkasan line that carries the chain's anchor (:func:`anchor_line`).
+ANCHOR_LABEL = "Jangkar rantai register"
 
 NOTES = (
     "Kasus bulan ini: kasus dengan waktu diterima di bulan ini (waktu kantor).",
@@ -49,7 +54,19 @@ NOTES = (
     "selesai per akhir bulan. SP4N-LAPOR! belum dilaporkan balik: keadaan saat workbook dibuat.",
     "Privasi: NIK dan HP disamarkan; kasus anonim tanpa identitas; uraian kasus rahasia tidak "
     "ditampilkan. Teks dari pelapor selalu ditulis sebagai teks, tidak pernah sebagai rumus.",
+    "Jangkar rantai register: jumlah entri riwayat dan hash entri terbaru saat workbook dibuat. "
+    "Kelak `lapor periksa --jangkar JANGKAR` membuktikan riwayat register sampai titik itu "
+    "tidak diubah, diputar mundur atau dihitung ulang.",
 )
+
+
+def anchor_line(anchor: Anchor, printed: datetime) -> str:
+    """``1234-3f9a2c7d1e5b8a40 (dicetak 23 November 2026 10:00; periksa dengan `lapor periksa
+    --jangkar 1234-3f9a2c7d1e5b8a40`)``."""
+    return (
+        f"{anchor.short} (dicetak {tanggal(printed, time=True)}; periksa dengan "
+        f"`lapor periksa --jangkar {anchor.short}`)"
+    )
 
 
 def output_path(
@@ -66,6 +83,8 @@ def output_path(
         raise ValidationError(
             "keluaran", f"Folder {path.parent} tidak ada. Buat foldernya dulu atau pilih lain."
         )
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise ValidationError("keluaran", target_problem(path, overwrite=overwrite) or "")
     if path.exists() and not overwrite:
         raise ValidationError(
             "keluaran",
@@ -103,27 +122,21 @@ def write_workbook(
 
 
 def _save(wb: Any, path: Path, *, overwrite: bool) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    """Save ``wb`` beside ``path`` and rename it into place (:func:`lapor_cli.files.replacing`:
+    private, never through a symbolic link)."""
     try:
-        wb.save(tmp)
-        if path.exists() and not overwrite:
-            raise ValidationError(
-                "keluaran", f"Berkas {path} muncul selama ekspor dan tidak ditimpa."
-            )
-        try:
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise LaporError(
-                f"Workbook tidak dapat ditulis ke {path}: {exc.strerror}. "
-                "Tutup berkas itu bila sedang dibuka di Excel, atau pilih --keluaran lain."
-            ) from None
+        with replacing(path, overwrite=overwrite, field="keluaran") as partial:
+            wb.save(partial.file)
+    except NotReplaced as exc:
+        raise LaporError(
+            f"Workbook tidak dapat ditulis ke {path}: {exc.strerror}. "
+            "Tutup berkas itu bila sedang dibuka di Excel, atau pilih --keluaran lain."
+        ) from None
     except OSError as exc:
         raise LaporError(
             f"Workbook tidak dapat ditulis di {path.parent}: {exc.strerror}. "
             "Periksa izin folder dan ruang disk."
         ) from None
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _value_cell(sheet: Sheet, fig: Figure) -> object:
@@ -151,6 +164,8 @@ def _write_summary(wb: Any, report: Monev) -> None:
     )
     sheet.append(["Keadaan per", sheet.styled(period.as_of, fmt=DATETIME_FMT)])
     sheet.append(["Dibuat", sheet.styled(report.dibuat, fmt=DATETIME_FMT)])
+    if report.jangkar is not None:
+        sheet.append([ANCHOR_LABEL, sheet.text(anchor_line(report.jangkar, report.dibuat))])
     if not report.cases:
         sheet.append([sheet.styled("Tidak ada kasus yang diterima pada bulan ini.", bold=True)])
     sheet.append([])
