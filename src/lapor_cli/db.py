@@ -43,8 +43,8 @@ from lapor_cli.resources import app_dir
 
 #: The newest migration this code knows; a register stamped with any other unknown revision
 #: was made by a newer lapor-cli and is refused rather than touched.
-SCHEMA_HEAD = "0006"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+SCHEMA_HEAD = "0007"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 
 #: How long a writer waits for the write lock while no other writer makes progress (seconds);
 #: ``LAPOR_TUNGGU_KUNCI`` sets another (a test's stuck lock, a very slow shared disk).
