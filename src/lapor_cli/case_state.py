@@ -42,9 +42,10 @@ The bulk import works a case out in a second process before its number is known:
 row, to the byte (a test holds them together).
 
 A later schema change that adds a case column must add a version here (as schema 0007 added
-``STATE_COLUMNS[2]``) rather than change an earlier one: entries already written keep the version they name, and a
-case's new column is covered from its next entry on. A migration that changes existing case
-values breaks the newest digest of each case it touches (``periksa`` would say so).
+``STATE_COLUMNS[2]``) rather than change an earlier one: entries already written keep the
+version they name, and a case's new column is covered from its next entry on. A migration
+that changes existing case values breaks the newest digest of each case it touches
+(``periksa`` would say so).
 """
 
 from __future__ import annotations
