@@ -83,7 +83,8 @@ _INTAKE = (
 @dataclass(frozen=True, slots=True)
 class Corrected:
     """What ``ubah`` reports: the case as it now stands, its deadline before and after, the
-    changes as the history keeps them (field → (old, new)), and warnings."""
+    changes as screens show them (field → (old, new): NIK, KK, phone and email masked), and
+    warnings."""
 
     view: dict[str, object]
     batas_waktu: datetime
@@ -91,6 +92,7 @@ class Corrected:
     perubahan: dict[str, tuple[object, object]]
     notes: list[str]
     duplicates: list[str]
+    tepat_waktu: tuple[bool | None, bool | None] | None = None  # a closed case judged again
 
 
 def correct_case(
@@ -144,9 +146,8 @@ def correct_case(
     before = book.due(case)
     old_rule = Deadlines.describe(case)
     old_verdict = case.tepat_waktu
-    perubahan = {
-        name: (_kept(name, getattr(case, name)), _kept(name, new[name])) for name in changed
-    }
+    kept = {name: (_kept(name, getattr(case, name)), _kept(name, new[name])) for name in changed}
+    shown = {name: (_shown(name, getattr(case, name)), _shown(name, new[name])) for name in changed}
     for name in changed:
         setattr(case, name, new[name])
     if _RULE_FACTS & set(changed):
@@ -173,7 +174,7 @@ def correct_case(
 
     detail: dict[str, object] = {
         "alasan": reason,
-        "perubahan": {name: {"lama": old, "baru": new_} for name, (old, new_) in perubahan.items()},
+        "perubahan": {name: {"lama": old, "baru": new_} for name, (old, new_) in kept.items()},
     }
     new_rule = Deadlines.describe(case)
     if new_rule != old_rule:
@@ -200,9 +201,10 @@ def correct_case(
         case_view(case, batas_waktu=after),
         after,
         before,
-        perubahan,
+        shown,
         book.notes(case) if "diterima" in changed else [],
         duplicates,
+        (old_verdict, case.tepat_waktu) if case.tepat_waktu != old_verdict else None,
     )
 
 
@@ -269,6 +271,15 @@ def _check_receipt(session: Session, case: Case, diterima: datetime) -> None:
 def _kept(name: str, value: object) -> object:
     """A value as the history entry keeps it: identity masked, a time in ISO form."""
     if name in _IDENTITY:
+        return masked_identity(name, value)
+    if isinstance(value, datetime):
+        return iso(value)
+    return value
+
+
+def _shown(name: str, value: object) -> object:
+    """A value as screens show it: NIK, KK, phone and email masked, a time in ISO form."""
+    if name in _IDENTITY and name not in ("nama", "alamat"):
         return masked_identity(name, value)
     if isinstance(value, datetime):
         return iso(value)

@@ -63,6 +63,7 @@ class Handled:
     view: dict[str, object]
     batas_waktu: datetime
     batas_sebelum: datetime | None = None  # ``perpanjang``: the deadline it moved
+    pada: datetime | None = None  # when the step happened, if earlier than it was typed in
 
 
 #: When a step happened, as typed (``--pada``): text, a moment, or None for "now".
@@ -183,7 +184,8 @@ def _apply(
 ) -> Handled:
     apply_step(session, case, step, now=at or now, oleh=petugas, dicatat=now)
     due = Deadlines(session, now).due(case)  # afresh: the step may change rule and pauses
-    return Handled(step, case_view(case, batas_waktu=due), due)
+    earlier = at if at is not None and at != now else None
+    return Handled(step, case_view(case, batas_waktu=due), due, pada=earlier)
 
 
 def verify_case(
