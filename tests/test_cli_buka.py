@@ -60,6 +60,13 @@ def test_a_reopened_case_goes_back_to_its_unit(run: Runner, catat, tmp_path) -> 
         "2026-11-30",
         False,
     )
+    explained = ok_json(run, "sla", nomor, "--jelaskan")
+    assert explained["aturan"] == "dibuka kembali 23/11/2026: 5 hari kerja tahap tindak lanjut"
+    assert (explained["hari"][0]["tanggal"], explained["hari"][0]["keterangan"]) == (
+        "2026-11-23",
+        "dibuka kembali",
+    )
+    assert "tidak diperpanjang" in refused(run, "perpanjang", nomor, "--alasan", "x")
     figures = ok_json(run, "rekap")
     assert (figures["dibuka_kembali"], figures["selesai"], figures["terbuka"]) == (1, 0, 1)
     written = ok_json(run, "ekspor", "--keluaran", str(tmp_path))

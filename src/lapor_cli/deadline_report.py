@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -207,6 +207,13 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
     pauses = [(s, e or as_of.date()) for s, e in book.counted_pauses(case)]
     start, rule, extended = book.counting(case)
     lines = sla.explain(start, rule, cal, names, pauses, extended=extended)
+    if case.dibuka is not None:  # counted from the reopening, not the receipt
+        lines = [
+            replace(d, keterangan=d.keterangan.replace("diterima", "dibuka kembali"))
+            if d.ke == 0
+            else d
+            for d in lines
+        ]
     remaining = sla.remaining_workdays(as_of.date(), due.date(), cal)
     return {
         "nomor": case.nomor,

@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 from lapor_cli import workflow
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.entries import append_history
-from lapor_cli.errors import LaporError, NotFoundError
+from lapor_cli.errors import LaporError, NotFoundError, StatusError
 from lapor_cli.models import Case, History, Pause
 from lapor_cli.validation import clean_text
 from lapor_cli.views import case_view
@@ -392,6 +392,11 @@ def extend_case(
     ``pada``, when it was granted)."""
     petugas, t = _clean(petugas, alasan=alasan)
     case = get_case(session, nomor)
+    if case.dibuka is not None and case.status in workflow.OPEN_STATUSES:
+        raise StatusError(
+            f"Kasus {case.nomor} dibuka kembali: batas waktunya kini tahap tindak lanjut unit "
+            "sejak dibuka, yang tidak diperpanjang."
+        )
     at = _moment(session, case, pada, now)
     before = Deadlines(session, at).due(case)
     step = workflow.extend(
