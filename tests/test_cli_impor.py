@@ -130,7 +130,7 @@ def chain_breaks() -> list:
     head = query("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'")[0][0]
     rows = query(
         """SELECT r.id, k.nomor, r.waktu, r.oleh, r.aksi, r.dari_status, r.ke_status,
-                  r.catatan, r.data, r.hash_sebelum, r.hash, r.keadaan
+                  r.catatan, r.data, r.hash_sebelum, r.hash, r.keadaan, r.dicatat
            FROM riwayat r JOIN kasus k ON k.id = r.kasus_id ORDER BY r.id"""
     )
     keys = ("id", "nomor", "waktu", "oleh", "aksi", "dari_status", "ke_status", "catatan")
@@ -142,6 +142,7 @@ def chain_breaks() -> list:
             "hash_sebelum": r[9],
             "hash": r[10],
             "keadaan": r[11],
+            "dicatat": r[12] and datetime.fromisoformat(r[12]),
         }
         for r in rows
     ]

@@ -208,11 +208,11 @@ def test_an_anchor_that_cannot_be_read_is_refused(run: Runner, populated, anchor
 def _recompute_chain() -> None:
     rows = query_register(
         """SELECT r.id, k.nomor, r.waktu, r.oleh, r.aksi, r.dari_status, r.ke_status,
-                  r.catatan, r.data, r.keadaan
+                  r.catatan, r.data, r.keadaan, r.dicatat
            FROM riwayat r JOIN kasus k ON k.id = r.kasus_id ORDER BY r.id"""
     )
     prev = chain.GENESIS
-    for id_, nomor, waktu, oleh, aksi, dari, ke, catatan, data, keadaan in rows:
+    for id_, nomor, waktu, oleh, aksi, dari, ke, catatan, data, keadaan, dicatat in rows:
         digest = chain.entry_hash(
             prev,
             nomor=nomor,
@@ -224,6 +224,7 @@ def _recompute_chain() -> None:
             catatan=catatan,
             data=json.loads(data),
             keadaan=keadaan,
+            dicatat=dicatat and datetime.fromisoformat(dicatat),
         )
         query_register(
             "UPDATE riwayat SET hash_sebelum = ?, hash = ? WHERE id = ?", prev, digest, id_

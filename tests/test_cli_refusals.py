@@ -273,7 +273,7 @@ def test_usage_error_exit_2_writes_nothing(run, populated, args: list[str]) -> N
     ("args", "said"),
     [
         (["catat", "--kanl", "surat"], "opsi --kanl tidak dikenal; mungkin maksud Anda"),
-        (["catta"], "perintah 'catta' tidak ada; mungkin maksud Anda 'catat'."),
+        (["catta"], "perintah 'catta' tidak ada; mungkin maksud Anda 'catat', 'batal'."),
         (["nilai", "DS-2026-00001", "--skor", "lima"], "--skor harus bilangan bulat."),
         (["nilai"], "NOMOR wajib diisi."),
         (["catat", "--kanal"], "opsi --kanal perlu nilai."),

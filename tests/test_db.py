@@ -34,23 +34,26 @@ def stored_revision(path: Path) -> str:
 
 def chain_entries(path: Path) -> tuple[list[dict], str]:
     """Every history entry in written order, as ``history.verify_chain`` wants them (with the
-    state each committed to, from schema 0006 on), and the stored head of the chain."""
+    state each committed to, from schema 0006 on, and when it was typed in, from 0007 on),
+    and the stored head of the chain."""
     conn = sqlite3.connect(path)
     try:
         head = conn.execute("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'").fetchone()[0]
         rows = conn.execute(
             """SELECT r.id, k.nomor, r.waktu, r.oleh, r.aksi, r.dari_status, r.ke_status,
-                      r.catatan, r.data, r.hash_sebelum, r.hash, r.keadaan
+                      r.catatan, r.data, r.hash_sebelum, r.hash, r.keadaan, r.dicatat
                FROM riwayat r JOIN kasus k ON k.id = r.kasus_id ORDER BY r.id"""
         ).fetchall()
     finally:
         conn.close()
     keys = ("id", "nomor", "waktu", "oleh", "aksi", "dari_status", "ke_status", "catatan")
-    keys += ("data", "hash_sebelum", "hash", "keadaan")
+    keys += ("data", "hash_sebelum", "hash", "keadaan", "dicatat")
     entries = []
     for row in rows:
         entry = dict(zip(keys, row, strict=True))
         entry["waktu"] = datetime.fromisoformat(entry["waktu"])
+        if entry["dicatat"] is not None:
+            entry["dicatat"] = datetime.fromisoformat(entry["dicatat"])
         entry["data"] = json.loads(entry["data"])
         entries.append(entry)
     return entries, head

@@ -1,4 +1,5 @@
-"""history: the chain's hashes with and without a state, and the anchor (pure)."""
+"""history: the chain's hashes with and without a state and a typing time, and the anchor
+(pure)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,42 @@ def test_a_state_stripped_or_changed_breaks_the_chain():
     entries, head = _chain([None, STATE, None])
     assert [b.reason for b in chain.verify_chain(entries, head)] == [
         "entri baru tanpa sidik keadaan kasus"
+    ]
+
+
+TYPED = datetime(2026, 11, 24, 8, 30)  # typed in the next morning (``--pada``)
+
+
+def _typed_chain(times: list[datetime | None]) -> tuple[list[dict], str]:
+    entries, prev = [], chain.GENESIS
+    for i, typed in enumerate(times, start=1):
+        digest = chain.entry_hash(prev, keadaan=STATE, dicatat=typed, **ENTRY)
+        entries.append(
+            {"id": i, **ENTRY, "keadaan": STATE, "dicatat": typed, "hash_sebelum": prev,
+             "hash": digest}
+        )  # fmt: skip
+        prev = digest
+    return entries, prev
+
+
+def test_when_an_entry_was_typed_in_is_hashed_from_schema_0007_on():
+    before = chain.entry_hash(chain.GENESIS, keadaan=STATE, **ENTRY)
+    assert chain.entry_hash(chain.GENESIS, keadaan=STATE, dicatat=None, **ENTRY) == before
+    typed = chain.entry_hash(chain.GENESIS, keadaan=STATE, dicatat=TYPED, **ENTRY)
+    assert typed != before
+    assert typed != chain.entry_hash(chain.GENESIS, keadaan=STATE, dicatat=ENTRY["waktu"], **ENTRY)
+    tail = chain.entry_tail(dicatat=TYPED, **{k: v for k, v in ENTRY.items() if k != "nomor"})
+    assert chain.chained_hash(chain.GENESIS, ENTRY["nomor"], tail, STATE) == typed
+    # old entries, then typed ones: verifies; the typing time changed or stripped: breaks
+    entries, head = _typed_chain([None, TYPED, TYPED])
+    assert chain.verify_chain(entries, head) == []
+    changed = [*entries[:2], {**entries[2], "dicatat": datetime(2026, 11, 20, 9, 0)}]
+    assert [b.reason for b in chain.verify_chain(changed, head)] == [
+        "isi entri berubah setelah dicatat"
+    ]
+    entries, head = _typed_chain([TYPED, None])
+    assert [b.reason for b in chain.verify_chain(entries, head)] == [
+        "entri baru tanpa waktu diketik"
     ]
 
 

@@ -215,7 +215,7 @@ def test_parse_statuses() -> None:
     assert refused.value.field == "status"
     assert refused.value.message == (
         "Status 'tutup' tidak dikenal. Pilihan: terbuka, diterima, terverifikasi, diarsipkan, "
-        "didisposisikan, dijawab, ditindaklanjuti, selesai."
+        "didisposisikan, dijawab, ditindaklanjuti, selesai, dibatalkan, digabung."
     )
 
 
@@ -258,6 +258,7 @@ def test_show_case_masks_unless_revealed_and_records_the_reveal(
     last = revealed["riwayat"][-1]
     assert last == {
         "waktu": "2027-01-05T10:00",
+        "dicatat": "2027-01-05T10:00",
         "oleh": "Ani",
         "aksi": "lihat-lengkap",
         "dari": "selesai",

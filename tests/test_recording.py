@@ -162,7 +162,9 @@ def test_one_catat_entry_chained_from_the_head(session: Session) -> None:
         catatan=entry.catatan,
         data=entry.data,
         keadaan=entry.keadaan,
+        dicatat=NOW,  # typed in as it happened: catat has no --pada
     )
+    assert entry.dicatat == entry.waktu == NOW
     assert entry.keadaan == case_state_of(case)  # the entry commits to the case's state
     assert chain_head(session) == entry.hash
 

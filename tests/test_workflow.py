@@ -12,15 +12,20 @@ from lapor_cli.workflow import (
     ALLOWED_FROM,
     CLOSED_STATUSES,
     OPEN_STATUSES,
+    VOID_STATUSES,
     Status,
     Step,
     close,
     distribute,
     follow_up,
+    merge,
     rate,
+    reopen,
     report_back,
     require_status,
+    step_moment,
     verify,
+    void,
 )
 
 NOW = datetime(2026, 11, 24, 9, 30)
@@ -34,8 +39,18 @@ EXPECTED: dict[str, dict[Status, Status]] = {
     "tindaklanjut": {S.DIDISPOSISIKAN: S.DITINDAKLANJUTI, S.DITINDAKLANJUTI: S.DITINDAKLANJUTI},
     "tutup": {S.DIJAWAB: S.SELESAI, S.DITINDAKLANJUTI: S.SELESAI},
     "nilai": {S.SELESAI: S.SELESAI},
-    "laporbalik": {S.SELESAI: S.SELESAI, S.DIARSIPKAN: S.DIARSIPKAN},
+    "laporbalik": {S.SELESAI: S.SELESAI, S.DIARSIPKAN: S.DIARSIPKAN, S.DIGABUNG: S.DIGABUNG},
+    # after the fact: a disputed answer reopened (back to the unit, see test_reopen_*), a
+    # case recorded by mistake voided, a duplicate merged while it is still open
+    "buka": {S.SELESAI: S.DIDISPOSISIKAN},
+    "batal": {s: S.DIBATALKAN for s in S if s not in (S.DIBATALKAN, S.DIGABUNG)},
+    "gabung": {
+        s: S.DIGABUNG
+        for s in (S.DITERIMA, S.TERVERIFIKASI, S.DIDISPOSISIKAN, S.DIJAWAB, S.DITINDAKLANJUTI)
+    },
 }
+#: How a refusal names the statuses a command takes, when it does not list them one by one.
+SUMMARY = {"batal": "yang belum dibatalkan atau digabung", "gabung": "yang masih terbuka"}
 
 #: One call of each command with valid input; only the status varies.
 CALLS: dict[str, Callable[[str], Step]] = {
@@ -47,7 +62,19 @@ CALLS: dict[str, Callable[[str], Step]] = {
     ),
     "nilai": lambda status: rate(NOMOR, status, current_score=None, skor=5, komentar=None),
     "laporbalik": lambda status: report_back(
-        NOMOR, status, kanal="sp4n-lapor", dilaporkan_balik=False
+        NOMOR, status, kanal="sp4n-lapor", dilaporkan_balik=False, utama="DS-1", utama_closed=True
+    ),
+    "buka": lambda status: reopen(NOMOR, status, unit="Sekretariat", alasan="Keberatan", now=NOW),
+    "batal": lambda status: void(NOMOR, status, alasan="Salah catat", linked=[]),
+    "gabung": lambda status: merge(
+        NOMOR,
+        status,
+        kanal="surat",
+        utama="DS-2026-00001",
+        utama_status="diterima",
+        utama_digabung_ke=None,
+        linked=[],
+        alasan="Aduan yang sama",
     ),
 }
 
@@ -60,10 +87,12 @@ def test_the_matrix_covers_every_command_of_the_sop() -> None:
         assert set(allowed) == set(EXPECTED[command]), command
 
 
-def test_open_and_closed_statuses_partition_the_statuses() -> None:
-    assert set(OPEN_STATUSES) | set(CLOSED_STATUSES) == set(Status)
+def test_open_closed_and_void_statuses_partition_the_statuses() -> None:
+    assert set(OPEN_STATUSES) | set(CLOSED_STATUSES) | set(VOID_STATUSES) == set(Status)
     assert not set(OPEN_STATUSES) & set(CLOSED_STATUSES)
+    assert not (set(OPEN_STATUSES) | set(CLOSED_STATUSES)) & set(VOID_STATUSES)
     assert set(CLOSED_STATUSES) == {S.SELESAI, S.DIARSIPKAN}
+    assert set(VOID_STATUSES) == {S.DIBATALKAN, S.DIGABUNG}
 
 
 @pytest.mark.parametrize(("command", "status"), MATRIX, ids=[f"{c}-{s}" for c, s in MATRIX])
@@ -81,8 +110,13 @@ def test_command_in_status(command: str, status: Status) -> None:
         assert NOMOR in message
         assert f"'{status.value}'" in message
         assert f"`{command}`" in message
-        for allowed in ALLOWED_FROM[command]:
-            assert f"'{allowed.value}'" in message
+        if command in SUMMARY:
+            assert SUMMARY[command] in message
+        else:
+            for allowed in ALLOWED_FROM[command]:
+                assert f"'{allowed.value}'" in message
+        if status in VOID_STATUSES:
+            assert "final" in message
         assert info.value.exit_code == 1
 
 
@@ -300,3 +334,92 @@ def test_rate_blank_comment_is_none() -> None:
 def test_rate_only_once() -> None:
     with pytest.raises(StatusError, match="sudah dinilai"):
         rate(NOMOR, "selesai", current_score=4, skor=5, komentar=None)
+
+
+# ------------------------------------------------------------------- after the fact
+
+
+def test_reopen_goes_back_to_the_unit_or_to_the_desk() -> None:
+    step = reopen(NOMOR, "selesai", unit="Sekretariat", alasan=" Belum cair ", now=NOW)
+    assert (step.dari, step.ke) == (S.SELESAI, S.DIDISPOSISIKAN)
+    assert step.changes == {
+        "dibuka": NOW,
+        "ditutup": None,
+        "tepat_waktu": None,
+        "hasil": None,
+        "skor": None,
+        "komentar": None,
+        "dilaporkan_balik": None,
+    }
+    assert step.data == {"alasan": "Belum cair", "unit": "Sekretariat"}
+    answered = reopen(NOMOR, "selesai", unit=None, alasan="Perlu survei", now=NOW)
+    assert answered.ke == S.TERVERIFIKASI
+    assert "meja pengaduan" in answered.catatan
+    with pytest.raises(ValidationError, match="--alasan wajib"):
+        reopen(NOMOR, "selesai", unit=None, alasan="  ", now=NOW)
+
+
+def test_void_and_merge_keep_no_chains() -> None:
+    with pytest.raises(StatusError, match="kasus utama bagi DS-2026-00009"):
+        void(NOMOR, "diterima", alasan="x", linked=["DS-2026-00009"])
+    kw = dict(kanal="surat", utama_digabung_ke=None, linked=[], alasan="Sama")
+    with pytest.raises(ValidationError, match="dirinya sendiri"):
+        merge(NOMOR, "diterima", utama=NOMOR, utama_status="diterima", **kw)
+    with pytest.raises(StatusError, match="sudah dibatalkan"):
+        merge(NOMOR, "diterima", utama="DS-1", utama_status="dibatalkan", **kw)
+    with pytest.raises(StatusError, match="gabungkan ke DS-2"):
+        merge(NOMOR, "diterima", utama="DS-1", utama_status="digabung",
+              **{**kw, "utama_digabung_ke": "DS-2"})  # fmt: skip
+    with pytest.raises(StatusError, match="bukan sebaliknya"):
+        merge(NOMOR, "diterima", utama="DS-1", utama_status="selesai",
+              **{**kw, "linked": ["DS-3"]})  # fmt: skip
+    step = merge(NOMOR, "dijawab", utama="DS-1", utama_status="selesai",
+                 **{**kw, "kanal": "sp4n-lapor"})  # fmt: skip
+    assert step.changes == {"digabung_ke": "DS-1", "dilaporkan_balik": False}
+    assert step.data == {"ke": "DS-1", "alasan": "Sama"}
+
+
+def test_report_back_of_a_merged_duplicate_waits_for_its_main_case() -> None:
+    with pytest.raises(StatusError, match="laporkan balik setelah `lapor tutup DS-1`"):
+        report_back(NOMOR, "digabung", kanal="sp4n-lapor", dilaporkan_balik=False, utama="DS-1")
+
+
+MONDAY = datetime(2026, 11, 23, 10, 0)
+FRIDAY = datetime(2026, 11, 20, 9, 0)
+
+
+@pytest.mark.parametrize(
+    ("pada", "moment"),
+    [
+        (None, MONDAY),
+        ("2026-11-20 15:30", datetime(2026, 11, 20, 15, 30)),
+        ("20/11/2026 15:30", datetime(2026, 11, 20, 15, 30)),
+        ("2026-11-20", datetime(2026, 11, 20, 23, 59, 59)),  # a bare date: the day's end
+        (" 21/11/2026 ", datetime(2026, 11, 21, 23, 59, 59)),
+        ("2026-11-23", MONDAY),  # today: now, not the end of today (that is to come)
+        ("2026-11-20 09:00", FRIDAY),  # the previous step's very moment
+        (datetime(2026, 11, 22, 8, 0), datetime(2026, 11, 22, 8, 0)),
+    ],
+)
+def test_step_moment(pada, moment) -> None:
+    kw = dict(now=MONDAY, after=FRIDAY, after_what="langkah `verifikasi`", nomor=NOMOR)
+    assert step_moment(pada, **kw) == moment
+
+
+@pytest.mark.parametrize(
+    ("pada", "said"),
+    [
+        ("2026-11-23 10:01", "ada di masa depan"),
+        ("2026-11-24", "ada di masa depan"),
+        ("2026-11-20 08:59", "sebelum langkah `verifikasi` kasus DS-2026-00007 (20/11/2026 09:00)"),
+        ("19/11/2026", "sebelum langkah `verifikasi`"),
+        ("Jumat", "tidak dikenali"),
+        ("2026-02-30", "tidak dikenali"),
+    ],
+)
+def test_step_moment_refusals(pada: str, said: str) -> None:
+    kw = dict(now=MONDAY, after=FRIDAY, after_what="langkah `verifikasi`", nomor=NOMOR)
+    with pytest.raises(ValidationError) as refused:
+        step_moment(pada, **kw)
+    assert refused.value.field == "pada"
+    assert said in refused.value.message

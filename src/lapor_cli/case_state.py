@@ -8,11 +8,13 @@ written from schema 0006 on also carries ``keadaan``, a digest of its case's row
 change, and the entry's hash covers it; ``periksa`` recomputes each case's digest from the row
 as it stands now and compares it with the one its newest entry committed to.
 
-What the digest covers (``STATE_COLUMNS``, version 1): every column of the case row except
+What the digest covers (``STATE_COLUMNS``, version 2 since schema 0007; version 1 without its
+last two columns before): every column of the case row except
 ``id`` (the row's place, not its content) and the salt, in a fixed order, with the six
 identity columns replaced by one identity digest::
 
-    keadaan   = "1:" + SHA-256(JSON [1, nomor, urut, meja, …, identitas, kanal, …, komentar])
+    keadaan   = "2:" + SHA-256(JSON [2, nomor, urut, meja, …, identitas, kanal, …, komentar,
+                                   digabung_ke, dibuka])
     identitas = SHA-256(JSON [garam, [nama, nik, kk, hp, email, alamat]])
 
 The JSON is the chain's own (``ensure_ascii=False``, sorted keys, no spaces); times are
@@ -39,10 +41,11 @@ The bulk import works a case out in a second process before its number is known:
 ``identity_from_json`` and ``state_from_parts`` — the same digests as ``state_digest`` of the
 row, to the byte (a test holds them together).
 
-A later schema change that adds a case column must add a version here (``STATE_COLUMNS[2]``)
-rather than change version 1: entries already written keep the version they name, and a
-case's new column is covered from its next entry on. A migration that changes existing case
-values breaks the newest digest of each case it touches (``periksa`` would say so).
+A later schema change that adds a case column must add a version here (as schema 0007 added
+``STATE_COLUMNS[2]``) rather than change an earlier one: entries already written keep the
+version they name, and a case's new column is covered from its next entry on. A migration
+that changes existing case values breaks the newest digest of each case it touches
+(``periksa`` would say so).
 """
 
 from __future__ import annotations
@@ -74,7 +77,7 @@ __all__ = [
     "state_version",
 ]
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 #: The reporter's identity: committed to only through the salted ``identitas`` digest.
 IDENTITY_COLUMNS = ("nama", "nik", "kk", "hp", "email", "alamat")
@@ -124,6 +127,9 @@ STATE_COLUMNS: dict[int, tuple[str, ...]] = {
         "komentar",
     )
 }
+#: Version 2 (schema 0007): version 1's columns, then the merged duplicate's main case
+#: (``gabung``) and the last reopening (``buka``).
+STATE_COLUMNS[2] = (*STATE_COLUMNS[1], "digabung_ke", "dibuka")
 
 #: How a column's value is brought to its digested form (any column not named here: text).
 _KINDS: dict[str, str] = {
@@ -144,12 +150,13 @@ _KINDS: dict[str, str] = {
     "didistribusikan": "time",
     "tindaklanjut_terakhir": "time",
     "ditutup": "time",
+    "dibuka": "time",
     "tembusan": "json",
 }
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _json_text = json.encoder.encode_basestring
-_HEAD = 10  # STATE_COLUMNS[1][:10]: up to and including "identitas"
+_HEAD = 10  # STATE_COLUMNS[n][:10]: up to and including "identitas" (the same in every version)
 
 
 def canonical(column: str, value: object) -> object:
@@ -249,7 +256,7 @@ def state_version(keadaan: str) -> int | None:
 
 def state_digest(row: Mapping[str, object], version: int = STATE_VERSION) -> str:
     """``keadaan`` of a case row (a mapping of its columns, ``garam`` and the identity among
-    them): ``"1:"`` + SHA-256 of the JSON list of ``version``'s columns."""
+    them): ``"2:"`` (the version) + SHA-256 of the JSON list of ``version``'s columns."""
     values: list[object] = [version]
     for column in STATE_COLUMNS[version]:
         if column == "identitas":
@@ -261,21 +268,25 @@ def state_digest(row: Mapping[str, object], version: int = STATE_VERSION) -> str
 
 def row_digester(columns: Sequence[str]) -> Callable[[Sequence[object], int], str]:
     """``state_digest`` for many rows given as tuples of ``columns`` (``garam``, the identity
-    columns and every version's columns among them), as ``digest(row, version)``: what
+    columns and the columns of every version wanted among them; a version whose columns are
+    not all there raises ``ValueError``), as ``digest(row, version)``: what
     ``periksa`` runs on every case, so each column's conversion is chosen once."""
     where = {c: i for i, c in enumerate(columns)}
-    plans = {
+    plans = {  # the versions whose columns are all given (an older register has fewer)
         version: (
             [(where[c], _converter(c)) for c in cols if c != "identitas"],
             cols.index("identitas"),
         )
         for version, cols in STATE_COLUMNS.items()
+        if all(c in where for c in cols if c != "identitas")
     }
     identity = [(where[c], _converter(c)) for c in IDENTITY_COLUMNS]
     salt_at, text = where["garam"], _converter("garam")
     encode, sha256 = _ENCODER.encode, hashlib.sha256
 
     def digest(row: Sequence[object], version: int) -> str:
+        if version not in plans:
+            raise ValueError(f"versi keadaan {version} tanpa kolomnya")
         plan, identity_at = plans[version]
         values: list[object] = [version, *(convert(row[i]) for i, convert in plan)]
         who = [text(row[salt_at]), [convert(row[i]) for i, convert in identity]]

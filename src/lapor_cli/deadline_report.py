@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from lapor_cli.models import Case
 from lapor_cli.views import due_iso, iso
 from lapor_cli.workflow import OPEN_STATUSES
 
-__all__ = ["SlaLine", "SlaReport", "as_of_moment", "explain_case", "sla_report"]
+__all__ = ["SlaLine", "SlaReport", "as_of_moment", "explain_case", "rule_text", "sla_report"]
 
 
 @dataclass(slots=True)
@@ -79,6 +79,7 @@ SLA_COLUMNS = (
     Case.sla_nilai,
     Case.sla_perpanjangan,
     Case.diperpanjang,
+    Case.dibuka,
 )
 
 
@@ -133,8 +134,9 @@ def sla_report(
 
     def entries() -> Iterator[tuple]:
         for row in session.connection().execute(query):
-            _id, nomor, status, diterima, *_, profil, satuan, nilai, perpanjangan, extended = row
-            if _id in pauses:  # paused days move this case's deadline: its own computation
+            _id, nomor, status, diterima, *_, satuan, nilai, perpanjangan, extended, dibuka = row
+            profil = row.sla_profil
+            if _id in pauses or dibuka is not None:  # its own computation: paused or reopened
                 due, remaining, tanda = judged(row)
             else:
                 day = diterima if satuan == sla.MENIT else diterima.date()
@@ -164,7 +166,7 @@ def sla_report(
 
 
 def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> SlaLine:
-    case_id, _, status, *_, segera, unit, _, satuan, _, _, _ = row
+    case_id, status, segera, unit, satuan = row.id, row.status, row.segera, row.unit, row.sla_satuan
     stage = book.stage_due(row) if status in STAGED else None
     return SlaLine(
         nomor,
@@ -202,16 +204,23 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
     due = book.due(case)
     cal = book.calendar(case.sla_profil)
     names = {d.tanggal: d.keterangan + (" (perkiraan)" if d.perkiraan else "") for d in book.days()}
-    pauses = [(s, e or as_of.date()) for s, e in book.pauses(case.id)]
-    lines = sla.explain(
-        case.diterima, book.rule_of(case), cal, names, pauses, extended=case.diperpanjang
-    )
+    pauses = [(s, e or as_of.date()) for s, e in book.counted_pauses(case)]
+    start, rule, extended = book.counting(case)
+    lines = sla.explain(start, rule, cal, names, pauses, extended=extended)
+    if case.dibuka is not None:  # counted from the reopening, not the receipt
+        lines = [
+            replace(d, keterangan=d.keterangan.replace("diterima", "dibuka kembali"))
+            if d.ke == 0
+            else d
+            for d in lines
+        ]
     remaining = sla.remaining_workdays(as_of.date(), due.date(), cal)
     return {
         "nomor": case.nomor,
         "status": case.status,
         "diterima": iso(case.diterima),
-        "aturan": Deadlines.describe(case),
+        "dibuka": iso(case.dibuka),
+        "aturan": rule_text(book, case) if case.dibuka else Deadlines.describe(case),
         "profil": case.sla_profil,
         "batas_waktu": due_iso(case, due),
         "sisa_hari_kerja": remaining,
@@ -227,3 +236,14 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
         ],
         "catatan": book.notes(case),
     }
+
+
+def rule_text(book: Deadlines, case) -> str:
+    """The rule a case's deadline is counted by, in words: its own ("3 hari kerja",
+    extended or not), or, once reopened, the follow-up stage from the reopening."""
+    if case.dibuka is not None:
+        start, rule, _ = book.counting(case)
+        return f"dibuka kembali {start:%d/%m/%Y}: {rule.describe()} tahap tindak lanjut"
+    return Deadlines.describe(case) + (
+        f", diperpanjang {case.sla_perpanjangan} hari kerja" if case.diperpanjang else ""
+    )

@@ -4,6 +4,11 @@ A case stores its rule (N working days or N minutes, fixed when it was recorded)
 is derived here every time from that rule and today's calendar — the ``holidays`` package's
 days plus the office's own additions and cancellations — so a day added later with
 ``libur tambah`` moves every deadline that spans it and no stored date can go stale.
+
+A reopened case (``buka``: the reporter disputed its answer) is counted from the reopening
+instead, by the unit's follow-up stage of its profile (``tahap.tindaklanjut``, 5 working days
+by default), with only the pauses since then: the earlier handling is over and was judged
+when it closed (:meth:`Deadlines.counting`).
 """
 
 from __future__ import annotations
@@ -182,6 +187,14 @@ class Deadlines:
             for kanal, jenis, segera in itertools.product(KANAL, JENIS, (False, True))
         }
 
+    def rule_for_case(
+        self, row, *, kanal: str, jenis: str, segera: bool, kategori: str | None
+    ) -> SlaRule:
+        """The rule a case recorded under ``row.sla_profil`` gets for these facts (``ubah``:
+        corrected facts choose the rule again under the profile the case was recorded with;
+        ``kategori`` only once the case was verified as within the office's authority)."""
+        return self._rule_for(row.sla_profil, kanal, jenis, segera, kategori)
+
     def rule_for_category(self, row, kategori: str) -> SlaRule | None:
         """At verification the category is known: a profile rule for it replaces the rule the
         case was recorded with (None when the rule stays the same)."""
@@ -222,27 +235,44 @@ class Deadlines:
         """The case's pauses as (start, end) dates; end None while it is still paused."""
         return self.all_pauses().get(case_id, [])
 
+    def counting(self, row) -> tuple[datetime, sla.Rule, bool]:
+        """Where a case's deadline is counted from, by which rule, and whether the rule's
+        extension was granted: from its receipt by its own rule; a reopened case (``dibuka``)
+        from the reopening by its profile's follow-up stage, without extension."""
+        reopened = getattr(row, "dibuka", None)
+        if reopened is not None:
+            days = self.profile(row.sla_profil).tahap_tindaklanjut
+            return reopened, _rule(sla.HARI_KERJA, days, 0), False
+        return row.diterima, self.rule_of(row), bool(row.diperpanjang)
+
+    def counted_pauses(self, row) -> list[tuple[date, date | None]]:
+        """The pauses that move the case's deadline: a reopened case's since the reopening."""
+        pauses = self.pauses(row.id)
+        reopened = getattr(row, "dibuka", None)
+        if reopened is not None and pauses:
+            pauses = [p for p in pauses if p[0] >= reopened.date()]
+        return pauses
+
     def due(self, row) -> datetime:
         """The deadline of a case (a row or a Case) under today's calendar, pauses included."""
-        rule = self.rule_of(row)
+        start, rule, extended = self.counting(row)
         if rule.satuan == sla.MENIT:
-            return sla.deadline(row.diterima, rule, WorkCalendar(()))
-        pauses = self.pauses(row.id)
-        extended = bool(row.diperpanjang)
-        key = (row.sla_profil, rule, row.diterima.date(), extended)
+            return sla.deadline(start, rule, WorkCalendar(()))
+        pauses = self.counted_pauses(row)
+        key = (row.sla_profil, rule, start.date(), extended)
         if not pauses and key in self._due_cache:
             return self._due_cache[key]
-        year = row.diterima.year
+        year = start.year
         self.ensure_years(year, year + YEARS_AHEAD)
         while True:
             cal = self.calendar(row.sla_profil)
             paused = 0
             if pauses:
-                as_of = (self.as_of or row.diterima).date()
+                as_of = (self.as_of or start).date()
                 if row.ditutup is not None:
                     as_of = row.ditutup.date()
                 paused = sla.paused_workdays(pauses, cal, as_of)
-            due = sla.deadline(row.diterima, rule, cal, paused, extended=extended)
+            due = sla.deadline(start, rule, cal, paused, extended=extended)
             if due.year <= max(self._years):
                 if not pauses:
                     self._due_cache[key] = due
@@ -260,6 +290,9 @@ class Deadlines:
             )
         elif row.status == "didisposisikan" and row.didistribusikan is not None:
             start = row.didistribusikan
+            reopened = getattr(row, "dibuka", None)
+            if reopened is not None and reopened > start:  # back at the unit since then
+                start = reopened
             days, name = self.profile(row.sla_profil).tahap_tindaklanjut, "tindak lanjut"
         else:
             return None

@@ -1,4 +1,5 @@
-"""A demo register: a few dozen realistic cases in every status, made with the real workflow.
+"""A demo register: a few dozen realistic cases in every status (a reopened, a voided and a
+merged one among them), made with the real workflow.
 
 Deterministic for a given seed and "now"; every case is recorded and walked through the SOP
 with the same functions the commands use, so its history is a real one.
@@ -139,12 +140,72 @@ def fill(session: Session, *, now: datetime, seed: int = 2026, officer: str = "d
             raw["nomor_lapor"] = f"LAP{received:%y%m%d}{rng.randint(100, 999)}"
         specs.append((received, i, raw, target, kategori))
     specs.sort(key=lambda spec: (spec[0], spec[1]))  # numbers in order of receipt
+    walked = []
     for received, _i, raw, target, kategori in specs:
         # lama: the demo's receipts go back up to seven weeks, on purpose (`catat --lama`)
         made = record(session, raw, now=received, profile=settings.profil_sla, lama=True)
         case = handling.get_case(session, made.view["nomor"])
         _walk(session, case, target, kategori, received, now, rng, officer)
-    return len(specs)
+        walked.append(case)
+    return len(specs) + _mend(session, walked, now=now, profile=settings.profil_sla, by=officer)
+
+
+def _mend(session: Session, cases: list, *, now: datetime, profile: str, by: str) -> int:
+    """Mistakes mended, as a desk meets them: a case reopened because the reporter disputes
+    its answer, a test entry voided, the same complaint again from SP4N-LAPOR! merged into
+    its main case. Returns how many cases it recorded."""
+    answered = next(c for c in cases if c.status == "selesai" and c.unit and not c.anonim)
+    handling.reopen_case(
+        session,
+        answered.nomor,
+        now=now - timedelta(hours=2),
+        petugas=by,
+        alasan="Pelapor menyatakan bantuan belum diterima sampai hari ini.",
+    )
+    made = record(
+        session,
+        {
+            "kanal": "tatap-muka",
+            "jenis": "aduan",
+            "uraian": "Uji coba aplikasi oleh petugas (bukan aduan warga).",
+            "nama": "Petugas Uji",
+            "diterima": now - timedelta(hours=3),
+            "petugas": by,
+        },
+        now=now - timedelta(hours=3),
+        profile=profile,
+    )
+    handling.void_case(
+        session,
+        str(made.view["nomor"]),
+        now=now - timedelta(hours=3),
+        petugas=by,
+        alasan="Data uji coba saat pelatihan petugas, bukan aduan warga.",
+    )
+    main = next(c for c in cases if c.status == "didisposisikan" and not c.rahasia)
+    made = record(
+        session,
+        {
+            "kanal": "sp4n-lapor",
+            "jenis": main.jenis,
+            "uraian": main.uraian,
+            "nama": "Ester Ndun",
+            "nomor_lapor": f"LAP{now:%y%m%d}901",
+            "diterima": now - timedelta(hours=1),
+            "petugas": by,
+        },
+        now=now - timedelta(hours=1),
+        profile=profile,
+    )
+    handling.merge_case(
+        session,
+        str(made.view["nomor"]),
+        ke=main.nomor,
+        now=now - timedelta(hours=1),
+        petugas=by,
+        alasan="Aduan yang sama lewat SP4N-LAPOR!, sudah ditangani di kasus utama.",
+    )
+    return 2
 
 
 def _walk(session, case, target, kategori, received, now, rng, officer) -> None:

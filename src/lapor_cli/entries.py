@@ -38,6 +38,7 @@ ENTRY_COLUMNS = (
     "hash_sebelum",
     "hash",
     "keadaan",
+    "dicatat",
 )
 
 
@@ -76,9 +77,12 @@ def append_history(
     ke: str | None,
     catatan: str | None,
     data: dict,
+    dicatat: datetime | None = None,
 ) -> History:
     """Append one entry to the hash chain (the caller holds the write transaction); ``case``
-    must already hold the values the entry leaves it with: the entry commits to them. A case
+    must already hold the values the entry leaves it with: the entry commits to them.
+    ``waktu`` is when the step happened, ``dicatat`` when it was typed in (the same moment
+    unless given: a step recorded as it happens). A case
     with an identity but no salt (a row not written by lapor-cli) gets one first: the chain
     never commits to an unsalted identity."""
     if case.garam is None and any(getattr(case, c) is not None for c in IDENTITY_COLUMNS):
@@ -96,6 +100,7 @@ def append_history(
             catatan=catatan,
             data=data,
             keadaan=case_state_of(case),
+            dicatat=dicatat or waktu,
         )
     )
     session.add(entry)
@@ -116,6 +121,7 @@ def chained_entry(
     catatan: str | None,
     data: dict,
     keadaan: str | None,
+    dicatat: datetime | None,
 ) -> dict[str, object]:
     """The columns of one history entry chained from ``prev``; its ``hash`` is the new head."""
     return {
@@ -139,8 +145,10 @@ def chained_entry(
             catatan=catatan,
             data=data,
             keadaan=keadaan,
+            dicatat=dicatat,
         ),
         "keadaan": keadaan,
+        "dicatat": dicatat,
     }
 
 

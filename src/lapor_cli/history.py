@@ -9,7 +9,10 @@ ke_status, catatan, data]``; an entry written from schema 0006 on also commits t
 state after it (``keadaan``, see :mod:`lapor_cli.case_state`), which comes third:
 ``[prev, nomor, keadaan, waktu, …]``. Entries written before keep their hashes as they are
 (their ``keadaan`` is null); once the chain has an entry with a state, every later one must
-have one too.
+have one too. An entry written from schema 0007 on also commits to when it was typed in
+(``dicatat``; its ``waktu`` is when the step happened, ``--pada``), which comes last:
+``[prev, nomor, keadaan, waktu, …, data, dicatat]``. The same rule holds: entries written
+before keep their hashes (``dicatat`` null), and once one entry has it every later one must.
 
 The stored head (``pengaturan.rantai``) only says where the chain ends; anyone who can write
 the file can also delete the newest entries and set the head back, or recompute the whole
@@ -57,10 +60,11 @@ def entry_hash(
     catatan: str | None,
     data: Mapping[str, object],
     keadaan: str | None = None,
+    dicatat: datetime | None = None,
 ) -> str:
     """The hash of an entry chained from ``prev``: SHA-256 of the JSON list
     ``[prev, nomor, waktu, oleh, aksi, dari_status, ke_status, catatan, data]``, with
-    ``keadaan`` third when the entry has one."""
+    ``keadaan`` third when the entry has one and ``dicatat`` last when it has one."""
     tail = entry_tail(
         waktu=waktu,
         oleh=oleh,
@@ -69,6 +73,7 @@ def entry_hash(
         ke_status=ke_status,
         catatan=catatan,
         data=data,
+        dicatat=dicatat,
     )
     return chained_hash(prev, nomor, tail, keadaan)
 
@@ -82,11 +87,15 @@ def entry_tail(
     ke_status: str | None,
     catatan: str | None,
     data: Mapping[str, object],
+    dicatat: datetime | None = None,
 ) -> str:
     """The end of an entry's hashed JSON, after ``prev``, ``nomor`` (and ``keadaan``): all of
     it that can be worked out before the entry's place in the chain, its case's number and
     state are known (the bulk import does it in its checking process)."""
-    body = _ENCODER.encode([waktu.isoformat(), oleh, aksi, dari_status, ke_status, catatan, data])
+    values = [waktu.isoformat(), oleh, aksi, dari_status, ke_status, catatan, data]
+    if dicatat is not None:
+        values.append(dicatat.isoformat())
+    body = _ENCODER.encode(values)
     return body[1:]  # without the list's "[": the entry's hash puts prev and nomor before it
 
 
@@ -114,13 +123,16 @@ class ChainBreak:
 
 def verify_chain(entries: Iterable[Mapping[str, object]], head: str) -> list[ChainBreak]:
     """Check entries (in id order, each with its case's ``nomor`` and, from schema 0006 on,
-    its ``keadaan``) against the stored head. An entry the reader found damaged (``rusak``:
-    why) or whose values cannot be hashed is a break too, never an exception."""
+    its ``keadaan``, from 0007 on its ``dicatat``) against the stored head. An entry the
+    reader found damaged (``rusak``: why) or whose values cannot be hashed is a break too,
+    never an exception."""
     breaks: list[ChainBreak] = []
     prev = GENESIS
     stated = False  # an entry with a state has been seen: every later one needs one
+    typed = False  # an entry with its typing time has been seen: every later one needs one
     for e in entries:
         keadaan = e.get("keadaan")
+        dicatat = e.get("dicatat")
         if e["hash_sebelum"] != prev:
             breaks.append(
                 ChainBreak(e["id"], e["nomor"], "rantai terputus (entri hilang/disisipkan)")
@@ -129,6 +141,10 @@ def verify_chain(entries: Iterable[Mapping[str, object]], head: str) -> list[Cha
             stated = True
         elif stated:
             breaks.append(ChainBreak(e["id"], e["nomor"], "entri baru tanpa sidik keadaan kasus"))
+        if dicatat is not None:
+            typed = True
+        elif typed:
+            breaks.append(ChainBreak(e["id"], e["nomor"], "entri baru tanpa waktu diketik"))
         damage = e.get("rusak")
         if damage:
             breaks.append(ChainBreak(e["id"], e["nomor"], f"entri rusak: {damage}"))
@@ -146,6 +162,7 @@ def verify_chain(entries: Iterable[Mapping[str, object]], head: str) -> list[Cha
                 catatan=e["catatan"],
                 data=e["data"],
                 keadaan=keadaan,
+                dicatat=dicatat,
             )
         except (TypeError, ValueError, AttributeError, UnicodeError):
             expected = None

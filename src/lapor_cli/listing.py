@@ -14,17 +14,18 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from lapor_cli.deadline_report import rule_text
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import desk_scope
 from lapor_cli.entries import append_history, case_history
 from lapor_cli.errors import RegisterError, ValidationError
-from lapor_cli.handling import get_case
+from lapor_cli.handling import get_case, linked_cases
 from lapor_cli.identity import parse_nik, parse_phone
 from lapor_cli.models import Case, History
 from lapor_cli.sqlite_text import DamagedText, tolerant_text
 from lapor_cli.validation import clean_text
-from lapor_cli.views import case_view, history_view
-from lapor_cli.workflow import OPEN_STATUSES, Status
+from lapor_cli.views import case_view, history_view, linked_view
+from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
 __all__ = [
     "CaseList",
@@ -73,13 +74,14 @@ def _show_case(
             catatan="Identitas/isi lengkap dibuka dengan --lengkap",
             data={},
         )
-    due = Deadlines(session, now).due(case)
+    book = Deadlines(session, now)
+    due = book.due(case)
     view = case_view(case, batas_waktu=due, reveal=reveal)
     entries = case_history(session, case)
-    view["riwayat"] = [history_view(e, reveal=reveal) for e in entries]
-    view["sla_keterangan"] = Deadlines.describe(case) + (
-        f", diperpanjang {case.sla_perpanjangan} hari kerja" if case.diperpanjang else ""
-    )
+    view["riwayat"] = [history_view(e, reveal=reveal, rahasia=case.rahasia) for e in entries]
+    view["sla_keterangan"] = rule_text(book, case)
+    # the duplicates merged into it: every reporter and channel the answer must reach
+    view["gabungan"] = [linked_view(row) for row in linked_cases(session, case)]
     damaged = _damaged(case, entries)
     if damaged:
         view["rusak"] = damaged
@@ -245,7 +247,16 @@ def list_query(
         end = datetime(year + (month == 12), month % 12 + 1, 1)
         query = query.where(t.c.diterima >= start, t.c.diterima < end)
     if belum_dilaporkan:
-        query = query.where(t.c.kanal == "sp4n-lapor", t.c.dilaporkan_balik.is_(False))
+        # A merged duplicate's reporter is told its main case's result: listed once that
+        # main case is closed. A voided case is answered nowhere.
+        main = t.alias("utama")
+        closed_mains = sa.select(main.c.nomor).where(main.c.status.in_(CLOSED_STATUSES))
+        query = query.where(
+            t.c.kanal == "sp4n-lapor",
+            t.c.dilaporkan_balik.is_(False),
+            t.c.status != Status.DIBATALKAN,
+            sa.or_(t.c.status != Status.DIGABUNG, t.c.digabung_ke.in_(closed_mains)),
+        )
     identity = identity_search(cari) if cari else None
     if identity is not None:
         # A whole NIK or phone number, written in any accepted form: the stored (normalised,

@@ -86,6 +86,12 @@ class Case(SQLModel, table=True):
     sla_nilai: int
     sla_perpanjangan: int = 0
     diperpanjang: bool = False  # the rule's one extension has been granted (`perpanjang`)
+    #: ``gabung``: the number of the main case this duplicate was merged into (status
+    #: ``digabung``); null for every other case.
+    digabung_ke: str | None = Field(default=None, max_length=40, index=True)
+    #: ``buka``: when the case was last reopened (the reporter disputed its answer); its
+    #: deadline then runs from this moment. Null for a case never reopened.
+    dibuka: datetime | None = Field(default=None, sa_type=NaiveDateTime)
     #: The case's own random salt for the identity digest its history commits to (see
     #: ``case_state``); erased with the identity. Never shown.
     garam: str | None = Field(default=None, max_length=32)
@@ -110,6 +116,9 @@ class History(SQLModel, table=True):
     #: The case's state after this entry (``case_state.state_digest``); null for entries
     #: written before schema 0006.
     keadaan: str | None = Field(default=None, max_length=80)
+    #: When the entry was typed in; ``waktu`` is when the step really happened (``--pada``).
+    #: Null for entries written before schema 0007.
+    dicatat: datetime | None = Field(default=None, sa_type=NaiveDateTime)
 
 
 class Setting(SQLModel, table=True):

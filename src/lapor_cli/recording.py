@@ -159,6 +159,7 @@ def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -
         ke_status=Status.DITERIMA.value,
         catatan=catatan,
         data=detail,
+        dicatat=now,
     )
     identity, state = _state_parts(values)  # the columns a new case leaves empty: null
     return values, catatan, detail, tail, identity, state
@@ -286,7 +287,9 @@ def write_prepared(
         keadaan = state(nomor, urut, identity(salt, who), rest)
         digest = hashed(prev, nomor, tail, keadaan)
         petugas = values[_PETUGAS]
-        append((kasus_id, now, petugas, aksi, None, ke, catatan, detail, prev, digest, keadaan))
+        append(
+            (kasus_id, now, petugas, aksi, None, ke, catatan, detail, prev, digest, keadaan, now)
+        )
         prev = digest
     insert_rows(session, riwayat, ENTRY_COLUMNS, entries)
     set_setting(session, "rantai", prev)

@@ -196,11 +196,13 @@ def _verify_history(reader: Reader, anchor: chain.Anchor | None) -> _Verified:
     run = reader.run
     head_row = run("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'").fetchone()
     head = head_row[0] if head_row else chain.GENESIS
-    stated = "keadaan" in reader.columns("riwayat")
+    entry_columns = reader.columns("riwayat")
+    stated = "keadaan" in entry_columns
+    typed = "dicatat" in entry_columns  # from schema 0007 on
     rows = run(
         f"""SELECT r.id, k.nomor, r.waktu, r.oleh, r.aksi, r.dari_status, r.ke_status,
                    r.catatan, r.data, r.hash_sebelum, r.hash,
-                   {"r.keadaan" if stated else "NULL"}
+                   {"r.keadaan" if stated else "NULL"}, {"r.dicatat" if typed else "NULL"}
             FROM riwayat r LEFT JOIN kasus k ON k.id = r.kasus_id ORDER BY r.id"""
     )
     seen = _Verified([], 0, chain.GENESIS, None, 0)
@@ -237,6 +239,7 @@ def _entry(r) -> dict[str, object]:
         "hash_sebelum": r[9],
         "hash": r[10],
         "keadaan": r[11],
+        "dicatat": r[12],
     }
     damage = []
     if r[1] is None:
@@ -248,6 +251,8 @@ def _entry(r) -> dict[str, object]:
         try:  # SQLite gives text, a server its own types
             if isinstance(entry["waktu"], str):
                 entry["waktu"] = datetime.fromisoformat(entry["waktu"])
+            if isinstance(entry["dicatat"], str):
+                entry["dicatat"] = datetime.fromisoformat(entry["dicatat"])
         except ValueError:
             damage.append("waktu tak terbaca")
         try:
@@ -280,7 +285,8 @@ def _check_states(reader: Reader, report: Report) -> None:
         return
     version_columns = {c for cols in case_state.STATE_COLUMNS.values() for c in cols}
     columns = sorted(
-        (version_columns - {"identitas"}) | set(case_state.IDENTITY_COLUMNS) | {"garam"}
+        ((version_columns - {"identitas"}) | set(case_state.IDENTITY_COLUMNS) | {"garam"})
+        & reader.columns("kasus")  # a register not yet migrated has fewer
     )
     digest = case_state.row_digester(columns)
     at_nomor, tolerant = columns.index("nomor"), reader.tolerate is None

@@ -19,6 +19,9 @@ __all__ = [
     "history_view",
     "identity_view",
     "iso",
+    "linked_view",
+    "mask_email",
+    "masked_identity",
     "private_text",
 ]
 
@@ -47,11 +50,39 @@ def identity_view(row, *, reveal: bool) -> dict[str, object]:
     }
 
 
-def _mask_email(value: str | None) -> str | None:
+def mask_email(value: str | None) -> str | None:
+    """``s***@contoh.id``."""
     if not value or "@" not in value:
         return value
     local, _, domain = value.partition("@")
     return f"{local[:1]}***@{domain}"
+
+
+_mask_email = mask_email
+
+
+def _mask_words(value: str | None) -> str | None:
+    """``Siti Aminah`` → ``S*** A*****``: each word's first character, the rest hidden."""
+    if not value:
+        return value
+    return " ".join(word[:1] + "*" * (len(word) - 1) for word in value.split())
+
+
+_IDENTITY_MASKS = {
+    "nama": _mask_words,
+    "alamat": _mask_words,
+    "nik": mask_nik,
+    "kk": mask_nik,
+    "hp": mask_phone,
+    "email": mask_email,
+}
+
+
+def masked_identity(field: str, value: str | None) -> str | None:
+    """An identity value as a history entry may keep it for ever: masked (``ubah`` stores
+    the old and new identity only so; the case row holds the real value, which ``anonimkan``
+    can erase for good, while the history cannot be changed)."""
+    return _IDENTITY_MASKS[field](value)
 
 
 RAHASIA_TEXT = "(rahasia)"
@@ -98,6 +129,8 @@ def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dic
         "tepat_waktu": row.tepat_waktu,
         "dilaporkan_balik": row.dilaporkan_balik,
         "komentar": private_text(row.komentar, reveal=reveal),
+        "digabung_ke": row.digabung_ke,
+        "dibuka": iso(row.dibuka),
         "sla": {
             "profil": row.sla_profil,
             "satuan": row.sla_satuan,
@@ -112,18 +145,57 @@ def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dic
 _IDENTIFIERS = frozenset(("nomor_lapor", "nomor_formulir", "nomor_surat"))
 
 
-def history_view(entry: History, *, reveal: bool = False) -> dict[str, object]:
-    """One history entry; its note and the text in its data masked as :func:`private_text`."""
+def history_view(
+    entry: History, *, reveal: bool = False, rahasia: bool = False
+) -> dict[str, object]:
+    """One history entry; its note and the text in its data masked as :func:`private_text`.
+    ``waktu`` is when the step happened, ``dicatat`` when it was typed in (null for entries
+    from before schema 0007). A correction's (``ubah``) old and new uraian of a confidential
+    case (``rahasia``, now or then) show as ``(rahasia)`` unless revealed."""
     data = entry.data or {}
+    view = {
+        key: value if key in _IDENTIFIERS else private_text(value, reveal=reveal)
+        for key, value in data.items()
+    }
+    changes = data.get("perubahan")
+    if isinstance(changes, dict):
+        secret = not reveal and (rahasia or "rahasia" in changes)
+        view["perubahan"] = {
+            name: _change_view(name, change, reveal=reveal, secret=secret)
+            for name, change in changes.items()
+        }
     return {
         "waktu": iso(entry.waktu),
+        "dicatat": iso(entry.dicatat),
         "oleh": entry.oleh,
         "aksi": entry.aksi,
         "dari": entry.dari_status,
         "ke": entry.ke_status,
         "catatan": private_text(entry.catatan, reveal=reveal),
-        "data": {
-            key: value if key in _IDENTIFIERS else private_text(value, reveal=reveal)
-            for key, value in data.items()
-        },
+        "data": view,
+    }
+
+
+def _change_view(name: str, change: object, *, reveal: bool, secret: bool) -> object:
+    if not isinstance(change, dict):
+        return change
+    if name == "uraian" and secret:
+        return {key: RAHASIA_TEXT for key in change}
+    if name in _IDENTIFIERS:
+        return change
+    return {key: private_text(value, reveal=reveal) for key, value in change.items()}
+
+
+def linked_view(row) -> dict[str, object]:
+    """A duplicate merged into a case (``gabung``), as ``lihat UTAMA`` lists it: its number,
+    channel and receipt, its reporter masked as on every screen (none for an anonim one), and
+    whether an SP4N-LAPOR! report has been answered there."""
+    return {
+        "nomor": row.nomor,
+        "kanal": row.kanal,
+        "diterima": iso(row.diterima),
+        "nomor_lapor": row.nomor_lapor,
+        "dilaporkan_balik": row.dilaporkan_balik,
+        "anonim": bool(row.anonim),
+        **identity_view(row, reveal=False),
     }

@@ -12,10 +12,27 @@ the columns to change and the history entry to append. Nothing here touches a da
 Beside the arrows, steps that keep the status: ``tunda``/``lanjut`` stop and restart the
 deadline clock of an open case (:func:`pause`, :func:`resume`), ``perpanjang`` grants the one
 extension (:func:`extend`), ``laporbalik`` and ``nilai`` follow a closed case.
+
+After the fact (mistakes mended):
+
+    selesai ─buka─▶ didisposisikan (it had a unit) | terverifikasi (it was answered normatively)
+    any status but the two below ─batal─▶ dibatalkan      (recorded by mistake; final)
+    an open status ─gabung─▶ digabung                      (a duplicate of another case; final)
+
+A reopened case goes back to whoever answered it: to its unit (``didisposisikan``), or, when
+it was answered normatively, to the desk (``terverifikasi``), which forwards it to a unit or
+answers it anew with ``distribusi``. ``dibatalkan`` and ``digabung`` leave every figure
+(:data:`VOID_STATUSES`); a merged duplicate's reporter is told what its main case is told, so
+``laporbalik`` on it waits for the main case to close. ``ubah`` (corrections of the intake
+fields) keeps the status and lives in :mod:`lapor_cli.correcting`.
+
+Every step that records something that happened takes the moment it happened (``--pada``,
+:func:`step_moment`): never in the future, never before the case's previous step.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -31,6 +48,8 @@ class Status(StrEnum):
     DIJAWAB = "dijawab"
     DITINDAKLANJUTI = "ditindaklanjuti"
     SELESAI = "selesai"
+    DIBATALKAN = "dibatalkan"
+    DIGABUNG = "digabung"
 
 
 #: Statuses in which a case still needs the desk (it has a running deadline).
@@ -43,6 +62,12 @@ OPEN_STATUSES = (
 )
 #: Statuses in which handling is over.
 CLOSED_STATUSES = (Status.DIARSIPKAN, Status.SELESAI)
+#: Final statuses of a case that is not a complaint of its own: recorded by mistake
+#: (``batal``) or a duplicate of another case (``gabung``). Out of ``sla``, ``rekap`` and every
+#: monev figure; still listed by ``daftar --status``.
+VOID_STATUSES = (Status.DIBATALKAN, Status.DIGABUNG)
+#: Every status a complaint that counts can have.
+COUNTED_STATUSES = OPEN_STATUSES + CLOSED_STATUSES
 
 #: The command that moves a case on from each status: the hint in a refusal.
 NEXT_COMMAND = {
@@ -61,8 +86,30 @@ ALLOWED_FROM: dict[str, tuple[Status, ...]] = {
     "tindaklanjut": (Status.DIDISPOSISIKAN, Status.DITINDAKLANJUTI),
     "tutup": (Status.DIJAWAB, Status.DITINDAKLANJUTI),
     "nilai": (Status.SELESAI,),
-    "laporbalik": (Status.SELESAI, Status.DIARSIPKAN),
+    "laporbalik": (Status.SELESAI, Status.DIARSIPKAN, Status.DIGABUNG),
+    "buka": (Status.SELESAI,),
+    "batal": COUNTED_STATUSES,
+    "gabung": OPEN_STATUSES,
 }
+
+#: The history actions that record something that happened to the case (they take
+#: ``--pada``): a later step may not have happened before the latest of them.
+HAPPENED = frozenset(
+    (
+        "verifikasi",
+        "distribusi",
+        "tindaklanjut",
+        "tutup",
+        "laporbalik",
+        "nilai",
+        "tunda",
+        "lanjut",
+        "perpanjang",
+        "buka",
+        "batal",
+        "gabung",
+    )
+)
 
 #: Labels of the history actions, for the timeline in ``lihat``.
 ACTION_LABEL = {
@@ -77,6 +124,10 @@ ACTION_LABEL = {
     "tunda": "Jam ditunda",
     "lanjut": "Jam dilanjutkan",
     "perpanjang": "Batas waktu diperpanjang",
+    "ubah": "Dikoreksi",
+    "batal": "Dibatalkan",
+    "gabung": "Digabung",
+    "buka": "Dibuka kembali",
 }
 
 
@@ -98,12 +149,79 @@ def require_status(command: str, nomor: str, status: str) -> Status:
     allowed = ALLOWED_FROM[command]
     if current in allowed:
         return current
-    wanted = " atau ".join(f"'{s}'" for s in allowed)
-    hint = NEXT_COMMAND.get(current)
-    tail = f" Langkah berikutnya: `lapor {hint}`." if hint else " Kasus ini sudah selesai."
     raise StatusError(
-        f"Kasus {nomor} berstatus '{current}'; `{command}` hanya untuk kasus {wanted}.{tail}"
+        f"Kasus {nomor} berstatus '{current}'; `{command}` hanya untuk kasus "
+        f"{_statuses(allowed)}.{_next_hint(current)}"
     )
+
+
+def _statuses(allowed: tuple[Status, ...]) -> str:
+    if allowed == COUNTED_STATUSES:
+        return "yang belum dibatalkan atau digabung"
+    if allowed == OPEN_STATUSES:
+        return "yang masih terbuka"
+    return " atau ".join(f"'{s}'" for s in allowed)
+
+
+def _next_hint(current: Status) -> str:
+    if current in VOID_STATUSES:
+        return f" Status '{current}' final: kasus ini tidak diproses lagi."
+    hint = NEXT_COMMAND.get(current)
+    return f" Langkah berikutnya: `lapor {hint}`." if hint else " Kasus ini sudah selesai."
+
+
+def refuse_void(command: str, nomor: str, status: str) -> None:
+    """Refuse a command on a case that is voided or merged (final, out of every figure)."""
+    current = Status(status)
+    if current in VOID_STATUSES:
+        raise StatusError(
+            f"Kasus {nomor} berstatus '{current}'; `{command}` tidak berlaku lagi untuknya."
+            + _next_hint(current)
+        )
+
+
+#: ``--pada`` given as a bare date (no time of day).
+_BARE_DATE = re.compile(r"\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4})\s*")
+
+
+def step_moment(
+    pada: str | datetime | None,
+    *,
+    now: datetime,
+    after: datetime,
+    after_what: str,
+    nomor: str,
+) -> datetime:
+    """When a step really happened: ``--pada`` as typed (``now`` when not given).
+
+    A bare date means the end of that day (the time is not known; a deadline is the end of a
+    day, so a step on its last day is on time), or ``now`` when that day is today. Refused:
+    a moment in the future, or one before ``after`` (the case's previous step, ``after_what``,
+    or its receipt): a register that says a case was closed before it was followed up is not
+    an official record. A step typed as it happens (no ``--pada``) is never refused here."""
+    if pada is None:
+        return now
+    from lapor_cli.validation import parse_datetime
+
+    moment = parse_datetime("pada", pada)
+    if isinstance(pada, str) and _BARE_DATE.fullmatch(pada):
+        moment = (
+            now if moment.date() == now.date() else moment.replace(hour=23, minute=59, second=59)
+        )
+    if moment > now:
+        raise ValidationError(
+            "pada",
+            f"--pada {moment:%d/%m/%Y %H:%M} ada di masa depan (sekarang {now:%d/%m/%Y %H:%M}): "
+            "catat langkah yang sudah terjadi.",
+        )
+    if moment < after:
+        raise ValidationError(
+            "pada",
+            f"--pada {moment:%d/%m/%Y %H:%M} sebelum {after_what} kasus {nomor} "
+            f"({after:%d/%m/%Y %H:%M}); langkah tidak dapat terjadi sebelum langkah "
+            "sebelumnya. Periksa tanggalnya.",
+        )
+    return moment
 
 
 def _required(field_name: str, value: str | None, message: str) -> str:
@@ -283,8 +401,17 @@ def close(
     return Step("tutup", current, Status.SELESAI, changes, result, data)
 
 
-def report_back(nomor: str, status: str, *, kanal: str, dilaporkan_balik: bool | None) -> Step:
-    """SOP step 9 after the fact: the status was reported back on SP4N-LAPOR!."""
+def report_back(
+    nomor: str,
+    status: str,
+    *,
+    kanal: str,
+    dilaporkan_balik: bool | None,
+    utama: str | None = None,
+    utama_closed: bool = False,
+) -> Step:
+    """SOP step 9 after the fact: the status was reported back on SP4N-LAPOR!. A merged
+    duplicate's reporter is told its main case's (``utama``) result: once that is closed."""
     current = require_status("laporbalik", nomor, status)
     if kanal != "sp4n-lapor":
         raise ValidationError(
@@ -292,6 +419,11 @@ def report_back(nomor: str, status: str, *, kanal: str, dilaporkan_balik: bool |
         )
     if dilaporkan_balik:
         raise StatusError(f"Kasus {nomor} sudah dilaporkan balik ke SP4N-LAPOR!.")
+    if current == Status.DIGABUNG and not utama_closed:
+        raise StatusError(
+            f"Kasus {nomor} digabung ke {utama}, yang belum selesai; pelapornya diberi tahu "
+            f"hasil kasus utama: laporkan balik setelah `lapor tutup {utama}`."
+        )
     return Step(
         "laporbalik",
         current,
@@ -384,3 +516,100 @@ def _clock_running(nomor: str, status: str) -> Status:
     if current not in OPEN_STATUSES:
         raise StatusError(f"Kasus {nomor} sudah {current}; jamnya tidak berjalan.")
     return current
+
+
+# ------------------------------------------------------------------- mistakes mended
+
+
+def reopen(nomor: str, status: str, *, unit: str | None, alasan: str | None, now: datetime) -> Step:
+    """``buka``: the reporter disputes the answer of a closed case. It goes back to its unit
+    (``didisposisikan``), or to the desk when it was answered normatively (``terverifikasi``:
+    forward it or answer anew with ``distribusi``). The earlier closing stays in the history;
+    the row forgets it (result, closing time, verdict, rating, report-back) so that the case
+    is open again, and its deadline runs from ``now`` (``dibuka``)."""
+    current = require_status("buka", nomor, status)
+    reason = _required(
+        "alasan", alasan, "--alasan wajib: tulis keberatan pelapor atas jawaban kasus ini."
+    )
+    target = Status.DIDISPOSISIKAN if unit else Status.TERVERIFIKASI
+    back_to = f"kembali ke {unit}" if unit else "kembali ke meja pengaduan (jawaban normatif)"
+    return Step(
+        "buka",
+        current,
+        target,
+        {
+            "dibuka": now,
+            "ditutup": None,
+            "tepat_waktu": None,
+            "hasil": None,
+            "skor": None,
+            "komentar": None,
+            "dilaporkan_balik": None,
+        },
+        f"Dibuka kembali, {back_to}: {reason}",
+        {"alasan": reason, **({"unit": unit} if unit else {})},
+    )
+
+
+def void(nomor: str, status: str, *, alasan: str | None, linked: list[str]) -> Step:
+    """``batal``: a case recorded by mistake (a test entry, the same form typed twice by one
+    desk) leaves every figure for good; its number and history stay. A case that duplicates
+    were merged into is not voided: they would be counted nowhere."""
+    current = require_status("batal", nomor, status)
+    if linked:
+        raise StatusError(
+            f"Kasus {nomor} adalah kasus utama bagi {', '.join(linked)}; kasus utama tidak "
+            "dibatalkan (aduan yang digabung ke sana tidak akan terhitung di mana pun)."
+        )
+    reason = _required("alasan", alasan, "--alasan wajib: tulis mengapa kasus ini salah catat.")
+    return Step(
+        "batal", current, Status.DIBATALKAN, {}, f"Dibatalkan: {reason}", {"alasan": reason}
+    )
+
+
+def merge(
+    nomor: str,
+    status: str,
+    *,
+    kanal: str,
+    utama: str,
+    utama_status: str,
+    utama_digabung_ke: str | None,
+    linked: list[str],
+    alasan: str | None,
+) -> Step:
+    """``gabung``: the same complaint arrived twice. The duplicate (an open case) joins its
+    main case ``utama``, which is counted once for both; its reporter is told what the main
+    case is told (an SP4N-LAPOR! duplicate waits to be reported back once the main case is
+    closed). No chains: the main case must be a case of its own, and the duplicate must not
+    be a main case itself."""
+    if utama == nomor:
+        raise ValidationError("ke", f"Kasus {nomor} tidak dapat digabung ke dirinya sendiri.")
+    current = require_status("gabung", nomor, status)
+    main = Status(utama_status)
+    if main == Status.DIGABUNG:
+        raise StatusError(
+            f"Kasus {utama} sendiri sudah digabung ke {utama_digabung_ke}; gabungkan ke "
+            f"{utama_digabung_ke} (`lapor gabung {nomor} --ke {utama_digabung_ke}`)."
+        )
+    if main == Status.DIBATALKAN:
+        raise StatusError(
+            f"Kasus {utama} sudah dibatalkan (salah catat); pilih kasus utama yang lain."
+        )
+    if linked:
+        raise StatusError(
+            f"Kasus {nomor} sudah menjadi kasus utama bagi {', '.join(linked)}; gabungkan "
+            f"{utama} ke {nomor} (`lapor gabung {utama} --ke {nomor}`), bukan sebaliknya."
+        )
+    reason = _required("alasan", alasan, "--alasan wajib: tulis mengapa kedua aduan sama.")
+    changes: dict[str, object] = {"digabung_ke": utama}
+    if kanal == "sp4n-lapor":  # its reporter is still to be answered there (step 9)
+        changes["dilaporkan_balik"] = False
+    return Step(
+        "gabung",
+        current,
+        Status.DIGABUNG,
+        changes,
+        f"Digabung ke {utama}: {reason}",
+        {"ke": utama, "alasan": reason},
+    )

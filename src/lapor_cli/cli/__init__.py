@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli import __version__
-from lapor_cli.cli import admin, cases, deadlines, desks, importing, monev
+from lapor_cli.cli import admin, cases, corrections, deadlines, desks, importing, monev
 from lapor_cli.cli._app import LaporTyper, state
 
 app = LaporTyper(
@@ -54,6 +54,7 @@ def main(
 
 
 cases.register(app)
+corrections.register(app)
 deadlines.register(app)
 importing.register(app)
 monev.register(app)

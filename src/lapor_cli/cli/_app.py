@@ -315,10 +315,25 @@ EveryDeskOpt = Annotated[
 ]
 
 
-def tell_step(handled: Handled, json: bool) -> None:
+PadaOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pada",
+        metavar="WAKTU",
+        help="Kapan langkah ini sebenarnya terjadi, bila dicatat belakangan: 2026-11-20 15:30, "
+        "20/11/2026 atau 2026-11-20 (akhir hari itu). Tidak boleh di masa depan atau sebelum "
+        "langkah sebelumnya; batas waktu dan tepat waktu dinilai pada waktu ini "
+        "(bawaan: sekarang).",
+        show_default=False,
+    ),
+]
+
+
+def tell_step(handled: Handled, json: bool, tail: str = "") -> None:
     """What an SOP command prints after its step: the case (``--json``), or one line —
-    "Diverifikasi: NOMOR diterima → terverifikasi" — and the number on stdout."""
-    from lapor_cli.console import console, emit_json, literal, message, styled
+    "Diverifikasi: NOMOR diterima → terverifikasi" (with when it happened, if given, and
+    ``tail``) — and the number on stdout."""
+    from lapor_cli.console import console, emit_json, literal, message, styled, tanggal
     from lapor_cli.workflow import ACTION_LABEL
 
     if json:
@@ -326,8 +341,10 @@ def tell_step(handled: Handled, json: bool) -> None:
         return
     step, nomor = handled.step, handled.view["nomor"]
     label = ACTION_LABEL.get(step.aksi, step.aksi)
+    if handled.pada is not None:
+        tail = f", pada {tanggal(handled.pada, with_day=True, time=True)}{tail}"
     if step.dari != step.ke:
-        message(styled(f"{label}: {nomor} ", (step.dari, "dim"), " → ", (step.ke, "bold")))
+        message(styled(f"{label}: {nomor} ", (step.dari, "dim"), " → ", (step.ke, "bold"), tail))
     else:
-        message(styled(f"{label}: {nomor} (", (step.ke, "bold"), ")"))
+        message(styled(f"{label}: {nomor} (", (step.ke, "bold"), f"){tail}"))
     console.print(literal(nomor))

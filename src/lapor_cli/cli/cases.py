@@ -12,6 +12,7 @@ from lapor_cli.cli._app import (
     EveryDeskOpt,
     JsonOpt,
     OfficerOpt,
+    PadaOpt,
     ReadDeskOpt,
     interactive,
     officer,
@@ -188,6 +189,7 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--nomor-surat", help="Nomor surat rujukan.")
         ] = None,
         catatan: Annotated[str | None, typer.Option(help="Catatan verifikasi.")] = None,
+        pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
@@ -206,6 +208,7 @@ def register(app: typer.Typer) -> None:
                 dirujuk_ke=dirujuk_ke,
                 nomor_surat=nomor_surat,
                 catatan=catatan,
+                pada=pada,
             )
         tell_step(done, json)
 
@@ -226,6 +229,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         catatan: Annotated[str | None, typer.Option(help="Catatan disposisi.")] = None,
+        pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
@@ -242,6 +246,7 @@ def register(app: typer.Typer) -> None:
                 tembusan=tembusan,
                 jawaban_normatif=jawaban_normatif,
                 catatan=catatan,
+                pada=pada,
             )
         tell_step(done, json)
 
@@ -255,6 +260,7 @@ def register(app: typer.Typer) -> None:
         tugaskan: Annotated[
             str | None, typer.Option(help="Ditugaskan ke, mis. UPT, SDM Kesos, TKSK.")
         ] = None,
+        pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
@@ -270,6 +276,7 @@ def register(app: typer.Typer) -> None:
                 catatan=catatan,
                 oleh=oleh,
                 tugaskan=tugaskan,
+                pada=pada,
             )
         tell_step(done, json)
 
@@ -284,6 +291,7 @@ def register(app: typer.Typer) -> None:
                 help="Kasus SP4N-LAPOR!: status sudah dilaporkan balik di SP4N-LAPOR!?",
             ),
         ] = False,
+        pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
@@ -298,20 +306,27 @@ def register(app: typer.Typer) -> None:
                 petugas=officer(petugas),
                 hasil=hasil,
                 dilaporkan=dilaporkan,
+                pada=pada,
             )
-        tell_step(done, json)
+        tell_step(done, json, _verdict(done))
 
     @app.command(rich_help_panel="Alur SOP")
     def laporbalik(
         nomor: NomorArg,
+        pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
-        """Tandai status kasus SP4N-LAPOR! sudah dilaporkan balik di SP4N-LAPOR! (SOP langkah 9)."""
+        """Tandai status kasus SP4N-LAPOR! sudah dilaporkan balik di SP4N-LAPOR! (SOP langkah 9).
+
+        Aduan ganda yang digabung ke kasus lain dilaporkan balik setelah kasus utamanya
+        ditutup."""
         from lapor_cli.handling import report_back_case
 
         with opened(write=True) as ctx:
-            done = report_back_case(ctx.session, nomor, now=ctx.now, petugas=officer(petugas))
+            done = report_back_case(
+                ctx.session, nomor, now=ctx.now, petugas=officer(petugas), pada=pada
+            )
         tell_step(done, json)
 
     @app.command(rich_help_panel="Alur SOP")
@@ -321,6 +336,7 @@ def register(app: typer.Typer) -> None:
             int, typer.Option(help="Penilaian pelapor 1 (buruk) sampai 5 (sangat baik).")
         ] = ...,  # type: ignore[assignment]
         komentar: Annotated[str | None, typer.Option(help="Komentar pelapor.")] = None,
+        pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
@@ -335,6 +351,7 @@ def register(app: typer.Typer) -> None:
                 petugas=officer(petugas),
                 skor=skor,
                 komentar=komentar,
+                pada=pada,
             )
         tell_step(done, json)
 
@@ -431,3 +448,11 @@ def register(app: typer.Typer) -> None:
         from lapor_cli.cli.render import render_list
 
         render_list(views, found.total)
+
+
+def _verdict(done) -> str:
+    """`tutup`: whether the case was closed within its deadline."""
+    on_time = done.view["tepat_waktu"]
+    if on_time is None:
+        return ""
+    return "; tepat waktu" if on_time else "; terlambat"

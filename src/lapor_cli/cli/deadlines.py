@@ -1,4 +1,5 @@
-"""Deadlines at the desk: sla, libur, profil, tunda, lanjut. Parse, call the core, render."""
+"""Deadlines at the desk: sla, libur, profil, tunda, lanjut, perpanjang. Parse, call the core,
+render."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from lapor_cli.cli._app import (
     JsonOpt,
     LaporTyper,
     OfficerOpt,
+    PadaOpt,
     ReadDeskOpt,
     officer,
     opened,
@@ -251,13 +253,14 @@ def register(app: typer.Typer) -> None:
     def tunda(
         nomor: Annotated[str, typer.Argument(help="Nomor kasus.")],
         alasan: Annotated[str | None, typer.Option(help="Yang ditunggu dari pelapor.")] = None,
+        pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Hentikan jam batas waktu selama menunggu pelapor (dokumen, klarifikasi)."""
         from lapor_cli.handling import pause_case
 
-        _clock(pause_case, nomor, petugas, json, alasan=alasan)
+        _clock(pause_case, nomor, petugas, json, alasan=alasan, pada=pada)
 
     @app.command(rich_help_panel="Batas waktu")
     def perpanjang(
@@ -265,6 +268,7 @@ def register(app: typer.Typer) -> None:
         alasan: Annotated[
             str | None, typer.Option(help="Mengapa perlu waktu lebih (disampaikan ke pemohon).")
         ] = None,
+        pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
@@ -274,7 +278,7 @@ def register(app: typer.Typer) -> None:
 
         with opened(write=True) as ctx:
             done = extend_case(
-                ctx.session, nomor, now=ctx.now, petugas=officer(petugas), alasan=alasan
+                ctx.session, nomor, now=ctx.now, petugas=officer(petugas), alasan=alasan, pada=pada
             )
         if json:
             emit_json(done.view)
@@ -289,13 +293,14 @@ def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel="Batas waktu")
     def lanjut(
         nomor: Annotated[str, typer.Argument(help="Nomor kasus.")],
+        pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Jalankan lagi jam batas waktu kasus yang ditunda."""
         from lapor_cli.handling import resume_case
 
-        _clock(resume_case, nomor, petugas, json)
+        _clock(resume_case, nomor, petugas, json, pada=pada)
 
 
 def _clock(handle, nomor: str, petugas: str | None, json: bool, **values) -> None:
@@ -305,7 +310,10 @@ def _clock(handle, nomor: str, petugas: str | None, json: bool, **values) -> Non
     if json:
         emit_json(done.view)
         return
-    message(f"{done.step.catatan}. Batas waktu kini {tanggal(done.batas_waktu, with_day=True)}.")
+    when = f" (pada {tanggal(done.pada, with_day=True, time=True)})" if done.pada else ""
+    message(
+        f"{done.step.catatan}{when}. Batas waktu kini {tanggal(done.batas_waktu, with_day=True)}."
+    )
     console.print(literal(done.view["nomor"]))
 
 

@@ -22,7 +22,11 @@ STATUS_STYLE = {
     "dijawab": "green",
     "ditindaklanjuti": "yellow",
     "selesai": "bold green",
+    "dibatalkan": "dim strike",
+    "digabung": "dim",
 }
+#: Statuses with a deadline running: the others show none in a list.
+_RUNNING = frozenset(("diterima", "terverifikasi", "didisposisikan", "dijawab", "ditindaklanjuti"))
 
 
 def _dt(value: str | None, *, time: bool = True) -> str:
@@ -99,7 +103,7 @@ def render_list(views: list[dict], total: int) -> None:
         cells += [literal(v["status"], STATUS_STYLE.get(v["status"], "")), _reporter(v)]
         if wide:
             cells += [literal(v["kategori"] or "-"), literal(unit_short(v["unit"]))]
-        open_case = v["status"] not in ("selesai", "diarsipkan")
+        open_case = v["status"] in _RUNNING
         due = _short(v["batas_waktu"][:10]) if open_case and v["batas_waktu"] else "-"
         cells.append(literal(due))
         table.add_row(*cells)
@@ -138,8 +142,13 @@ def render_case(view: dict) -> None:
         ("Status", status),
         ("Kanal / jenis", f"{view['kanal']} / {view['jenis']}"),
         ("Diterima", _dt(view["diterima"])),
-        ("Batas waktu", f"{_dt(view['batas_waktu'])} ({view['sla_keterangan']})"),
     ]
+    if view["status"] not in ("dibatalkan", "digabung"):  # counted nowhere: no deadline
+        rows.append(("Batas waktu", f"{_dt(view['batas_waktu'])} ({view['sla_keterangan']})"))
+    if view.get("digabung_ke"):
+        rows.append(("Digabung ke", f"{view['digabung_ke']} (kasus utama; dihitung di sana)"))
+    if view.get("dibuka"):
+        rows.append(("Dibuka kembali", _dt(view["dibuka"])))
     if view["nomor_lapor"]:
         rows.append(("Nomor SP4N-LAPOR!", view["nomor_lapor"]))
     if view["nomor_formulir"]:
@@ -176,6 +185,8 @@ def render_case(view: dict) -> None:
         if view["komentar"]:
             rating += f" — {view['komentar']}"
         rows.append(("Penilaian", rating))
+    for number, linked in enumerate(view.get("gabungan") or (), start=1):
+        rows.append((f"Aduan ganda {number}" if number > 1 else "Aduan ganda", _linked(linked)))
     for label, value in rows:
         head.add_row(label, value if isinstance(value, Text) else literal(value))
     console.print(head)
@@ -193,6 +204,11 @@ def render_case(view: dict) -> None:
         }
         if extra:
             detail += " (" + ", ".join(f"{k}: {v}" for k, v in extra.items()) + ")"
+        for name, values in (e["data"].get("perubahan") or {}).items():
+            detail += f"\n{name}: {_value(values.get('lama'))} → {_value(values.get('baru'))}"
+        typed = e.get("dicatat")
+        if typed and typed[:16] != (e["waktu"] or "")[:16]:
+            detail += f"\n(dicatat {_short(typed)})"
         entries.append(
             (_short(e["waktu"]), ACTION_LABEL.get(e["aksi"], e["aksi"]), change, e["oleh"], detail)
         )
@@ -209,3 +225,36 @@ def render_case(view: dict) -> None:
     for entry in entries:
         timeline.add_row(*(literal(cell) for cell in entry))
     console.print(timeline)
+
+
+def _value(value: object) -> str:
+    """A corrected field's old or new value, as the timeline shows it."""
+    if value is None or value == "":
+        return "(kosong)"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, str) and len(value) >= 16 and value[4] == "-" and "T" in value:
+        try:
+            return _short(value)
+        except ValueError:
+            pass
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _linked(linked: dict) -> str:
+    """A duplicate merged into the case: number, channel, receipt, reporter (masked)."""
+    parts = [f"{linked['nomor']}: {linked['kanal']}, diterima {_short(linked['diterima'])}"]
+    if linked["nomor_lapor"]:
+        parts.append(f"SP4N-LAPOR! {linked['nomor_lapor']}")
+    if linked["anonim"]:
+        parts.append("pelapor anonim")
+    else:
+        who = [linked["nama"] or "-"]
+        who += [
+            f"{label} {linked[key]}" for label, key in (("NIK", "nik"), ("HP", "hp")) if linked[key]
+        ]
+        parts.append(" ".join(who[:1]) + (f" ({', '.join(who[1:])})" if who[1:] else ""))
+    if linked["dilaporkan_balik"] is not None:
+        parts.append("dilaporkan balik" if linked["dilaporkan_balik"] else "belum dilaporkan balik")
+    return "; ".join(parts)

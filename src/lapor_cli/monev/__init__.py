@@ -24,10 +24,16 @@ Definitions (the workbook's *Catatan* block says the same in Indonesian)
 
 - **The month's cases**: receipt time ``diterima`` in ``[1st 00:00, 1st of next month
   00:00)``. Stored times are already naive office-local time, so this is the office's month.
+  A case voided (``dibatalkan``: recorded by mistake) or merged into another (``digabung``:
+  the same complaint twice) is in no figure, for any month, whenever that happened: only
+  the month's numbers of them are shown, apart (``dibatalkan``, ``digabung``). A merged
+  complaint is counted once, as its main case.
 - **Month end** ("keadaan per"): the last second of the month (23:59:59 of its last day), or
   *now* while the month is still running. A month that has not begun is refused.
-- **Closed**: ``ditutup`` is set and ``<= month end`` (status ``selesai`` or ``diarsipkan``;
-  the SOP never reopens a case, so "open at month end" is exactly "not closed by then").
+- **Closed**: ``ditutup`` is set and ``<= month end`` (status ``selesai`` or ``diarsipkan``).
+  A case reopened since (``buka``: the row forgot that closing) is closed at month end when
+  its last status entry by then closed it: that entry's time and on-time verdict count.
+- **Reopened** (``dibuka_kembali``): the month's cases reopened by month end (``buka``).
 - **Status at month end**: a closed case has its closing status; an open one the
   ``ke_status`` of its last history entry (``riwayat``, highest id) with ``waktu <= month
   end``. A case recorded after month end with an earlier receipt date had no entry yet and

@@ -46,6 +46,7 @@ class CaseFacts:
     kewenangan: bool | None
     dilaporkan_balik: bool | None
     bulan_ini: bool  # received in the month (False: carried over)
+    dibuka_kembali: bool = False  # reopened (``buka``) by month end
 
     @property
     def closed(self) -> bool:
@@ -98,15 +99,17 @@ class Detail:
     uraian: str
 
 
-class _OpenAtMonthEnd:
-    """A row as it stood at month end, when it was still open: its later closing must not
-    decide which pauses count towards its deadline (``Deadlines.due`` reads ``ditutup``)."""
+class _AtMonthEnd:
+    """A row as it stood at month end: a closing or a reopening after it must not decide its
+    deadline then (``Deadlines.due`` reads ``ditutup`` for the pauses and counts a reopened
+    case from ``dibuka``)."""
 
-    __slots__ = ("_row",)
-    ditutup = None
+    __slots__ = ("_row", "ditutup", "dibuka")
 
-    def __init__(self, row: Any) -> None:
+    def __init__(self, row: Any, ditutup: datetime | None, dibuka: datetime | None) -> None:
         self._row = row
+        self.ditutup = ditutup
+        self.dibuka = dibuka
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._row, name)
@@ -116,29 +119,40 @@ def case_facts(
     row: Any,
     book: Deadlines,
     period: Period,
-    status_end: dict[int, str],
+    status_end: dict[int, tuple[str, datetime, dict]],
     share: Callable[[Any], Any],
+    reopened: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> CaseFacts:
     """One case's facts from its row (the columns of ``reading.FACT_COLUMNS``), its deadline
-    book and its status at month end (when it was open then). ``share`` returns one shared
-    copy of equal values: the driver gives every row its own copy of "whatsapp", and 100,000
-    cases keep the facts in memory."""
+    book and its last status entry by month end (when its row says it was not closed then;
+    a case closed then and reopened since has its closing there), and the cases reopened by
+    month end that ``dibuka`` does not show. ``share`` returns one shared copy of equal
+    values: the driver gives every row its own copy of "whatsapp", and 100,000 cases keep
+    the facts in memory."""
     as_of = period.as_of
-    closed = row.ditutup is not None and row.ditutup <= as_of
-    if row.ditutup is not None and not closed and book.pauses(row.id):
-        due = book.due(_OpenAtMonthEnd(row))
+    ditutup, tepat_waktu, status = row.ditutup, row.tepat_waktu, row.status
+    if ditutup is not None and ditutup > as_of:
+        ditutup = None
+    end = status_end.get(row.id)
+    if ditutup is None and end is not None and end[0] in CLOSED_STATUSES:
+        # closed by month end and reopened since (`buka`): the closing as the history has it
+        status, ditutup = end[0], end[1]
+        tepat_waktu = end[2].get("tepat_waktu") if isinstance(end[2], dict) else None
+    dibuka = row.dibuka if row.dibuka is not None and row.dibuka <= as_of else None
+    closed = ditutup is not None
+    if dibuka != row.dibuka or (ditutup != row.ditutup and book.pauses(row.id)):
+        due = book.due(_AtMonthEnd(row, ditutup, dibuka))
     else:
         due = book.due(row)
     cal = book.calendar(row.sla_profil)
     if closed:
-        status = row.status
-        on_time = row.tepat_waktu if row.tepat_waktu is not None else row.ditutup <= due
-        workdays = cal.count_workdays(row.diterima.date(), row.ditutup.date())
-        late = None if on_time else max(0, cal.count_workdays(due.date(), row.ditutup.date()))
+        on_time = tepat_waktu if tepat_waktu is not None else ditutup <= due
+        workdays = cal.count_workdays(row.diterima.date(), ditutup.date())
+        late = None if on_time else max(0, cal.count_workdays(due.date(), ditutup.date()))
         overdue, age = False, None
     else:
-        status = status_end.get(row.id, Status.DITERIMA)
-        if status in CLOSED_STATUSES:  # history and columns disagree: trust "not closed"
+        status = end[0] if end is not None else Status.DITERIMA
+        if status in CLOSED_STATUSES:  # cannot be (see above); trust "not closed"
             status = row.status if row.status in OPEN_STATUSES else Status.DITERIMA
         on_time, workdays = None, None
         overdue = as_of > due
@@ -156,7 +170,7 @@ def case_facts(
         status=share(str(status)),
         batas_waktu=due,
         satuan=share(row.sla_satuan),
-        ditutup=row.ditutup if closed else None,
+        ditutup=ditutup,
         tepat_waktu=on_time,
         hari_kerja=workdays,
         terlambat=overdue,
@@ -166,4 +180,5 @@ def case_facts(
         kewenangan=row.kewenangan,
         dilaporkan_balik=row.dilaporkan_balik,
         bulan_ini=row.diterima >= period.start,
+        dibuka_kembali=dibuka is not None or row.id in reopened,
     )

@@ -16,7 +16,7 @@ from lapor_cli.monev.facts import CaseFacts
 from lapor_cli.monev.period import Period
 from lapor_cli.references import JENIS, JENIS_LABEL, KANAL, categories, kategori_label, units
 from lapor_cli.views import iso
-from lapor_cli.workflow import Status
+from lapor_cli.workflow import VOID_STATUSES, Status
 
 __all__ = [
     "DESK_SHEET",
@@ -136,6 +136,8 @@ class Monev:
     #: The register's chain anchor when the figures were read (the whole register's, whatever
     #: the desk): ``lapor periksa --jangkar`` later proves the history up to it unchanged.
     jangkar: Anchor | None = None
+    #: The month's cases that count in no figure: status (dibatalkan, digabung) → how many.
+    void: dict[str, int] = field(default_factory=dict)
 
     @property
     def spans_desks(self) -> bool:
@@ -158,7 +160,8 @@ class Monev:
 
     def per_status(self) -> list[Count]:
         counts = Counter(f.status for f in self.cases)
-        return _breakdown(counts, [(s.value, s.value) for s in Status])
+        counted = [s for s in Status if s not in VOID_STATUSES]  # the others count nowhere
+        return _breakdown(counts, [(s.value, s.value) for s in counted])
 
     def per_unit(self) -> list[UnitLine]:
         lines = {u.nama: UnitLine(u.nama) for u in units()}
@@ -288,6 +291,21 @@ class Monev:
                 "sp4n_belum_dilaporkan_balik",
                 "SP4N-LAPOR! selesai tetapi belum dilaporkan balik",
                 sum(1 for f in self.cases if f.belum_dilaporkan_balik),
+            ),
+            Figure(
+                "dibuka_kembali",
+                "Dibuka kembali (pelapor keberatan atas jawaban)",
+                sum(1 for f in self.cases if f.dibuka_kembali),
+            ),
+            Figure(
+                "dibatalkan",
+                "Dibatalkan karena salah catat (tidak dihitung di angka lain)",
+                self.void.get(Status.DIBATALKAN, 0),
+            ),
+            Figure(
+                "digabung",
+                "Aduan ganda digabung ke kasus lain (dihitung sekali, di kasus utamanya)",
+                self.void.get(Status.DIGABUNG, 0),
             ),
         ]
 

@@ -23,6 +23,7 @@ from lapor_cli.models import Case, History
 from lapor_cli.monev.facts import CaseFacts, Detail, case_facts
 from lapor_cli.monev.figures import Monev
 from lapor_cli.monev.period import Period
+from lapor_cli.workflow import VOID_STATUSES
 
 __all__ = ["DETAIL_COLUMNS", "FACT_COLUMNS", "case_details", "monthly"]
 
@@ -46,6 +47,7 @@ FACT_COLUMNS = (
     Case.sla_nilai,
     Case.sla_perpanjangan,
     Case.diperpanjang,
+    Case.dibuka,
 )
 DETAIL_COLUMNS = (
     Case.id,
@@ -63,7 +65,8 @@ def monthly(
     session: Session, period: Period, *, now: datetime, kantor: str, meja: str | None = None
 ) -> Monev:
     """Read the month's cases (and the earlier ones still open at month end) and their facts:
-    of desk ``meja`` only, or of every desk."""
+    of desk ``meja`` only, or of every desk. Voided and merged cases are in no figure: only
+    their numbers, apart (``Monev.void``)."""
     t = Case.__table__
     conn = session.connection()
     in_month = _received_in(period, meja)
@@ -71,8 +74,16 @@ def monthly(
         sa.and_(
             t.c.diterima < period.start,
             sa.or_(t.c.ditutup.is_(None), t.c.ditutup > period.as_of),
+            _COUNTED,
         ),
         meja,
+    )
+    void = dict(
+        conn.execute(
+            sa.select(t.c.status, sa.func.count())
+            .where(_received_in(period, meja, counted=False), t.c.status.in_(VOID_STATUSES))
+            .group_by(t.c.status)
+        ).all()
     )
     first, nama, nomor_lapor, uraian = conn.execute(
         sa.select(
@@ -83,6 +94,7 @@ def monthly(
         ).where(sa.or_(in_month, carried_over))
     ).one()
     status_end = _status_at_month_end(conn, period)
+    reopened = _reopened_earlier(conn, period)
     book = Deadlines(session, period.as_of)
     if first is not None:
         # Every calendar the facts need, loaded once: from the oldest receipt to month end.
@@ -96,7 +108,7 @@ def monthly(
     def facts(where: sa.ColumnElement[bool]) -> list[CaseFacts]:
         query = sa.select(*FACT_COLUMNS).where(where).order_by(t.c.diterima, t.c.id)
         rows = conn.execute(query.execution_options(yield_per=2000))
-        return [case_facts(row, book, period, status_end, share) for row in rows]
+        return [case_facts(row, book, period, status_end, share, reopened) for row in rows]
 
     text_len = {"nama": nama or 0, "nomor_lapor": nomor_lapor or 0, "uraian": uraian or 0}
     return Monev(
@@ -104,12 +116,18 @@ def monthly(
         period,
         now,
         facts(in_month),
-        facts(carried_over),
+        # closed by month end after all (the history says so) and reopened since: not carried
+        [fact for fact in facts(carried_over) if not fact.closed],
         text_len,
         meja=meja,
         desks=all_desks(session),
         jangkar=chain_anchor(session),  # in the same read as the figures
+        void={str(status): count for status, count in void.items()},
     )
+
+
+#: A case that counts: neither voided (``batal``) nor merged into another (``gabung``).
+_COUNTED = Case.__table__.c.status.not_in(VOID_STATUSES)
 
 
 def _of_desk(where: sa.ColumnElement[bool], meja: str | None) -> sa.ColumnElement[bool]:
@@ -147,13 +165,20 @@ def case_details(session: Session, report: Monev) -> Iterator[tuple[CaseFacts, D
         raise LaporError("Register berubah di tengah ekspor; ulangi perintahnya.")
 
 
-def _received_in(period: Period, meja: str | None) -> sa.ColumnElement[bool]:
+def _received_in(
+    period: Period, meja: str | None, *, counted: bool = True
+) -> sa.ColumnElement[bool]:
     t = Case.__table__
-    return _of_desk(sa.and_(t.c.diterima >= period.start, t.c.diterima < period.stop), meja)
+    received = sa.and_(t.c.diterima >= period.start, t.c.diterima < period.stop)
+    return _of_desk(sa.and_(received, _COUNTED) if counted else received, meja)
 
 
-def _status_at_month_end(conn: sa.Connection, period: Period) -> dict[int, str]:
-    """``ke_status`` of the last history entry by month end, for every case open then."""
+def _status_at_month_end(
+    conn: sa.Connection, period: Period
+) -> dict[int, tuple[str, datetime, dict]]:
+    """The last history entry by month end that set a status — its ``ke_status``, ``waktu``
+    and ``data`` — for every case not closed by then according to its row (a case closed
+    then and reopened since has its closing there)."""
     t, h = Case.__table__, History.__table__
     still_open = sa.select(t.c.id).where(
         t.c.diterima < period.stop, sa.or_(t.c.ditutup.is_(None), t.c.ditutup > period.as_of)
@@ -164,5 +189,20 @@ def _status_at_month_end(conn: sa.Connection, period: Period) -> dict[int, str]:
         .group_by(h.c.kasus_id)
         .subquery()
     )
-    query = sa.select(h.c.kasus_id, h.c.ke_status).join(last, h.c.id == last.c.last_id)
-    return {kasus_id: ke for kasus_id, ke in conn.execute(query)}
+    query = sa.select(h.c.kasus_id, h.c.ke_status, h.c.waktu, h.c.data).join(
+        last, h.c.id == last.c.last_id
+    )
+    return {kasus_id: (ke, waktu, data or {}) for kasus_id, ke, waktu, data in conn.execute(query)}
+
+
+def _reopened_earlier(conn: sa.Connection, period: Period) -> set[int]:
+    """Cases reopened by month end whose last reopening (``kasus.dibuka``) came after it:
+    they were reopened more than once (the others are known from ``dibuka`` itself)."""
+    t, h = Case.__table__, History.__table__
+    later = sa.select(t.c.id).where(t.c.dibuka > period.as_of)
+    query = (
+        sa.select(h.c.kasus_id)
+        .where(h.c.kasus_id.in_(later), h.c.aksi == "buka", h.c.waktu <= period.as_of)
+        .distinct()
+    )
+    return set(conn.execute(query).scalars())

@@ -52,6 +52,10 @@ NOTES = (
     "hari kerja sesudah hari batas waktu sampai akhir bulan (atau sampai ditutup).",
     "Kategori dan unit: seperti tercatat saat workbook dibuat. Penilaian: skor kasus yang "
     "selesai per akhir bulan. SP4N-LAPOR! belum dilaporkan balik: keadaan saat workbook dibuat.",
+    "Kasus yang dibatalkan (salah catat) dan aduan ganda yang digabung ke kasus lain tidak "
+    "dihitung di angka mana pun, hanya jumlahnya di atas; aduan ganda dihitung sekali, di kasus "
+    "utamanya. Kasus yang dibuka kembali dihitung sebagai selesai pada bulan ditutupnya, "
+    "menurut riwayatnya.",
     "Privasi: NIK dan HP disamarkan; kasus anonim tanpa identitas; uraian kasus rahasia tidak "
     "ditampilkan. Teks dari pelapor selalu ditulis sebagai teks, tidak pernah sebagai rumus.",
     "Jangkar rantai register: jumlah entri riwayat dan hash entri terbaru saat workbook dibuat. "
