@@ -414,7 +414,7 @@ def test_step_moment(pada, moment) -> None:
         ("2026-11-20 08:59", "sebelum langkah `verifikasi` kasus DS-2026-00007 (20/11/2026 09:00)"),
         ("19/11/2026", "sebelum langkah `verifikasi`"),
         ("Jumat", "tidak dikenali"),
-        ("2026-02-30", "tidak dikenali"),
+        ("2026-02-30", "tidak ada"),
     ],
 )
 def test_step_moment_refusals(pada: str, said: str) -> None:
