@@ -181,6 +181,7 @@ def test_template_writes_despite_links_at_the_old_temporary_names(run, tmp_path,
 
 
 @POSIX
+@pytest.mark.sqlite_only
 def test_backup_to_a_link_is_refused_even_with_timpa(run, catat, tmp_path, victim):
     catat()
     link = tmp_path / "cadangan.db"
@@ -190,6 +191,7 @@ def test_backup_to_a_link_is_refused_even_with_timpa(run, catat, tmp_path, victi
 
 
 @POSIX
+@pytest.mark.sqlite_only
 def test_backup_writes_despite_links_at_the_old_temporary_names(run, catat, tmp_path):
     """Bug: a dangling link planted at ``.NAME.PID.cadangan`` made `cadangan` fail."""
     catat()

@@ -149,8 +149,10 @@ def test_the_same_week_gives_the_same_answers_on_sqlite_and_postgresql(
 
 
 def test_monev_workbook_from_postgresql_matches_sqlite(
-    run: Runner, pg_url: Callable[[], str], monkeypatch, tmp_path: Path
+    run: Runner, pg_url: Callable[[], str], monkeypatch, tmp_path: Path, same_salts
 ):
+    """The same cases give the same workbook on both, the chain's anchor on it included (the
+    identity salts drawn alike: the anchor commits to the cases' states)."""
     from openpyxl import load_workbook
 
     def workbook(name: str) -> list[list[object]]:
@@ -165,6 +167,7 @@ def test_monev_workbook_from_postgresql_matches_sqlite(
 
     on_sqlite = workbook("sqlite")
     monkeypatch.setenv("LAPOR_DB", pg_url())
+    same_salts()
     assert workbook("server") == on_sqlite
 
 
