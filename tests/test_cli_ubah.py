@@ -160,3 +160,23 @@ def test_the_chain_still_verifies(run: Runner, catat) -> None:
     code, out, err = run("periksa", "--json")
     assert code == 0, err
     assert json.loads(out)["masalah"] == []
+
+
+def test_a_case_recorded_long_ago_can_still_be_corrected(run: Runner, catat) -> None:
+    """Bug: every correction of a case received over 30 days ago was refused as an old-receipt
+    slip, with advice (--lama) that ubah did not take."""
+    case = catat(diterima="2026-09-01 09:00", lama=True)
+    code, out, err = run("ubah", case["nomor"], "--nama", "Siti Aminah Daud", "--alasan", "typo")
+    assert code == 0, err
+    assert ok_json(run, "lihat", case["nomor"])["riwayat"][-1]["aksi"] == "ubah"
+
+
+def test_a_corrected_receipt_long_ago_needs_lama_as_in_catat(run: Runner, catat) -> None:
+    case = catat(diterima="2026-09-01 09:00", lama=True)
+    err = refused(run, "ubah", case["nomor"], "--diterima", "2026-09-02 09:00", "--alasan", "x")
+    assert "2 September 2026" in err and "--lama" in err
+    code, out, err = run(
+        "ubah", case["nomor"], "--diterima", "2026-09-02 09:00", "--lama", "--alasan", "x"
+    )
+    assert code == 0, err
+    assert ok_json(run, "lihat", case["nomor"])["diterima"] == "2026-09-02T09:00"

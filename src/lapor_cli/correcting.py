@@ -103,11 +103,18 @@ def correct_case(
     now: datetime,
     petugas: str,
     alasan: str | None,
+    lama: bool = False,
+    sidik: str | None = None,
 ) -> Corrected:
     """``ubah``: correct the given ``fields`` of a case (option values as typed; an empty
     text clears an optional field), with the reason. Refused, nothing written: no field, no
     reason, a voided case, a value ``catat`` would refuse, a receipt after the case's first
-    step, or nothing that differs from what is recorded."""
+    step, or nothing that differs from what is recorded.
+
+    A corrected receipt time in an earlier year or more than 30 days ago needs ``lama``, as
+    in ``catat``; the receipt already recorded is never questioned again. ``sidik``: the
+    content fingerprint of the form as an import now gives it (``impor --perbarui``), so that
+    the same file imported once more finds the case unchanged."""
     given = {name: value for name, value in fields.items() if value is not None}
     unknown = sorted(set(given) - set(CORRECTABLE))
     if unknown:  # a bug in the caller, not input
@@ -128,7 +135,7 @@ def correct_case(
             f"Kasus {case.nomor} sudah dibatalkan (salah catat); datanya tidak dikoreksi lagi."
         )
 
-    data = _validated(case, given, now=now)
+    data = _validated(case, given, now=now, lama=lama)
     kategori = _kategori(case, given.get("kategori"))
     new = {name: getattr(data, name) for name in CORRECTABLE if name != "kategori"}
     new["kategori"] = kategori
@@ -150,6 +157,8 @@ def correct_case(
     shown = {name: (_shown(name, getattr(case, name)), _shown(name, new[name])) for name in changed}
     for name in changed:
         setattr(case, name, new[name])
+    if sidik is not None:
+        case.sidik = sidik
     if _RULE_FACTS & set(changed):
         rule = book.rule_for_case(
             case,
@@ -208,14 +217,15 @@ def correct_case(
     )
 
 
-def _validated(case: Case, given: Mapping[str, object], *, now: datetime) -> CaseInput:
+def _validated(
+    case: Case, given: Mapping[str, object], *, now: datetime, lama: bool
+) -> CaseInput:
     """The case as it would stand, checked as ``catat`` checks a new case (every problem
     together, each naming its field)."""
     raw: dict[str, object] = {name: getattr(case, name) for name in _INTAKE}
     raw.update({name: value for name, value in given.items() if name != "kategori"})
-    if "diterima" not in given:
-        raw["lama"] = True  # recorded long ago is no typo: only a corrected receipt is checked
-    data, errors = validate_case(raw, now=now)
+    # A case recorded long ago is no typo: only a corrected receipt is checked for one.
+    data, errors = validate_case(raw, now=now, lama=lama or "diterima" not in given)
     if errors:
         first = errors[0]
         if len(errors) > 1:

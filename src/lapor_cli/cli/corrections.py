@@ -33,6 +33,14 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(help="Waktu diterima yang benar: 2026-11-23, '2026-11-23 14:05'."),
         ] = None,
+        lama: Annotated[
+            bool,
+            typer.Option(
+                "--lama",
+                help="Waktu diterima yang benar memang lama (tahun lalu, atau lebih dari 30 "
+                "hari lalu).",
+            ),
+        ] = False,
         kanal: Annotated[str | None, typer.Option(help="Kanal masuk yang benar.")] = None,
         jenis: Annotated[str | None, typer.Option(help="aduan, aspirasi atau informasi.")] = None,
         uraian: Annotated[str | None, typer.Option(help="Uraian yang benar.")] = None,
@@ -105,7 +113,13 @@ def register(app: typer.Typer) -> None:
         }
         with opened(write=True) as ctx:
             done = correct_case(
-                ctx.session, nomor, fields, now=ctx.now, petugas=officer(petugas), alasan=alasan
+                ctx.session,
+                nomor,
+                fields,
+                now=ctx.now,
+                petugas=officer(petugas),
+                alasan=alasan,
+                lama=lama,
             )
         if json:
             emit_json(
