@@ -470,6 +470,8 @@ def impor_json_expected(diimpor: int, dilewati: int) -> dict:
     return {
         "diimpor": diimpor,
         "dilewati": dilewati,
+        "diperbarui": 0,
+        "nomor_diperbarui": [],
         "galat": [],
         "baris_bermasalah": 0,
         "baris_bermasalah_lainnya": 0,

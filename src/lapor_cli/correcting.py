@@ -36,7 +36,7 @@ from lapor_cli.recording import open_duplicates
 from lapor_cli.validation import CaseInput, clean_text, validate_case
 from lapor_cli.views import case_view, iso, masked_identity
 
-__all__ = ["CORRECTABLE", "Corrected", "correct_case"]
+__all__ = ["CORRECTABLE", "Corrected", "check_correction", "correct_case"]
 
 #: The fields ``ubah`` corrects (``catat``'s, and the category set by ``verifikasi``), in the
 #: order a change is told; the label each has in messages and the history.
@@ -129,25 +129,7 @@ def correct_case(
     if reason is None:
         raise ValidationError("alasan", "--alasan wajib: tulis mengapa data kasus dikoreksi.")
     petugas = clean_text("petugas", petugas) or "petugas"
-    case = get_case(session, nomor)
-    if case.status == workflow.Status.DIBATALKAN:
-        raise StatusError(
-            f"Kasus {case.nomor} sudah dibatalkan (salah catat); datanya tidak dikoreksi lagi."
-        )
-
-    data = _validated(case, given, now=now, lama=lama)
-    kategori = _kategori(case, given.get("kategori"))
-    new = {name: getattr(data, name) for name in CORRECTABLE if name != "kategori"}
-    new["kategori"] = kategori
-    changed = [name for name in CORRECTABLE if name in given and new[name] != getattr(case, name)]
-    if not changed:
-        raise ValidationError(
-            "ubah",
-            f"Tidak ada yang berubah: nilai yang diberikan sama dengan yang tercatat di "
-            f"kasus {case.nomor}.",
-        )
-    if "diterima" in changed:
-        _check_receipt(session, case, new["diterima"])
+    case, data, new, changed = _plan(session, nomor, given, now=now, lama=lama)
 
     book = Deadlines(session, now)
     before = book.due(case)
@@ -217,9 +199,45 @@ def correct_case(
     )
 
 
-def _validated(
-    case: Case, given: Mapping[str, object], *, now: datetime, lama: bool
-) -> CaseInput:
+def check_correction(
+    session: Session, nomor: str, fields: Mapping[str, object], *, now: datetime, lama: bool
+) -> list[str]:
+    """The fields a correction of ``nomor`` would change, refused exactly as
+    :func:`correct_case` would refuse it (but for the reason), writing nothing: what
+    ``impor --perbarui --uji`` tells."""
+    given = {name: value for name, value in fields.items() if value is not None}
+    return _plan(session, nomor, given, now=now, lama=lama)[3]
+
+
+def _plan(
+    session: Session, nomor: str, given: Mapping[str, object], *, now: datetime, lama: bool
+) -> tuple[Case, CaseInput, dict[str, object], list[str]]:
+    """(the case, the case as it would stand, each correctable field's new value, the fields
+    that change); refused when the case is voided, a value is one ``catat`` would refuse,
+    nothing changes, or the corrected receipt comes after the case's first step."""
+    case = get_case(session, nomor)
+    if case.status == workflow.Status.DIBATALKAN:
+        raise StatusError(
+            f"Kasus {case.nomor} sudah dibatalkan (salah catat); datanya tidak dikoreksi lagi."
+        )
+    data = _validated(case, given, now=now, lama=lama)
+    new: dict[str, object] = {
+        name: getattr(data, name) for name in CORRECTABLE if name != "kategori"
+    }
+    new["kategori"] = _kategori(case, given.get("kategori"))
+    changed = [name for name in CORRECTABLE if name in given and new[name] != getattr(case, name)]
+    if not changed:
+        raise ValidationError(
+            "ubah",
+            f"Tidak ada yang berubah: nilai yang diberikan sama dengan yang tercatat di "
+            f"kasus {case.nomor}.",
+        )
+    if "diterima" in changed:
+        _check_receipt(session, case, new["diterima"])  # type: ignore[arg-type]
+    return case, data, new, changed
+
+
+def _validated(case: Case, given: Mapping[str, object], *, now: datetime, lama: bool) -> CaseInput:
     """The case as it would stand, checked as ``catat`` checks a new case (every problem
     together, each naming its field)."""
     raw: dict[str, object] = {name: getattr(case, name) for name in _INTAKE}

@@ -54,6 +54,14 @@ def register(app: typer.Typer) -> None:
                 "memang benar, untuk seluruh berkas.",
             ),
         ] = False,
+        perbarui: Annotated[
+            bool,
+            typer.Option(
+                "--perbarui",
+                help="Baris yang nomor formulirnya sudah diimpor tetapi isinya berubah: "
+                "koreksi kasusnya (seperti `ubah`, alasan: nama berkas) alih-alih dilewati.",
+            ),
+        ] = False,
         templat: Annotated[
             Path | None,
             typer.Option(
@@ -86,7 +94,13 @@ def register(app: typer.Typer) -> None:
             )
         try:
             result = _import(
-                berkas.expanduser(), uji=uji, lama=lama, meja=meja, petugas=petugas, json=json
+                berkas.expanduser(),
+                uji=uji,
+                lama=lama,
+                perbarui=perbarui,
+                meja=meja,
+                petugas=petugas,
+                json=json,
             )
         except KeyboardInterrupt:
             raise LaporError("Impor dibatalkan (Ctrl-C); register tidak berubah.") from None
@@ -105,7 +119,14 @@ def _template(path: Path, *, timpa: bool, json: bool) -> None:
 
 
 def _import(
-    path: Path, *, uji: bool, lama: bool, meja: str | None, petugas: str | None, json: bool
+    path: Path,
+    *,
+    uji: bool,
+    lama: bool,
+    perbarui: bool,
+    meja: str | None,
+    petugas: str | None,
+    json: bool,
 ) -> ImportResult:
     from lapor_cli import importing
 
@@ -118,6 +139,7 @@ def _import(
             meja=meja,
             uji=uji,
             lama=lama,
+            perbarui=perbarui,
             progress=progress,
         )
 
@@ -212,6 +234,14 @@ def _summary(result: ImportResult) -> None:
         if result.dilewati
         else ""
     )
+    if result.diperbarui:
+        from lapor_cli.importing.updating import listed
+
+        verb = "akan dikoreksi" if result.uji else "dikoreksi"
+        skipped = (
+            f"; {result.diperbarui} kasus yang sudah ada {verb} "
+            f"({listed(result.nomor_diperbarui)}){skipped}"
+        )
     if result.uji:
         console.print(
             literal(

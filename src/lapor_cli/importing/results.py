@@ -93,6 +93,9 @@ class ImportResult:
     #: Bad rows in all; ``galat`` lists the problems of the first ones only
     #: (``checks.MAX_LISTED_ROWS``). 0: as many as ``galat`` names.
     baris_bermasalah: int = 0
+    #: ``--perbarui``: the cases corrected (or, with ``uji``, to be corrected) by changed rows.
+    diperbarui: int = 0
+    nomor_diperbarui: list[str] = field(default_factory=list)
 
     @property
     def bad_rows(self) -> int:
@@ -108,6 +111,8 @@ class ImportResult:
         return {
             "diimpor": self.diimpor,
             "dilewati": self.dilewati,
+            "diperbarui": self.diperbarui,
+            "nomor_diperbarui": list(self.nomor_diperbarui),
             "galat": [e.as_json() for e in self.galat],
             "baris_bermasalah": self.bad_rows,
             "baris_bermasalah_lainnya": self.unlisted_rows,

@@ -58,22 +58,25 @@ def run_import(
     meja: str | None = None,
     uji: bool = False,
     lama: bool = False,
+    perbarui: bool = False,
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import ``path`` for desk ``meja`` (None: the register's only desk) as recorded by
-    ``petugas``; with ``uji`` only tell what an import would do; ``lama`` confirms the old
-    receipt dates of the whole file (an earlier year, or more than 30 days ago).
+        ``petugas``; with ``uji`` only tell what an import would do; ``lama`` confirms the old
+        receipt dates of the whole file (an earlier year, or more than 30 days ago); ``perbarui``
+    applies the changed rows of forms imported before as ``ubah`` corrections, the file's name the
+    reason (checked first and written after, never the large way: each is one correction).
 
-    A file with bad rows is not raised but returned: its result lists them in ``galat`` and
-    nothing was written. Anything else that stops the import (no such file, an unknown desk,
-    a file that is not CSV/XLSX) raises a :class:`~lapor_cli.errors.LaporError`."""
+        A file with bad rows is not raised but returned: its result lists them in ``galat`` and
+        nothing was written. Anything else that stops the import (no such file, an unknown desk,
+        a file that is not CSV/XLSX) raises a :class:`~lapor_cli.errors.LaporError`."""
     from lapor_cli.desks import desk_for_write, find_desk
 
     # The register's clock and the desk (refused before a long check, not after).
     with opened(write=False) as ctx:
         now = ctx.now
         kode = desk_for_write(ctx.session, meja).kode
-    if not uji and file_size(path) >= PARALLEL_FROM_BYTES:
+    if not uji and not perbarui and file_size(path) >= PARALLEL_FROM_BYTES:
         # A large file: checked in a second process while this one writes, under the lock.
         try:
             with opened(write=True) as ctx:
@@ -105,7 +108,15 @@ def run_import(
             )
         if uji:
             with opened(write=False) as ctx:
-                return preview(ctx.session, checked, find_desk(ctx.session, kode))
+                return preview(
+                    ctx.session,
+                    checked,
+                    find_desk(ctx.session, kode),
+                    perbarui=perbarui,
+                    now=ctx.now,
+                    source=path.name,
+                    lama=lama,
+                )
         with opened(write=True) as ctx:
             return write_checked(
                 ctx.session,
@@ -114,6 +125,13 @@ def run_import(
                 settings=ctx.settings,
                 desk=find_desk(ctx.session, kode),
                 progress=progress,
+                perbarui=perbarui,
+                source=path.name,
+                lama=lama,
             )
+    except ImportRefused as refused:  # a changed row's correction refused: nothing written
+        if refused.result is None:
+            raise
+        return refused.result
     finally:
         checked.close()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from lapor_cli.importing.checks import Checked, content_of, packed_row, row_key, row_of
 from lapor_cli.importing.results import ImportRefused, ImportResult, Progress
+from lapor_cli.importing.updating import Changed, Updates, apply_updates
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -62,14 +63,20 @@ def existing_keys(
     return found
 
 
-def register_notes(keys: dict[str, int], found: dict[str, tuple[str, int]]) -> list[str]:
-    """Rows skipped because their form number is in the register with other content: the
-    register's case is left as it is (the import does not update it)."""
-    differing = [
-        (row_of(keys[k]), k[1:], nomor)
+def changed_keys(keys: dict[str, int], found: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """The rows whose form number is in the register with other content: key → the case's
+    number. (Rows without a form number are keyed by their content: never "changed".)"""
+    return {
+        k: nomor
         for k, (nomor, packed) in found.items()
         if k[0] == "f" and content_of(packed) != content_of(keys[k])
-    ]
+    }
+
+
+def register_notes(keys: dict[str, int], found: dict[str, tuple[str, int]]) -> list[str]:
+    """Rows skipped because their form number is in the register with other content: the
+    register's case is left as it is (without ``--perbarui`` the import does not update it)."""
+    differing = [(row_of(keys[k]), k[1:], nomor) for k, nomor in changed_keys(keys, found).items()]
     if not differing:
         return []
     differing.sort()
@@ -78,7 +85,8 @@ def register_notes(keys: dict[str, int], found: dict[str, tuple[str, int]]) -> l
     return [
         f"{len(differing)} baris dilewati: nomor formulirnya sudah ada di register dengan isi "
         f"yang berbeda ({shown}{more}). Kasus itu tidak diperbarui: isinya di register tetap "
-        "seperti semula. Bandingkan dengan `lapor lihat NOMOR`."
+        "seperti semula. Bandingkan dengan `lapor lihat NOMOR`; bila isi berkas yang benar, "
+        "ulangi dengan --perbarui (perubahannya dicatat sebagai koreksi `ubah`)."
     ]
 
 
@@ -119,24 +127,70 @@ def duplicate_notes(duplicates: list[tuple[int, list[str]]]) -> list[str]:
     return notes
 
 
-def preview(session: Session, checked: Checked, desk: DeskInfo) -> ImportResult:
-    """``--uji``: what an import for ``desk`` would do, from a read-only look at the register."""
+def preview(
+    session: Session,
+    checked: Checked,
+    desk: DeskInfo,
+    *,
+    perbarui: bool = False,
+    now: datetime | None = None,
+    source: str = "",
+    lama: bool = False,
+) -> ImportResult:
+    """``--uji``: what an import for ``desk`` would do, from a read-only look at the register
+    (with ``perbarui``: which cases the changed rows would correct, each correction checked as
+    the import would check it)."""
     found = existing_keys(session, checked.keys, desk)
+    changed = changed_keys(checked.keys, found) if perbarui else {}
     duplicates = []
+    rows: list[Changed] = []
     for chunk in checked.cases():
-        new = [(n, d.nik, d.hp) for n, d, s in chunk if row_key(d, s) not in found]
-        duplicates += find_duplicates(session, new)
-    return ImportResult(
+        new = [(n, d, s) for n, d, s in chunk if row_key(d, s) not in found]
+        duplicates += find_duplicates(session, new_identities(new))
+        rows += changed_rows(chunk, changed)
+    result = ImportResult(
         diimpor=checked.count - len(found),
         dilewati=checked.repeated + len(found),
-        peringatan=[
-            *checked.warnings,
-            *register_notes(checked.keys, found),
-            *duplicate_notes(duplicates),
-        ],
+        peringatan=[*checked.warnings, *register_notes(checked.keys, _kept(found, changed))],
         baris=checked.rows,
         uji=True,
     )
+    if rows:
+        assert now is not None
+        updates = apply_updates(session, rows, now=now, source=source, lama=lama, write=False)
+        _add_updates(result, updates)
+    result.peringatan += duplicate_notes(duplicates)
+    return result
+
+
+def new_identities(rows: list[tuple[int, CaseInput, str]]) -> list[Identity]:
+    """(row, NIK, phone) of rows about to be written."""
+    return [(n, d.nik, d.hp) for n, d, _s in rows]
+
+
+def changed_rows(chunk: list[tuple[int, CaseInput, str]], changed: dict[str, str]) -> list[Changed]:
+    """The rows of ``chunk`` that change a case already imported: (row, case, fingerprint,
+    the case's number)."""
+    if not changed:
+        return []
+    return [(n, d, s, changed[k]) for n, d, s in chunk if (k := row_key(d, s)) in changed]
+
+
+def _kept(found: dict[str, tuple[str, int]], changed: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """The rows found in the register that are skipped (not applied as corrections)."""
+    return {k: v for k, v in found.items() if k not in changed} if changed else found
+
+
+def _add_updates(result: ImportResult, updates: Updates) -> None:
+    """Fold the corrections of changed rows into ``result``: counted as updated rather than
+    skipped; a refused correction makes the file's bad rows."""
+    if updates.errors:
+        result.galat = updates.errors
+        return
+    result.diperbarui = len(updates.nomor)
+    result.nomor_diperbarui = updates.nomor
+    result.dilewati -= result.diperbarui
+    result.peringatan += updates.notes
 
 
 class Writer:
@@ -209,33 +263,52 @@ def write_checked(
     settings: dict[str, str],
     desk: DeskInfo,
     progress: Progress | None = None,
+    perbarui: bool = False,
+    source: str = "",
+    lama: bool = False,
 ) -> ImportResult:
-    """Write a checked file's new rows as ``desk``'s cases; the caller holds the write
-    transaction."""
+    """Write a checked file's new rows as ``desk``'s cases (with ``perbarui``: and apply its
+    changed rows as corrections); the caller holds the write transaction."""
     if checked.errors:
         raise ImportRefused(
             checked.errors, header_row=checked.header_row, bad_rows=checked.bad_rows
         )
     found = existing_keys(session, checked.keys, desk)
+    changed = changed_keys(checked.keys, found) if perbarui else {}
     result = ImportResult(
         dilewati=checked.repeated + len(found),
-        peringatan=[*checked.warnings, *register_notes(checked.keys, found)],
+        peringatan=[*checked.warnings, *register_notes(checked.keys, _kept(found, changed))],
         baris=checked.rows,
     )
     todo = checked.count - len(found)
-    if todo <= 0:
+    if todo <= 0 and not changed:
         return result
-    writer = Writer(session, result, now=now, settings=settings, desk=desk)
+    writer = Writer(session, result, now=now, settings=settings, desk=desk) if todo > 0 else None
+    rows: list[Changed] = []
     for chunk in checked.cases():
+        rows += changed_rows(chunk, changed)
+        if writer is None:
+            continue
         new = [(n, d, s) for n, d, s in chunk if row_key(d, s) not in found]
-        writer.look_for_duplicates([(n, d.nik, d.hp) for n, d, _s in new])
+        writer.look_for_duplicates(new_identities(new))
         writer.write([(d, s) for _n, d, s in new])
         if progress is not None:
             progress("tulis", result.diimpor, todo)
-    if result.diimpor != todo:  # the spill and the keys disagree: a bug, not user input
+    if result.diimpor != max(todo, 0):  # the spill and the keys disagree: a bug, not input
         raise RuntimeError(f"impor: {result.diimpor} ditulis, {todo} diharapkan")
-    result.peringatan += duplicate_notes(writer.duplicates)
+    if rows:
+        updates = apply_updates(session, rows, now=now, source=source, lama=lama)
+        if updates.errors:
+            raise ImportRefused(updates.errors, result=_refused(result, updates))
+        _add_updates(result, updates)
+    if writer is not None:
+        result.peringatan += duplicate_notes(writer.duplicates)
     return result
+
+
+def _refused(result: ImportResult, updates: Updates) -> ImportResult:
+    """The report of a file refused because a correction was: nothing written."""
+    return ImportResult(galat=updates.errors, peringatan=result.peringatan, baris=result.baris)
 
 
 def last_case_id(session: Session) -> int:
