@@ -227,6 +227,18 @@ def test_a_template_that_does_not_fit_leaves_no_file(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.iterdir() if "templat" in p.name) == []
 
 
+def test_openpyxl_never_takes_the_lxml_path():
+    """Bug: with lxml installed (python-docx brings it), openpyxl wrote through lxml, whose
+    full-disk error is no OSError: the two refusals above became tracebacks."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import lapor_cli, openpyxl.xml as x; print(x.LXML)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert probe.stdout.strip() == "False", probe.stderr
+
+
 @POSIX
 def test_a_workbook_that_does_not_fit_is_one_refusal_and_leaves_no_file(catat, tmp_path: Path):
     """The disk fills while `ekspor` writes the workbook (after the register was read): one
