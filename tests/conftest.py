@@ -183,6 +183,17 @@ def ok_json(run: Runner, *args: str, waktu: str | None = None) -> object:
     return json.loads(out)
 
 
+def refused(run: Runner, *args: str, input: str | None = None) -> str:
+    """``lapor ARGS`` is refused: exit 1, one `Ditolak:` line on stderr, nothing on stdout,
+    and the register is as it was; the line."""
+    before = dump_register()
+    code, out, err = run(*args, input=input)
+    assert code == 1, (out, err)
+    assert out == "" and err.startswith("Ditolak: ") and err.count("\n") == 1, err
+    assert dump_register() == before
+    return err
+
+
 def record(run: Runner, waktu: str | None = None, **fields: object) -> dict:
     """Record a case with ``lapor catat`` (sensible defaults); its JSON view."""
     values: dict[str, object] = {"kanal": "surat", "jenis": "aduan", "uraian": "PKH tidak cair"}

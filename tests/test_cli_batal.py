@@ -8,16 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from conftest import CASE_KEYS, Runner, dump_register, ok_json
-
-
-def refused(run: Runner, *args: str) -> str:
-    before = dump_register()
-    code, out, err = run(*args)
-    assert code == 1, (out, err)
-    assert out == "" and err.startswith("Ditolak: ") and err.count("\n") == 1, err
-    assert dump_register() == before
-    return err
+from conftest import CASE_KEYS, Runner, ok_json, refused
 
 
 def test_a_voided_case_is_gone_from_sla_rekap_and_ekspor(run: Runner, catat, tmp_path: Path):

@@ -5,16 +5,7 @@ closed. Also across desks of one register (SPEC §7)."""
 
 from __future__ import annotations
 
-from conftest import HP, NIK, Runner, dump_register, ok_json, record
-
-
-def refused(run: Runner, *args: str) -> str:
-    before = dump_register()
-    code, out, err = run(*args)
-    assert code == 1, (out, err)
-    assert out == "" and err.startswith("Ditolak: ") and err.count("\n") == 1, err
-    assert dump_register() == before
-    return err
+from conftest import HP, NIK, Runner, ok_json, record, refused
 
 
 def test_a_merged_duplicate_is_counted_once_with_both_reporters_shown(run: Runner, catat):

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import Runner, dump_register, ok_json, query_register, record
+from conftest import Runner, ok_json, query_register, record, refused
 
 KUPANG = ("kupang", "Dinas Sosial Kota Kupang", "kpg")
 BELU = ("belu", "Dinas Sosial Kabupaten Belu", "BLU")
@@ -36,16 +36,6 @@ def province(run: Runner, monkeypatch) -> dict[str, list[str]]:
 
 def numbers_of(views: list[dict]) -> set[str]:
     return {view["nomor"] for view in views}
-
-
-def refused(run: Runner, *args: str) -> str:
-    """The command is refused (exit 1, one line on stderr) and the register is unchanged."""
-    before = dump_register()
-    code, out, err = run(*args)
-    assert code == 1, (out, err)
-    assert out == "" and err.startswith("Ditolak: ") and err.count("\n") == 1, err
-    assert dump_register() == before
-    return err
 
 
 # -- one desk: nothing changes for an office on its own ----------------------------------------

@@ -6,18 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Runner, dump_register, ok_json
+from conftest import Runner, ok_json, refused
 
 MONDAY = "2026-11-23 10:00"
-
-
-def refused(run: Runner, *args: str) -> str:
-    before = dump_register()
-    code, out, err = run(*args)
-    assert code == 1, (out, err)
-    assert out == "" and err.startswith("Ditolak: ") and err.count("\n") == 1, err
-    assert dump_register() == before
-    return err
 
 
 def handled_last_week(run: Runner, catat) -> str:

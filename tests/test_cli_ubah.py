@@ -8,17 +8,7 @@ import json
 
 import pytest
 
-from conftest import CASE_KEYS, HP, NIK, NIK_KUPANG, Runner, dump_register, ok_json
-
-
-def refused(run: Runner, *args: str, input: str | None = None) -> str:
-    """The command is refused: exit 1, one `Ditolak:` line, nothing on stdout or written."""
-    before = dump_register()
-    code, out, err = run(*args, input=input)
-    assert code == 1, (out, err)
-    assert out == "" and err.startswith("Ditolak: ") and err.count("\n") == 1, err
-    assert dump_register() == before
-    return err
+from conftest import CASE_KEYS, HP, NIK, NIK_KUPANG, Runner, dump_register, ok_json, refused
 
 
 def test_a_corrected_receipt_date_moves_the_deadline(run: Runner, catat) -> None:

@@ -29,22 +29,9 @@ if TYPE_CHECKING:
 
 #: (spreadsheet row, the row's case, its fingerprint, the number of the case it changes).
 Changed = tuple[int, "CaseInput", str, str]
-#: The fields a form carries that ``ubah`` corrects (not the form number: it is the key).
-FORM_FIELDS = (
-    "diterima",
-    "kanal",
-    "jenis",
-    "segera",
-    "uraian",
-    "rahasia",
-    "nama",
-    "nik",
-    "kk",
-    "hp",
-    "email",
-    "alamat",
-    "nomor_lapor",
-)
+#: Fields ``ubah`` corrects that a form does not: the form number is the key, and a form
+#: has no category.
+NOT_ON_FORMS = frozenset(("kategori", "nomor_formulir"))
 
 
 @dataclass
@@ -60,8 +47,10 @@ class Updates:
 def differences(data: CaseInput, case: Case) -> dict[str, object]:
     """The form fields in which ``data`` differs from ``case``, as ``correct_case`` takes
     them (a field the form leaves empty clears the case's: "")."""
+    from lapor_cli.correcting import CORRECTABLE  # (the register's side, imported on use)
+
     found: dict[str, object] = {}
-    for name in FORM_FIELDS:
+    for name in (n for n in CORRECTABLE if n not in NOT_ON_FORMS):
         new, old = getattr(data, name), getattr(case, name)
         if isinstance(new, bool):
             old = bool(old)
