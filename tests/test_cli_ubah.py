@@ -25,7 +25,7 @@ def test_a_corrected_receipt_date_moves_the_deadline(run: Runner, catat) -> None
     assert code == 0, err
     assert out == "DS-2026-00001\n"
     assert err.splitlines() == [
-        "Dikoreksi: DS-2026-00001 (diterima)",
+        "Dikoreksi: DS-2026-00001 (status diterima)",
         "  diterima: 20 November 2026 09:15 → 19 November 2026 09:15",
         "Batas waktu: Rabu, 25 November 2026 → Selasa, 24 November 2026.",
     ]

@@ -221,7 +221,7 @@ def _tell_correction(done) -> None:
     from lapor_cli.correcting import CORRECTABLE
 
     nomor = done.view["nomor"]
-    message(styled("Dikoreksi: ", (nomor, "bold"), f" ({done.view['status']})"))
+    message(styled("Dikoreksi: ", (nomor, "bold"), f" (status {done.view['status']})"))
     for name, (old, new) in done.perubahan.items():
         hidden = done.perubahan.keys()  # a change of `rahasia` hides the uraian too
         shown_old = _shown(name, old, done.view, hidden)
