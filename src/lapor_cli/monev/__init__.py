@@ -72,6 +72,11 @@ from lapor_cli.monev.commands import Export, export_month, month_report
 from lapor_cli.monev.facts import SP4N, CaseFacts, Detail
 from lapor_cli.monev.figures import (
     DESK_SHEET,
+    FIGURE_NOTES,
+    LAPOR_GROUPS,
+    LAPOR_TITLE,
+    MONTH_SHEET,
+    NATIONAL_TITLE,
     NO_CATEGORY,
     NO_UNIT,
     SHEETS,
@@ -79,9 +84,10 @@ from lapor_cli.monev.figures import (
     DeskLine,
     Figure,
     Monev,
+    MonthLine,
     UnitLine,
 )
-from lapor_cli.monev.period import Period, month_period
+from lapor_cli.monev.period import Period, month_period, parse_period, period_of
 from lapor_cli.monev.privacy import ANONIM_TEXT, identity_cells, scrub_text, uraian_cell
 from lapor_cli.monev.reading import case_details, monthly
 from lapor_cli.monev.sheets import (
@@ -101,6 +107,11 @@ __all__ = [
     "CARRIED_HEADERS",
     "CASE_COLUMNS",
     "DESK_SHEET",
+    "FIGURE_NOTES",
+    "LAPOR_GROUPS",
+    "LAPOR_TITLE",
+    "MONTH_SHEET",
+    "NATIONAL_TITLE",
     "KASUS_HEADERS",
     "LATE_COLUMNS",
     "LATE_HEADERS",
@@ -117,6 +128,7 @@ __all__ = [
     "Export",
     "Figure",
     "Monev",
+    "MonthLine",
     "Period",
     "UnitLine",
     "case_details",
@@ -126,6 +138,8 @@ __all__ = [
     "month_report",
     "monthly",
     "output_path",
+    "parse_period",
+    "period_of",
     "scrub_text",
     "uraian_cell",
     "write_workbook",
