@@ -15,7 +15,7 @@ from sqlmodel import Session
 from lapor_cli import handling
 from lapor_cli.office import office
 from lapor_cli.recording import record
-from lapor_cli.settings import set_setting
+from lapor_cli.settings import DEMO_OFFICE, DEMO_SETTING, set_setting
 
 PEOPLE = [
     ("Maria Goreti Bere", "F"),
@@ -35,9 +35,7 @@ PEOPLE = [
     ("Nurhayati", "F"),
     ("Markus Haning", "M"),
 ]
-OFFICE = "Dinas Sosial Kota Contoh (DEMO)"
-#: The setting that marks the demo register (its monev is named and marked DEMO).
-DEMO_SETTING = "register_demo"
+OFFICE = DEMO_OFFICE
 REGIONS = ["5371", "5301", "5107", "3171", "3273"]
 TOPICS = [
     ("aduan", "PKH", "Bantuan PKH tahap {t} belum masuk rekening KKS padahal tetangga sudah."),
@@ -99,12 +97,6 @@ def _nik(rng: random.Random, sex: str) -> str:
 
 def _office_time(day: datetime, rng: random.Random) -> datetime:
     return datetime.combine(day.date(), time(rng.randint(8, 14), rng.choice((0, 15, 30, 45))))
-
-
-def is_demo(settings: dict[str, str]) -> bool:
-    """Whether the register's settings are the demo register's (marked by :func:`fill`, or,
-    for one made before the mark, still named as the demo office)."""
-    return settings.get(DEMO_SETTING) == "ya" or settings.get("kantor_nama") == OFFICE
 
 
 def fill(session: Session, *, now: datetime, seed: int = 2026, officer: str = "demo") -> int:

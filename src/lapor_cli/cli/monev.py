@@ -49,8 +49,8 @@ def _when(ctx, bulan: str | None, periode: str | None) -> dict[str, object]:
     (never both), else the month it is now; and whether the register is the demo's."""
     from lapor_cli.cli._app import state
     from lapor_cli.dates import parse_month
-    from lapor_cli.demo import is_demo
     from lapor_cli.errors import ValidationError
+    from lapor_cli.settings import is_demo
 
     if bulan is not None and periode is not None:
         raise ValidationError(
