@@ -338,6 +338,7 @@ def test_quarter_semester_and_year(run: Runner, october: dict[str, str]) -> None
         "label": "Triwulan IV 2026",
         "mulai": "2026-10-01",
         "sampai": "2026-12-31",
+        "berjalan": True,
     }
     assert quarter["bulan_berjalan"] is True and quarter["keadaan_per"] == "2026-11-23T10:00"
     assert quarter["diterima"] == 11

@@ -454,6 +454,7 @@ class Monev:
                 "label": self.period.label,
                 "mulai": self.period.start.date().isoformat(),
                 "sampai": self.period.last_day.isoformat(),
+                "berjalan": self.period.current,
             },
             "bulan_berjalan": self.period.current,
             "keadaan_per": iso(self.period.as_of),
