@@ -90,8 +90,9 @@ def register(app: typer.Typer) -> None:
         semua_meja: EveryDeskOpt = False,
         json: JsonOpt = False,
     ) -> None:
-        """Workbook monev bulanan (XLSX) untuk Biro Humas: ringkasan, per unit (dan per meja),
-        daftar kasus, kasus terlambat, grafik. NIK/HP disamarkan."""
+        """Workbook monev bulanan (atau triwulan, semester, setahun) (XLSX) untuk Biro Humas:
+        ringkasan, per unit (per bulan, per meja), daftar kasus, kasus terlambat, grafik.
+        NIK/HP disamarkan."""
         from lapor_cli.monev import export_month
 
         with opened(write=False) as ctx:
