@@ -15,6 +15,7 @@ from sqlmodel import Session
 from lapor_cli import handling
 from lapor_cli.office import office
 from lapor_cli.recording import record
+from lapor_cli.settings import DEMO_OFFICE, DEMO_SETTING, set_setting
 
 PEOPLE = [
     ("Maria Goreti Bere", "F"),
@@ -34,7 +35,7 @@ PEOPLE = [
     ("Nurhayati", "F"),
     ("Markus Haning", "M"),
 ]
-OFFICE = "Dinas Sosial Kota Contoh (DEMO)"
+OFFICE = DEMO_OFFICE
 REGIONS = ["5371", "5301", "5107", "3171", "3273"]
 TOPICS = [
     ("aduan", "PKH", "Bantuan PKH tahap {t} belum masuk rekening KKS padahal tetangga sudah."),
@@ -103,6 +104,7 @@ def fill(session: Session, *, now: datetime, seed: int = 2026, officer: str = "d
     returns how many were made."""
     rng = random.Random(seed)
     settings = office(session, nama=OFFICE)
+    set_setting(session, DEMO_SETTING, "ya")
     specs = []
     for i, target in enumerate(TARGETS):
         jenis, kategori, text = rng.choice(TOPICS)

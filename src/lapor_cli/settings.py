@@ -16,8 +16,11 @@ from lapor_cli.models import Setting
 
 __all__ = [
     "DEFAULT_SETTINGS",
+    "DEMO_OFFICE",
+    "DEMO_SETTING",
     "ZONE_ALIASES",
     "get_settings",
+    "is_demo",
     "normalize_zone",
     "office_now",
     "set_setting",
@@ -29,12 +32,22 @@ DEFAULT_SETTINGS = {
     "profil_sla": "kemensos",
     "rantai": chain.GENESIS,
 }
+#: The setting ``lapor demo`` gives its register, and the demo office's name: a monev of it
+#: is named and marked DEMO (:func:`is_demo`).
+DEMO_SETTING = "register_demo"
+DEMO_OFFICE = "Dinas Sosial Kota Contoh (DEMO)"
 ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
 def get_settings(session: Session) -> dict[str, str]:
     stored = {k: v for k, v in session.exec(select(Setting.kunci, Setting.nilai))}
     return {**DEFAULT_SETTINGS, **stored}
+
+
+def is_demo(settings: dict[str, str]) -> bool:
+    """Whether these are the demo register's settings (marked by ``lapor demo``, or, for a
+    demo register made before the mark, still named as the demo office)."""
+    return settings.get(DEMO_SETTING) == "ya" or settings.get("kantor_nama") == DEMO_OFFICE
 
 
 def set_setting(session: Session, key: str, value: str) -> None:

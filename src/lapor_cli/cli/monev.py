@@ -29,28 +29,57 @@ BulanOpt = Annotated[
     ),
 ]
 
+PeriodeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--periode",
+        metavar="PERIODE",
+        help="Periode lebih dari sebulan: 2026-Q4 (triwulan), 2026-S2 (semester) atau 2026 "
+        "(setahun); dengan tabel per bulan. Tidak bersama --bulan.",
+        show_default=False,
+    ),
+]
+
 #: At a terminal, writing a case list of this many cases or more shows a progress bar.
 PROGRESS_FROM = 5000
 
 
-def _month(ctx, bulan: str | None) -> tuple[int, int]:
-    """``--bulan YYYY-MM``, else the month it is now."""
+def _when(ctx, bulan: str | None, periode: str | None) -> dict[str, object]:
+    """The period's arguments of the library call: ``--bulan YYYY-MM`` or ``--periode``
+    (never both), else the month it is now; and whether the register is the demo's."""
+    from lapor_cli.cli._app import state
     from lapor_cli.dates import parse_month
+    from lapor_cli.errors import ValidationError
+    from lapor_cli.settings import is_demo
 
-    return parse_month(bulan) if bulan else (ctx.now.year, ctx.now.month)
+    if bulan is not None and periode is not None:
+        raise ValidationError(
+            "periode",
+            "--bulan dan --periode tidak bisa dipakai bersama. Pilih salah satu: "
+            "--bulan 2026-11 untuk sebulan, atau --periode 2026-Q4 / 2026-S2 / 2026.",
+        )
+    year, month = parse_month(bulan) if bulan else (ctx.now.year, ctx.now.month)
+    return {
+        "year": year,
+        "month": month,
+        "periode": periode,
+        "demo": state.demo or is_demo(ctx.settings),
+    }
 
 
 def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel="Melihat")
     def ekspor(
         bulan: BulanOpt = None,
+        periode: PeriodeOpt = None,
         keluaran: Annotated[
             str | None,
             typer.Option(
                 "--keluaran",
                 "-o",
                 metavar="BERKAS",
-                help="Berkas XLSX tujuan, atau folder (bawaan: monev-YYYY-MM.xlsx di sini).",
+                help="Berkas XLSX tujuan, atau folder (bawaan: monev-YYYY-MM.xlsx atau "
+                "monev-PERIODE.xlsx di sini; register demo: DEMO-monev-….xlsx).",
                 show_default=False,
             ),
         ] = None,
@@ -61,18 +90,18 @@ def register(app: typer.Typer) -> None:
         semua_meja: EveryDeskOpt = False,
         json: JsonOpt = False,
     ) -> None:
-        """Workbook monev bulanan (XLSX) untuk Biro Humas: ringkasan, per unit (dan per meja),
-        daftar kasus, kasus terlambat, grafik. NIK/HP disamarkan."""
+        """Workbook monev bulanan (atau triwulan, semester, setahun) (XLSX) untuk Biro Humas:
+        ringkasan, per unit (per bulan, per meja), daftar kasus, kasus terlambat, grafik.
+        NIK/HP disamarkan."""
         from lapor_cli.monev import export_month
 
         with opened(write=False) as ctx:
-            year, month = _month(ctx, bulan)
+            when = _when(ctx, bulan, periode)
             with _progress_bar(enabled=interactive() and not json) as progress:
                 written = _one_refusal(
                     export_month,
                     ctx.session,
-                    year=year,
-                    month=month,
+                    **when,
                     now=ctx.now,
                     kantor=ctx.settings["kantor_nama"],
                     keluaran=keluaran,
@@ -85,6 +114,8 @@ def register(app: typer.Typer) -> None:
             emit_json(written.as_json())
             return
         report, period = written.report, written.report.period
+        if report.demo:
+            message(literal("Register demo: workbook ditandai DEMO, bukan monev kantor.", "yellow"))
         if period.current:
             message(
                 literal(
@@ -94,26 +125,26 @@ def register(app: typer.Typer) -> None:
             )
         message(
             f"Workbook monev {period.label} ditulis: {len(report.cases)} kasus, "
-            f"{len(report.overdue)} terlambat per akhir bulan."
+            f"{len(report.overdue)} terlambat per akhir {period.word}."
         )
         console.print(literal(str(written.path)), soft_wrap=True)
 
     @app.command(rich_help_panel="Melihat")
     def rekap(
         bulan: BulanOpt = None,
+        periode: PeriodeOpt = None,
         meja: ReadDeskOpt = None,
         semua_meja: EveryDeskOpt = False,
         json: JsonOpt = False,
     ) -> None:
-        """Angka monev bulanan di layar (sama dengan lembar Ringkasan dari `lapor ekspor`)."""
+        """Angka monev bulanan (atau triwulan, semester, setahun) di layar: sama dengan lembar
+        Ringkasan dari `lapor ekspor`."""
         from lapor_cli.monev import month_report
 
         with opened(write=False) as ctx:
-            year, month = _month(ctx, bulan)
             report = month_report(
                 ctx.session,
-                year=year,
-                month=month,
+                **_when(ctx, bulan, periode),
                 now=ctx.now,
                 kantor=ctx.settings["kantor_nama"],
                 meja=meja,
@@ -208,24 +239,25 @@ def _one_refusal(write: Callable[..., T], *args: object, **kwargs: object) -> T:
 # ---------------------------------------------------------------- rendering
 
 
-def _number(value: float, digits: int) -> str:
-    """Indonesian decimals: ``75,0``."""
-    return f"{value:.{digits}f}".replace(".", ",")
-
-
 def _figure_text(fig: Figure) -> str:
+    """A figure as the workbook shows it: the value is already rounded (``56,3%``,
+    ``2,25``), so the digits are printed, never rounded again."""
+    from lapor_cli.monev.rounding import percent_text
+
     if fig.value is None:
         return "-"
     if fig.kind == "pct":
-        return _number(fig.value * 100, 1) + "%"
+        return percent_text(fig.value)  # type: ignore[arg-type]
     if fig.kind == "dec":
-        return _number(fig.value, 2)
+        return f"{fig.value:.2f}".replace(".", ",")
     return str(fig.value)
 
 
 def _lines_table(title: str, first: str, lines: list[tuple[str, UnitLine]]):
     from rich import box
     from rich.table import Table
+
+    from lapor_cli.monev.rounding import percent_text
 
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, header_style="bold")
     for col in (first, "Diterima", "Selesai", "Tepat waktu", "Terlambat", "Rata-rata HK"):
@@ -234,7 +266,7 @@ def _lines_table(title: str, first: str, lines: list[tuple[str, UnitLine]]):
         share = line.porsi_tepat_waktu
         on_time = str(line.tepat_waktu)
         if share is not None:
-            on_time += f" ({_number(share * 100, 0)}%)"
+            on_time += f" ({percent_text(share)})"
         days = line.rata_hari_kerja
         cells = (
             label,
@@ -242,9 +274,21 @@ def _lines_table(title: str, first: str, lines: list[tuple[str, UnitLine]]):
             line.selesai,
             on_time,
             line.terlambat,
-            "-" if days is None else _number(days, 1),
+            "-" if days is None else f"{days:.2f}".replace(".", ","),
         )
         table.add_row(*(literal(cell) for cell in cells))
+    return table
+
+
+def _figures_table(title: str, figures: list[Figure]):
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table.add_column(title)
+    table.add_column("Nilai", justify="right", no_wrap=True)
+    for fig in figures:
+        table.add_row(literal(fig.label), literal(_figure_text(fig)))
     return table
 
 
@@ -252,8 +296,13 @@ def _render(report: Monev) -> None:
     from rich import box
     from rich.table import Table
 
+    from lapor_cli.monev import LAPOR_TITLE, NATIONAL_TITLE
+    from lapor_cli.monev.rounding import percent_text
+
     period = report.period
-    running = " (bulan berjalan)" if period.current else ""
+    running = f" ({period.word} berjalan)" if period.current else ""
+    if report.demo:
+        console.print(literal("DEMO — data contoh dari `lapor demo`, bukan monev kantor.", "bold"))
     console.print(
         styled((f"Monev pengaduan {report.kantor}", "bold"), f" — {period.label}{running}")
     )
@@ -263,21 +312,18 @@ def _render(report: Monev) -> None:
     if report.jangkar is not None:
         console.print(literal(f"Jangkar rantai register: {report.jangkar.short}."))
     if not report.cases:
-        console.print(literal("Tidak ada kasus yang diterima pada bulan ini."))
+        this = "bulan ini" if period.is_month else "periode ini"
+        console.print(literal(f"Tidak ada kasus yang diterima pada {this}."))
 
-    figures = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
-    figures.add_column("Angka utama")
-    figures.add_column("Nilai", justify="right", no_wrap=True)
-    for fig in report.figures():
-        figures.add_row(literal(fig.label), literal(_figure_text(fig)))
-    console.print(figures)
+    console.print(_figures_table("Angka utama", report.figures()))
+    console.print(_figures_table(NATIONAL_TITLE, report.national()))
 
-    received = len(report.cases)
     for title, lines, all_rows in (
         ("Menurut jenis", report.per_jenis(), True),
         ("Menurut kanal", report.per_kanal(), False),
         ("Menurut kategori", report.per_kategori(), False),
-        ("Status per akhir bulan", report.per_status(), True),
+        (f"Status per akhir {period.word}", report.per_status(), True),
+        (LAPOR_TITLE, report.status_lapor(), True),
     ):
         shown = [line for line in lines if all_rows or line.jumlah]
         if not shown:
@@ -287,17 +333,20 @@ def _render(report: Monev) -> None:
         table.add_column("Jumlah", justify="right")
         table.add_column("Persen", justify="right")
         for line in shown:
-            share = line.jumlah / received if received else None
             cells = (
                 line.key if title == "Menurut kategori" and line.key else line.label,
                 line.jumlah,
-                "-" if share is None else _number(share * 100, 1) + "%",
+                percent_text(line.porsi),
             )
             table.add_row(*(literal(cell) for cell in cells))
         console.print(table)
 
     from lapor_cli.cli.render import unit_short
 
+    if not period.is_month:
+        console.print(
+            _lines_table("Per bulan", "Bulan", [(x.label, x) for x in report.per_bulan()])
+        )
     console.print(
         _lines_table(
             "Per unit",
@@ -311,11 +360,12 @@ def _render(report: Monev) -> None:
         )
     late = report.overdue
     if late:
+        before = "bulan sebelumnya" if period.is_month else "sebelum periode ini"
         console.print(
             styled(
                 (f"{len(late)} kasus terlambat", "bold red"),
-                " per akhir bulan "
-                f"(termasuk {sum(1 for f in late if not f.bulan_ini)} dari bulan sebelumnya); "
+                f" per akhir {period.word} "
+                f"(termasuk {sum(1 for f in late if not f.bulan_ini)} dari {before}); "
                 "rinciannya di lembar Terlambat (`lapor ekspor`).",
             )
         )

@@ -10,7 +10,9 @@ the sheet next to it. Nothing here asks what time it is: "now" is a parameter.
 The modules, in the order they build on each other (none imports Typer or Rich, and only the
 workbook's modules use openpyxl, imported when a workbook is written):
 
-- ``period``: the month and its "month end" (:func:`month_period`);
+- ``period``: the month (or quarter, half-year, year) and its end (:func:`month_period`,
+  :func:`period_of`);
+- ``rounding``: the one rounding rule of every share and average;
 - ``facts``: one case as the figures see it (:class:`CaseFacts`, :class:`Detail`);
 - ``figures``: the key figures and breakdowns (:class:`Monev`), pure;
 - ``reading``: the month read from the register (:func:`monthly`, :func:`case_details`);
@@ -63,6 +65,48 @@ Definitions (the workbook's *Catatan* block says the same in Indonesian)
   reported back too). It is a to-do list, so it reflects today.
 - **Category and unit** are the case's current ones: they classify the case, not its progress.
 
+Longer periods, rounding, the evaluators' figures, the demo
+-----------------------------------------------------------
+
+- **Period** (``--periode``): a quarter ``2026-Q4`` (triwulan: Oct–Dec), a half-year
+  ``2026-S2`` (semester: Jul–Dec) or a year ``2026``; ``--bulan`` stays the month, and the two
+  are never given together. Everything said above of "the month" holds for the period: its
+  cases are those received in its months, "month end" is **period end** (the last second of
+  its last month, or *now* while it runs), and one that has not begun is refused. A longer
+  period adds a line per month begun by period end (``per_bulan``, sheet *Per bulan*): the
+  period's cases grouped by month of receipt, their state at period end, so the lines add up
+  to the period's figures.
+- **Rounding** (``rounding``): every share and average is computed as an exact fraction and
+  rounded once, half up, to the precision it is shown with (a share to 0.1 percentage point,
+  i.e. the fraction to three decimals; an average to two decimals). ``rekap`` prints those
+  digits, JSON carries that number, the workbook stores that number under a format of the same
+  precision: the three cannot disagree. The shares of one breakdown (kind, channel, category,
+  status, SP4N-LAPOR! status) add up to exactly 100.0 % by the largest-remainder method.
+- **Response time** (``rata_respons_awal``): for each of the period's cases with a handling
+  step (``verifikasi``, ``distribusi``, ``tindaklanjut``, ``tutup``) dated by period end, the
+  working days in (day of receipt, day of its first such step], counted as *working days to
+  close* are; the step's time is ``riwayat.waktu``, when it happened (``--pada``), not when
+  it was typed in. A pause, a correction, an attachment or a rating is no response. Average
+  over the responded cases (``jumlah_direspons``).
+- **Followed up within 5 working days** (``porsi_tindak_lanjut_5_hari``): of the period's
+  cases distributed to a unit (their first entry to ``didisposisikan``) by period end, those
+  whose first ``tindaklanjut`` came at most 5 working days after the day of distribution
+  (working days in (distribution day, follow-up day] ≤ 5). A case is judged once it was
+  followed up or its 5 working days ended by period end (``jumlah_disposisi_dinilai``); one
+  still inside them without a follow-up is left out. A normative answer (``dijawab``) is no
+  distribution to a unit.
+- **RHP** (``rhp``, ``jumlah_dinilai``): the average rating (1–5) of the period's cases
+  closed by period end, and how many were rated: the same as ``rata_skor``/``jumlah_skor``.
+- **SP4N-LAPOR! status groups** (``status_lapor``) of the period's cases at period end:
+  *belum terverifikasi* = ``diterima``; *terdisposisi belum ditindaklanjuti* =
+  ``didisposisikan``; *sedang diproses* = ``terverifikasi`` (verified, awaiting distribution),
+  ``dijawab`` or ``ditindaklanjuti``; *selesai* = ``selesai``; *arsip* = ``diarsipkan``;
+  *tertunda* = open and paused (a ``tunda`` without its ``lanjut`` by period end), whatever
+  its status. The groups add up to the cases received; voided and merged cases are in none.
+- **Demo**: the register ``lapor demo`` fills (setting ``register_demo``, or still named as
+  the demo office) gives ``DEMO-monev-….xlsx`` by default, a DEMO line atop *Ringkasan* and on
+  ``rekap``, and ``"demo": true`` in JSON.
+
 Privacy (``privacy``) and text that never becomes a formula (``cells``) are described in
 those modules.
 """
@@ -72,6 +116,11 @@ from lapor_cli.monev.commands import Export, export_month, month_report
 from lapor_cli.monev.facts import SP4N, CaseFacts, Detail
 from lapor_cli.monev.figures import (
     DESK_SHEET,
+    FIGURE_NOTES,
+    LAPOR_GROUPS,
+    LAPOR_TITLE,
+    MONTH_SHEET,
+    NATIONAL_TITLE,
     NO_CATEGORY,
     NO_UNIT,
     SHEETS,
@@ -79,9 +128,10 @@ from lapor_cli.monev.figures import (
     DeskLine,
     Figure,
     Monev,
+    MonthLine,
     UnitLine,
 )
-from lapor_cli.monev.period import Period, month_period
+from lapor_cli.monev.period import Period, month_period, parse_period, period_of
 from lapor_cli.monev.privacy import ANONIM_TEXT, identity_cells, scrub_text, uraian_cell
 from lapor_cli.monev.reading import case_details, monthly
 from lapor_cli.monev.sheets import (
@@ -101,6 +151,11 @@ __all__ = [
     "CARRIED_HEADERS",
     "CASE_COLUMNS",
     "DESK_SHEET",
+    "FIGURE_NOTES",
+    "LAPOR_GROUPS",
+    "LAPOR_TITLE",
+    "MONTH_SHEET",
+    "NATIONAL_TITLE",
     "KASUS_HEADERS",
     "LATE_COLUMNS",
     "LATE_HEADERS",
@@ -117,6 +172,7 @@ __all__ = [
     "Export",
     "Figure",
     "Monev",
+    "MonthLine",
     "Period",
     "UnitLine",
     "case_details",
@@ -126,6 +182,8 @@ __all__ = [
     "month_report",
     "monthly",
     "output_path",
+    "parse_period",
+    "period_of",
     "scrub_text",
     "uraian_cell",
     "write_workbook",

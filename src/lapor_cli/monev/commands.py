@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from lapor_cli.desks import DeskInfo, all_desks, desk_scope
 from lapor_cli.monev.figures import Monev
-from lapor_cli.monev.period import Period, month_period
+from lapor_cli.monev.period import Period, month_period, period_of
 from lapor_cli.monev.reading import case_details, monthly
 from lapor_cli.monev.workbook import output_path, write_workbook
 
@@ -29,13 +29,21 @@ def month_report(
     kantor: str,
     meja: str | None = None,
     every_desk: bool = False,
+    periode: str | None = None,
+    demo: bool = False,
 ) -> Monev:
-    """The figures of ``year``-``month`` as of ``now``: of desk ``meja`` (named after it), or,
-    with ``every_desk`` or no desk chosen, of every desk under the office's name ``kantor``.
-    A month that has not begun is refused first, then an unknown desk."""
-    period = month_period(year, month, now=now)
+    """The figures of ``year``-``month`` (or of the longer period ``periode``: ``2026-Q4``,
+    ``2026-S2``, ``2026``) as of ``now``: of desk ``meja`` (named after it), or, with
+    ``every_desk`` or no desk chosen, of every desk under the office's name ``kantor``;
+    ``demo`` marks the demo register's. A period that is not one or has not begun is refused
+    first, then an unknown desk."""
+    period = _period(year, month, periode, now=now)
     desk = desk_scope(session, meja, every=every_desk)
-    return _monthly(session, period, desk, now=now, kantor=kantor)
+    return _monthly(session, period, desk, now=now, kantor=kantor, demo=demo)
+
+
+def _period(year: int, month: int, periode: str | None, *, now: datetime) -> Period:
+    return period_of(periode, now=now) if periode else month_period(year, month, now=now)
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,9 @@ class Export:
         report = self.report
         return {
             "berkas": str(self.path.resolve()),
-            "bulan": report.period.key,
+            "bulan": report.period.key if report.period.is_month else None,
+            "periode": report.period.key,
+            "demo": report.demo,
             "kasus": len(report.cases),
             "terlambat": len(report.overdue),
             "terbawa": len(report.carried),
@@ -71,17 +81,20 @@ def export_month(
     meja: str | None = None,
     every_desk: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    periode: str | None = None,
+    demo: bool = False,
 ) -> Export:
     """Write the monev workbook of ``year``-``month`` (the figures of :func:`month_report`) to
     ``keluaran`` (see :func:`output_path`). Refused before the month is read: a month that
     has not begun, an unknown desk, a missing folder, an existing file without
     ``overwrite``. ``progress(done, total)`` is told the case-list rows written: 0 first, then
-    every 1,000 and at the end."""
-    period = month_period(year, month, now=now)
+    every 1,000 and at the end. ``periode`` and ``demo`` as in :func:`month_report` (the demo
+    register's default file name begins ``DEMO-``)."""
+    period = _period(year, month, periode, now=now)
     desk = desk_scope(session, meja, every=every_desk)
     named = desk.kode if desk and len(all_desks(session)) > 1 else None
-    target = output_path(keluaran, period, overwrite=overwrite, meja=named)
-    report = _monthly(session, period, desk, now=now, kantor=kantor)
+    target = output_path(keluaran, period, overwrite=overwrite, meja=named, demo=demo)
+    report = _monthly(session, period, desk, now=now, kantor=kantor, demo=demo)
     total = len(report.cases)
     if progress is not None:
         progress(0, total)
@@ -96,13 +109,21 @@ def export_month(
 
 
 def _monthly(
-    session: Session, period: Period, desk: DeskInfo | None, *, now: datetime, kantor: str
+    session: Session,
+    period: Period,
+    desk: DeskInfo | None,
+    *,
+    now: datetime,
+    kantor: str,
+    demo: bool = False,
 ) -> Monev:
-    """The month's figures of the chosen desk (named after it), or of every desk."""
-    return monthly(
+    """The period's figures of the chosen desk (named after it), or of every desk."""
+    report = monthly(
         session,
         period,
         now=now,
         kantor=desk.nama if desk else kantor,
         meja=desk.kode if desk else None,
     )
+    report.demo = demo
+    return report

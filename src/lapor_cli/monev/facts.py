@@ -16,9 +16,34 @@ if TYPE_CHECKING:
     from lapor_cli.deadlines import Deadlines
     from lapor_cli.monev.period import Period
 
-__all__ = ["SP4N", "CaseFacts", "Detail", "case_facts"]
+__all__ = [
+    "FOLLOW_UP_DAYS",
+    "RESPONSE_ACTIONS",
+    "SP4N",
+    "CaseFacts",
+    "Detail",
+    "Steps",
+    "case_facts",
+]
 
 SP4N = "sp4n-lapor"
+#: The handling steps whose first one is the case's first response (not a pause, a
+#: correction, an attachment or a rating).
+RESPONSE_ACTIONS = ("verifikasi", "distribusi", "tindaklanjut", "tutup")
+#: A distributed case is followed up "in time" within this many working days (SP4N-LAPOR!).
+FOLLOW_UP_DAYS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Steps:
+    """A case's history by period end as the evaluators' figures need it (``waktu``, the
+    time a step happened): its first handling step, its first distribution to a unit, its
+    first follow-up, and whether it was paused then."""
+
+    first_step: datetime | None = None
+    distributed: datetime | None = None
+    followed_up: datetime | None = None
+    paused: bool = False
 
 
 @dataclass(slots=True)
@@ -47,6 +72,13 @@ class CaseFacts:
     dilaporkan_balik: bool | None
     bulan_ini: bool  # received in the month (False: carried over)
     dibuka_kembali: bool = False  # reopened (``buka``) by month end
+    #: Working days from receipt to the first handling step by period end (None: none yet).
+    respons_hari: int | None = None
+    #: Distributed to a unit by period end: followed up within 5 working days of it (True),
+    #: not (False), or not yet decided (None; also when never distributed to a unit).
+    tindak_lanjut_5: bool | None = None
+    disposisi: bool = False  # distributed to a unit (``didisposisikan``) by period end
+    ditunda: bool = False  # paused (``tunda`` not yet ``lanjut``) at period end
 
     @property
     def closed(self) -> bool:
@@ -122,6 +154,7 @@ def case_facts(
     status_end: dict[int, tuple[str, datetime, dict]],
     share: Callable[[Any], Any],
     reopened: set[int] = frozenset(),  # type: ignore[assignment]
+    steps: dict[int, Steps] | None = None,
 ) -> CaseFacts:
     """One case's facts from its row (the columns of ``reading.FACT_COLUMNS``), its deadline
     book and its last status entry by month end (when its row says it was not closed then;
@@ -158,6 +191,17 @@ def case_facts(
         overdue = as_of > due
         late = max(0, cal.count_workdays(due.date(), as_of.date())) if overdue else None
         age = (as_of.date() - row.diterima.date()).days
+    step = (steps or {}).get(row.id) or _NO_STEPS
+    response = None
+    if step.first_step is not None:
+        response = cal.count_workdays(row.diterima.date(), step.first_step.date())
+    in_time = None
+    if step.distributed is not None:
+        start = step.distributed.date()
+        if step.followed_up is not None:
+            in_time = cal.count_workdays(start, step.followed_up.date()) <= FOLLOW_UP_DAYS
+        elif cal.count_workdays(start, as_of.date()) > FOLLOW_UP_DAYS:
+            in_time = False
     return CaseFacts(
         id=row.id,
         nomor=row.nomor,
@@ -181,4 +225,11 @@ def case_facts(
         dilaporkan_balik=row.dilaporkan_balik,
         bulan_ini=row.diterima >= period.start,
         dibuka_kembali=dibuka is not None or row.id in reopened,
+        respons_hari=response,
+        tindak_lanjut_5=in_time,
+        disposisi=step.distributed is not None,
+        ditunda=step.paused and not closed,
     )
+
+
+_NO_STEPS = Steps()

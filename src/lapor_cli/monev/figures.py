@@ -5,21 +5,27 @@ openpyxl; ``lapor rekap`` renders these and the workbook writes them."""
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from decimal import Decimal
 
 from lapor_cli.desks import DeskInfo
 from lapor_cli.history import Anchor
 from lapor_cli.monev.facts import CaseFacts
 from lapor_cli.monev.period import Period
+from lapor_cli.monev.rounding import as_number, mean, median, share, shares
 from lapor_cli.references import JENIS, JENIS_LABEL, KANAL, categories, kategori_label, units
 from lapor_cli.views import iso
 from lapor_cli.workflow import VOID_STATUSES, Status
 
 __all__ = [
     "DESK_SHEET",
+    "FIGURE_NOTES",
+    "LAPOR_GROUPS",
+    "LAPOR_TITLE",
+    "MONTH_SHEET",
+    "NATIONAL_TITLE",
     "NO_CATEGORY",
     "NO_UNIT",
     "SHEETS",
@@ -27,6 +33,7 @@ __all__ = [
     "DeskLine",
     "Figure",
     "Monev",
+    "MonthLine",
     "UnitLine",
 ]
 
@@ -35,25 +42,88 @@ NO_CATEGORY = "Belum diverifikasi"
 SHEETS = ("Ringkasan", "Per unit", "Kasus", "Terlambat", "Terbawa")
 #: The sheet a monev spanning several desks adds after "Per unit".
 DESK_SHEET = "Per meja"
+#: The sheet a monev of more than a month adds after "Per unit": a line per month.
+MONTH_SHEET = "Per bulan"
+
+#: Ringkasan's block of the figures national evaluators ask for (:meth:`Monev.national`).
+NATIONAL_TITLE = "Indikator evaluasi nasional"
+#: Ringkasan's block of SP4N-LAPOR!'s status groups (:meth:`Monev.status_lapor`).
+LAPOR_TITLE = "Status menurut SP4N-LAPOR!"
+#: The definitions of the rounding and of the evaluators' figures, in the workbook's Catatan
+#: (the package's docstring says the same in English).
+FIGURE_NOTES = (
+    "Pembulatan: setiap persentase dan rata-rata dihitung dari pecahan yang tepat lalu "
+    "dibulatkan sekali, setengah ke atas: persentase ke 0,1 %, rata-rata ke 0,01. Angka yang "
+    "sama tampil di `lapor rekap`, di JSON-nya dan di workbook ini.",
+    "Persen menurut jenis, kanal, kategori dan status berjumlah tepat 100,0 % (metode sisa "
+    "terbesar): tiap baris dibulatkan ke bawah ke 0,1 %, kekurangannya dibagikan 0,1 demi 0,1 "
+    "kepada baris dengan sisa terbesar (bila sama: baris dengan kasus lebih banyak, lalu baris "
+    "yang lebih atas). Satu baris bisa berbeda 0,1 dari pembulatannya sendiri.",
+    "Waktu respons awal: hari kerja sesudah hari diterima sampai hari langkah penanganan "
+    "pertama (verifikasi, distribusi, tindak lanjut atau tutup), menurut waktu langkah itu "
+    "terjadi (--pada). Tunda, ubah dan lampiran bukan respons. Rata-rata atas kasus yang sudah "
+    "direspons per akhir periode.",
+    "Ditindaklanjuti ≤ 5 hari kerja: kasus yang didisposisikan ke unit dan tindak lanjut "
+    "pertamanya paling lambat hari kerja ke-5 sesudah hari disposisi. Dinilai bila sudah "
+    "ditindaklanjuti atau 5 hari kerja itu sudah lewat per akhir periode; yang masih di dalam 5 "
+    "hari kerja tanpa tindak lanjut belum dihitung.",
+    "RHP (rata-rata penilaian hasil penanganan): rata-rata skor 1–5 dari pelapor untuk kasus "
+    "periode ini yang selesai per akhir periode, dengan jumlah pelapor yang menilai.",
+    "Status SP4N-LAPOR! per akhir periode: belum terverifikasi = diterima; terdisposisi belum "
+    "ditindaklanjuti = didisposisikan; sedang diproses = terverifikasi, dijawab atau "
+    "ditindaklanjuti; selesai = selesai; arsip = diarsipkan (termasuk bukan kewenangan); "
+    "tertunda = sedang ditunda (tunda tanpa lanjut), apa pun statusnya. Jumlahnya sama dengan "
+    "kasus diterima.",
+    "Periode lebih dari sebulan (triwulan, semester, tahun): kasus yang diterima di bulan-bulan "
+    "periode itu, keadaan per akhir periode (detik terakhirnya, atau saat dibuat bila masih "
+    "berjalan). Lembar Per bulan mengelompokkan kasus yang sama menurut bulan diterima.",
+)
+
+#: SP4N-LAPOR!'s own status groups, each with the statuses at period end it gathers (a case
+#: paused at period end is "tertunda" whatever its status).
+LAPOR_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("belum_terverifikasi", "Belum terverifikasi", (Status.DITERIMA,)),
+    (
+        "terdisposisi_belum_ditindaklanjuti",
+        "Terdisposisi, belum ditindaklanjuti",
+        (Status.DIDISPOSISIKAN,),
+    ),
+    (
+        "sedang_diproses",
+        "Sedang diproses",
+        (Status.TERVERIFIKASI, Status.DIJAWAB, Status.DITINDAKLANJUTI),
+    ),
+    ("selesai", "Selesai", (Status.SELESAI,)),
+    ("tertunda", "Tertunda", ()),
+    ("arsip", "Arsip", (Status.DIARSIPKAN,)),
+)
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One key figure: its JSON key, Indonesian label, value and kind (n / pct / dec)."""
+    """One key figure: its JSON key, Indonesian label, value and kind (n / pct / dec). A
+    share or an average is already rounded (:mod:`lapor_cli.monev.rounding`)."""
 
     key: str
     label: str
-    value: int | float | None
+    value: int | Decimal | None
     kind: str = "n"
+
+    @property
+    def number(self) -> int | float | None:
+        """The value for JSON and the workbook."""
+        return as_number(self.value) if isinstance(self.value, Decimal) else self.value
 
 
 @dataclass(frozen=True)
 class Count:
-    """One line of a breakdown table."""
+    """One line of a breakdown table, with its share of the breakdown (the shares of one
+    breakdown add up to exactly 100 %: :func:`~lapor_cli.monev.rounding.shares`)."""
 
     key: str | None
     label: str
     jumlah: int
+    porsi: Decimal | None = None
 
 
 @dataclass
@@ -70,12 +140,12 @@ class UnitLine:
         return self.unit or NO_UNIT
 
     @property
-    def porsi_tepat_waktu(self) -> float | None:
-        return self.tepat_waktu / self.selesai if self.selesai else None
+    def porsi_tepat_waktu(self) -> Decimal | None:
+        return share(self.tepat_waktu, self.selesai)
 
     @property
-    def rata_hari_kerja(self) -> float | None:
-        return statistics.fmean(self._days) if self._days else None
+    def rata_hari_kerja(self) -> Decimal | None:
+        return mean(self._days)
 
     def add(self, fact: CaseFacts) -> None:
         self.diterima += 1
@@ -91,9 +161,9 @@ class UnitLine:
             "diterima": self.diterima,
             "selesai": self.selesai,
             "tepat_waktu": self.tepat_waktu,
-            "porsi_tepat_waktu": _round(self.porsi_tepat_waktu, 4),
+            "porsi_tepat_waktu": as_number(self.porsi_tepat_waktu),
             "terlambat": self.terlambat,
-            "rata_hari_kerja": _round(self.rata_hari_kerja, 2),
+            "rata_hari_kerja": as_number(self.rata_hari_kerja),
         }
 
 
@@ -113,12 +183,21 @@ class DeskLine(UnitLine):
         return {"meja": self.unit, "nama": self.nama, **doc}
 
 
-def _round(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+@dataclass
+class MonthLine(UnitLine):
+    """One month's line of a monev over several months (``unit`` holds ``YYYY-MM``): its
+    cases by receipt, their state at period end."""
 
+    nama: str = ""
 
-def _ratio(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
+    @property
+    def label(self) -> str:
+        return self.nama or str(self.unit)
+
+    def as_json(self) -> dict[str, object]:
+        doc = super().as_json()
+        doc.pop("unit")
+        return {"bulan": self.unit, **doc}
 
 
 @dataclass
@@ -138,6 +217,8 @@ class Monev:
     jangkar: Anchor | None = None
     #: The month's cases that count in no figure: status (dibatalkan, digabung) → how many.
     void: dict[str, int] = field(default_factory=dict)
+    #: Figures of the demo register (``lapor demo``): marked so, never mistaken for a monev.
+    demo: bool = False
 
     @property
     def spans_desks(self) -> bool:
@@ -177,11 +258,35 @@ class Monev:
             ordered.append(extra[None])
         return ordered
 
+    def per_bulan(self) -> list[MonthLine]:
+        """A period of several months: a line per month begun by period end (zeros
+        included), its cases by month of receipt; none for a month."""
+        if self.period.is_month:
+            return []
+        lines = {p.key: MonthLine(p.key, nama=p.label) for p in self.period.month_periods()}
+        for fact in self.cases:
+            key = f"{fact.diterima.year:04d}-{fact.diterima.month:02d}"
+            line = lines.get(key)
+            if line is None:  # cannot be: the period's cases are received in its months
+                line = lines[key] = MonthLine(key)
+            line.add(fact)
+        return list(lines.values())
+
+    def status_lapor(self) -> list[Count]:
+        """The cases in SP4N-LAPOR!'s status groups at period end (:data:`LAPOR_GROUPS`)."""
+        counts: Counter = Counter()
+        group_of = {status: key for key, _, statuses in LAPOR_GROUPS for status in statuses}
+        for fact in self.cases:
+            counts["tertunda" if fact.ditunda else group_of.get(fact.status)] += 1
+        return _with_shares([Count(key, label, counts[key]) for key, label, _ in LAPOR_GROUPS])
+
     def sheets(self) -> list[str]:
         """The workbook's sheets, in order."""
         names = list(SHEETS)
         if self.spans_desks:
             names.insert(names.index("Per unit") + 1, DESK_SHEET)
+        if not self.period.is_month:
+            names.insert(names.index("Per unit") + 1, MONTH_SHEET)
         return names
 
     def desk_label(self) -> str | None:
@@ -231,56 +336,47 @@ class Monev:
         days = [f.hari_kerja or 0 for f in closed]
         on_time = sum(1 for f in closed if f.tepat_waktu)
         scores = [f.skor for f in self.cases if f.skor is not None]
+        end = f"per akhir {self.period.word}"
+        this, before = (
+            ("bulan ini", "bulan sebelumnya")
+            if self.period.is_month
+            else ("periode ini", "sebelum periode ini")
+        )
         return [
             Figure("diterima", "Kasus diterima", received),
-            Figure("selesai", "Selesai per akhir bulan (selesai + diarsipkan)", len(closed)),
+            Figure("selesai", f"Selesai {end} (selesai + diarsipkan)", len(closed)),
             Figure(
                 "tingkat_penyelesaian",
                 "Tingkat penyelesaian (selesai ÷ diterima)",
-                _ratio(len(closed), received),
+                share(len(closed), received),
                 "pct",
             ),
             Figure("selesai_tepat_waktu", "Selesai tepat waktu", on_time),
             Figure(
                 "porsi_tepat_waktu",
                 "Porsi selesai tepat waktu (tepat waktu ÷ selesai)",
-                _ratio(on_time, len(closed)),
+                share(on_time, len(closed)),
                 "pct",
             ),
-            Figure(
-                "rata_hari_kerja",
-                "Rata-rata hari kerja sampai selesai",
-                statistics.fmean(days) if days else None,
-                "dec",
-            ),
-            Figure(
-                "median_hari_kerja",
-                "Median hari kerja sampai selesai",
-                statistics.median(days) if days else None,
-                "dec",
-            ),
-            Figure("terbuka", "Masih terbuka per akhir bulan", received - len(closed)),
+            Figure("rata_hari_kerja", "Rata-rata hari kerja sampai selesai", mean(days), "dec"),
+            Figure("median_hari_kerja", "Median hari kerja sampai selesai", median(days), "dec"),
+            Figure("terbuka", f"Masih terbuka {end}", received - len(closed)),
             Figure(
                 "terlambat",
-                "Terlambat per akhir bulan (kasus bulan ini)",
+                f"Terlambat {end} (kasus {this})",
                 sum(1 for f in self.cases if f.terlambat),
             ),
             Figure(
                 "terbawa_terbuka",
-                "Kasus bulan sebelumnya masih terbuka per akhir bulan",
+                f"Kasus {before} masih terbuka {end}",
                 len(self.carried),
             ),
             Figure(
                 "terbawa_terlambat",
-                "Kasus bulan sebelumnya terlambat per akhir bulan",
+                f"Kasus {before} terlambat {end}",
                 sum(1 for f in self.carried if f.terlambat),
             ),
-            Figure(
-                "rata_skor",
-                "Rata-rata penilaian pelapor (1–5)",
-                statistics.fmean(scores) if scores else None,
-                "dec",
-            ),
+            Figure("rata_skor", "Rata-rata penilaian pelapor (1–5)", mean(scores), "dec"),
             Figure("jumlah_skor", "Jumlah penilaian", len(scores)),
             Figure(
                 "bukan_kewenangan",
@@ -309,14 +405,56 @@ class Monev:
             ),
         ]
 
+    def national(self) -> list[Figure]:
+        """The figures national evaluators ask of an agency's complaint handling (their
+        definitions are in the package's docstring)."""
+        responded = [f.respons_hari for f in self.cases if f.respons_hari is not None]
+        decided = [f.tindak_lanjut_5 for f in self.cases if f.tindak_lanjut_5 is not None]
+        in_time = sum(decided)
+        scores = [f.skor for f in self.cases if f.skor is not None]
+        return [
+            Figure(
+                "tingkat_penyelesaian",
+                "Tingkat penyelesaian (selesai ÷ diterima)",
+                share(len(self.closed), len(self.cases)),
+                "pct",
+            ),
+            Figure(
+                "rata_respons_awal",
+                "Rata-rata waktu respons awal (hari kerja, diterima → langkah pertama)",
+                mean(responded),
+                "dec",
+            ),
+            Figure("jumlah_direspons", "Kasus yang sudah direspons", len(responded)),
+            Figure(
+                "porsi_tindak_lanjut_5_hari",
+                "Porsi ditindaklanjuti ≤ 5 hari kerja sesudah didisposisikan",
+                share(in_time, len(decided)),
+                "pct",
+            ),
+            Figure("tindak_lanjut_5_hari", "Ditindaklanjuti ≤ 5 hari kerja", in_time),
+            Figure(
+                "jumlah_disposisi_dinilai",
+                "Kasus terdisposisi yang dinilai (sudah ditindaklanjuti atau lewat 5 hari kerja)",
+                len(decided),
+            ),
+            Figure("rhp", "RHP: rata-rata penilaian hasil penanganan (1–5)", mean(scores), "dec"),
+            Figure("jumlah_dinilai", "Jumlah pelapor yang menilai", len(scores)),
+        ]
+
     def as_json(self, *, with_cases: bool = True) -> dict[str, object]:
         doc: dict[str, object] = {
             "kantor": self.kantor,
             "meja": self.meja,
-            "bulan": self.period.key,
+            "demo": self.demo,
+            "bulan": self.period.key if self.period.is_month else None,
             "periode": {
+                "kode": self.period.key,
+                "jenis": self.period.kind,
+                "label": self.period.label,
                 "mulai": self.period.start.date().isoformat(),
                 "sampai": self.period.last_day.isoformat(),
+                "berjalan": self.period.current,
             },
             "bulan_berjalan": self.period.current,
             "keadaan_per": iso(self.period.as_of),
@@ -330,15 +468,32 @@ class Monev:
             },
         }
         for fig in self.figures():
-            value = fig.value
-            if isinstance(value, float):
-                value = round(value, 4 if fig.kind == "pct" else 2)
-            doc[fig.key] = value
-        doc["per_jenis"] = {c.key: c.jumlah for c in self.per_jenis()}
-        doc["per_kanal"] = {c.key: c.jumlah for c in self.per_kanal()}
-        doc["per_kategori"] = [{"kategori": c.key, "jumlah": c.jumlah} for c in self.per_kategori()]
-        doc["per_status"] = {c.key: c.jumlah for c in self.per_status()}
+            doc[fig.key] = fig.number
+        status_lapor = self.status_lapor()
+        doc["indikator_nasional"] = {
+            **{fig.key: fig.number for fig in self.national()},
+            "status_lapor": {c.key: c.jumlah for c in status_lapor},
+        }
+        jenis, kanal, status = self.per_jenis(), self.per_kanal(), self.per_status()
+        kategori = self.per_kategori()
+        doc["per_jenis"] = {c.key: c.jumlah for c in jenis}
+        doc["per_kanal"] = {c.key: c.jumlah for c in kanal}
+        doc["per_kategori"] = [
+            {"kategori": c.key, "jumlah": c.jumlah, "porsi": as_number(c.porsi)} for c in kategori
+        ]
+        doc["per_status"] = {c.key: c.jumlah for c in status}
+        doc["porsi"] = {
+            name: {str(c.key): as_number(c.porsi) for c in lines}
+            for name, lines in (
+                ("jenis", jenis),
+                ("kanal", kanal),
+                ("status", status),
+                ("status_lapor", status_lapor),
+            )
+        }
         doc["per_unit"] = [line.as_json() for line in self.per_unit()]
+        if not self.period.is_month:
+            doc["per_bulan"] = [line.as_json() for line in self.per_bulan()]
         if self.spans_desks:
             doc["per_meja"] = [line.as_json() for line in self.per_meja()]
         if with_cases:
@@ -354,4 +509,10 @@ def _breakdown(counts: Counter, known: list[tuple[str, str]]) -> list[Count]:
         lines.append(Count(key, kategori_label(key) or key, counts[key]))
     if counts.get(None):
         lines.append(Count(None, NO_CATEGORY, counts[None]))
-    return lines
+    return _with_shares(lines)
+
+
+def _with_shares(lines: list[Count]) -> list[Count]:
+    """The lines with their shares of the breakdown, adding up to exactly 100 %."""
+    portions = shares([line.jumlah for line in lines])
+    return [replace(line, porsi=p) for line, p in zip(lines, portions, strict=True)]

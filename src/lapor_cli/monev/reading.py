@@ -20,10 +20,10 @@ from lapor_cli.desks import all_desks
 from lapor_cli.entries import chain_anchor
 from lapor_cli.errors import LaporError
 from lapor_cli.models import Case, History
-from lapor_cli.monev.facts import CaseFacts, Detail, case_facts
+from lapor_cli.monev.facts import RESPONSE_ACTIONS, CaseFacts, Detail, Steps, case_facts
 from lapor_cli.monev.figures import Monev
 from lapor_cli.monev.period import Period
-from lapor_cli.workflow import VOID_STATUSES
+from lapor_cli.workflow import VOID_STATUSES, Status
 
 __all__ = ["DETAIL_COLUMNS", "FACT_COLUMNS", "case_details", "monthly"]
 
@@ -95,6 +95,7 @@ def monthly(
     ).one()
     status_end = _status_at_month_end(conn, period)
     reopened = _reopened_earlier(conn, period)
+    steps = _steps(conn, in_month, period)
     book = Deadlines(session, period.as_of)
     if first is not None:
         # Every calendar the facts need, loaded once: from the oldest receipt to month end.
@@ -108,7 +109,7 @@ def monthly(
     def facts(where: sa.ColumnElement[bool]) -> list[CaseFacts]:
         query = sa.select(*FACT_COLUMNS).where(where).order_by(t.c.diterima, t.c.id)
         rows = conn.execute(query.execution_options(yield_per=2000))
-        return [case_facts(row, book, period, status_end, share, reopened) for row in rows]
+        return [case_facts(row, book, period, status_end, share, reopened, steps) for row in rows]
 
     text_len = {"nama": nama or 0, "nomor_lapor": nomor_lapor or 0, "uraian": uraian or 0}
     return Monev(
@@ -193,6 +194,42 @@ def _status_at_month_end(
         last, h.c.id == last.c.last_id
     )
     return {kasus_id: (ke, waktu, data or {}) for kasus_id, ke, waktu, data in conn.execute(query)}
+
+
+def _steps(
+    conn: sa.Connection, in_period: sa.ColumnElement[bool], period: Period
+) -> dict[int, Steps]:
+    """The period's cases' first handling step, first distribution to a unit, first
+    follow-up and pause at period end, from their history by then (``waktu``: when a step
+    happened, ``--pada``), in one grouped read. Pauses alternate ``tunda``/``lanjut``, so a
+    case is paused when it has more of the first."""
+    t, h = Case.__table__, History.__table__
+
+    def first(condition: sa.ColumnElement[bool]) -> sa.ColumnElement:
+        return sa.func.min(sa.case((condition, h.c.waktu)))
+
+    def number(aksi: str) -> sa.ColumnElement:
+        return sa.func.sum(sa.case((h.c.aksi == aksi, 1), else_=0))
+
+    query = (
+        sa.select(
+            h.c.kasus_id,
+            first(h.c.aksi.in_(RESPONSE_ACTIONS)),
+            first(h.c.ke_status == Status.DIDISPOSISIKAN.value),
+            first(h.c.aksi == "tindaklanjut"),
+            number("tunda") - number("lanjut"),
+        )
+        .where(
+            h.c.kasus_id.in_(sa.select(t.c.id).where(in_period)),
+            h.c.waktu <= period.as_of,
+            h.c.aksi.in_((*RESPONSE_ACTIONS, "tunda", "lanjut")),
+        )
+        .group_by(h.c.kasus_id)
+    )
+    return {
+        kasus_id: Steps(step, distributed, followed, bool(paused and paused > 0))
+        for kasus_id, step, distributed, followed, paused in conn.execute(query)
+    }
 
 
 def _reopened_earlier(conn: sa.Connection, period: Period) -> set[int]:

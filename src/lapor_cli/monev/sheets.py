@@ -33,6 +33,7 @@ __all__ = [
     "KASUS_HEADERS",
     "LATE_COLUMNS",
     "LATE_HEADERS",
+    "MONTH_COLUMNS",
     "SHARE_HEADER",
     "UNIT_COLUMNS",
 ]
@@ -122,6 +123,7 @@ UNIT_COLUMNS: tuple[Column, ...] = (
     Column("Rata-rata hari kerja", 14, lambda line: line.rata_hari_kerja, DECIMAL),
 )
 DESK_COLUMNS: tuple[Column, ...] = (replace(UNIT_COLUMNS[0], header="Meja"), *UNIT_COLUMNS[1:])
+MONTH_COLUMNS: tuple[Column, ...] = (replace(UNIT_COLUMNS[0], header="Bulan"), *UNIT_COLUMNS[1:])
 
 KASUS_HEADERS = headers(CASE_COLUMNS)
 LATE_HEADERS = headers(LATE_COLUMNS)

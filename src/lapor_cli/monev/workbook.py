@@ -24,21 +24,47 @@ from lapor_cli.indonesian import tanggal
 from lapor_cli.monev.cells import DATETIME_FMT, DEC_FMT, PCT_FMT, Column, Sheet, headers
 from lapor_cli.monev.charts import add_bar_chart
 from lapor_cli.monev.facts import CaseFacts, Detail
-from lapor_cli.monev.figures import DESK_SHEET, Figure, Monev, UnitLine
+from lapor_cli.monev.figures import (
+    DESK_SHEET,
+    FIGURE_NOTES,
+    LAPOR_TITLE,
+    MONTH_SHEET,
+    NATIONAL_TITLE,
+    Figure,
+    Monev,
+    UnitLine,
+)
 from lapor_cli.monev.period import Period
+from lapor_cli.monev.rounding import as_number
 from lapor_cli.monev.sheets import (
     CARRIED_COLUMNS,
     CASE_COLUMNS,
     DESK_COLUMNS,
     LATE_COLUMNS,
+    MONTH_COLUMNS,
     SHARE_HEADER,
     UNIT_COLUMNS,
 )
 
-__all__ = ["ANCHOR_LABEL", "NOTES", "anchor_line", "output_path", "write_workbook"]
+__all__ = [
+    "ANCHOR_LABEL",
+    "DEMO_MARK",
+    "DEMO_PREFIX",
+    "FIGURE_NOTES",
+    "LAPOR_TITLE",
+    "NATIONAL_TITLE",
+    "NOTES",
+    "anchor_line",
+    "output_path",
+    "write_workbook",
+]
 
 #: The Ringkasan line that carries the chain's anchor (:func:`anchor_line`).
 ANCHOR_LABEL = "Jangkar rantai register"
+#: The default file name of a workbook of the demo register begins so.
+DEMO_PREFIX = "DEMO-"
+#: The line atop Ringkasan of a workbook of the demo register.
+DEMO_MARK = "DEMO — data contoh dari `lapor demo`, bukan monev kantor mana pun."
 
 NOTES = (
     "Kasus bulan ini: kasus dengan waktu diterima di bulan ini (waktu kantor).",
@@ -74,12 +100,18 @@ def anchor_line(anchor: Anchor, printed: datetime) -> str:
 
 
 def output_path(
-    keluaran: str | None, period: Period, *, overwrite: bool, meja: str | None = None
+    keluaran: str | None,
+    period: Period,
+    *,
+    overwrite: bool,
+    meja: str | None = None,
+    demo: bool = False,
 ) -> Path:
-    """Where the workbook goes: ``monev-YYYY-MM.xlsx`` here (one desk of several:
-    ``monev-YYYY-MM-KODE.xlsx``), or ``--keluaran`` (a folder gets the default name). An
-    existing file is refused unless ``overwrite``."""
-    name = f"monev-{period.key}{f'-{meja}' if meja else ''}.xlsx"
+    """Where the workbook goes: ``monev-YYYY-MM.xlsx`` here (a longer period:
+    ``monev-2026-Q4.xlsx``, ``monev-2026-S2.xlsx``, ``monev-2026.xlsx``; one desk of several:
+    ``monev-YYYY-MM-KODE.xlsx``; the demo register: ``DEMO-monev-….xlsx``), or ``--keluaran``
+    (a folder gets the default name). An existing file is refused unless ``overwrite``."""
+    name = f"{DEMO_PREFIX if demo else ''}monev-{period.key}{f'-{meja}' if meja else ''}.xlsx"
     path = Path(keluaran).expanduser() if keluaran else Path(name)
     if path.is_dir():
         path = path / name
@@ -116,6 +148,8 @@ def write_workbook(
     wb.properties.creator = "lapor-cli"
     _write_summary(wb, report)
     _write_lines(wb, report, "Per unit", UNIT_COLUMNS, report.per_unit(), "unit")
+    if not report.period.is_month:  # a longer period: each month's figures
+        _write_lines(wb, report, MONTH_SHEET, MONTH_COLUMNS, report.per_bulan(), "bulan")
     if report.spans_desks:  # a province's monev: each desk's figures side by side
         _write_lines(wb, report, DESK_SHEET, DESK_COLUMNS, report.per_meja(), "meja")
     _write_cases(wb, report, details, progress)
@@ -147,7 +181,7 @@ def _value_cell(sheet: Sheet, fig: Figure) -> object:
     if fig.value is None:
         return "-"
     fmt = {"pct": PCT_FMT, "dec": DEC_FMT}.get(fig.kind)
-    return sheet.styled(fig.value, fmt=fmt) if fmt else fig.value
+    return sheet.styled(fig.number, fmt=fmt) if fmt else fig.number
 
 
 def _write_summary(wb: Any, report: Monev) -> None:
@@ -155,7 +189,9 @@ def _write_summary(wb: Any, report: Monev) -> None:
     sheet.widths((62, 16, 12))
     period = report.period
     sheet.title(f"Monitoring dan evaluasi pengaduan — {report.kantor}")
-    label = period.label + (" (bulan berjalan)" if period.current else "")
+    if report.demo:
+        sheet.append([sheet.styled(DEMO_MARK, bold=True)])
+    label = period.label + (f" ({period.word} berjalan)" if period.current else "")
     sheet.append(["Kantor", sheet.text(report.kantor)])
     if (desks := report.desk_label()) is not None:
         sheet.append(["Meja", sheet.text(desks)])
@@ -177,25 +213,29 @@ def _write_summary(wb: Any, report: Monev) -> None:
     sheet.header(["Angka utama", "Nilai"])
     for fig in report.figures():
         sheet.append([fig.label, _value_cell(sheet, fig)])
+    sheet.append([])
+    sheet.header([NATIONAL_TITLE, "Nilai"])
+    for fig in report.national():
+        sheet.append([fig.label, _value_cell(sheet, fig)])
 
-    received = len(report.cases)
     blocks: dict[str, tuple[int, int]] = {}
     for key, title, lines in (
         ("jenis", "Menurut jenis", report.per_jenis()),
         ("kanal", "Menurut kanal", report.per_kanal()),
         ("kategori", "Menurut kategori", report.per_kategori()),
-        ("status", "Status per akhir bulan", report.per_status()),
+        ("status", f"Status per akhir {period.word}", report.per_status()),
+        ("status_lapor", LAPOR_TITLE, report.status_lapor()),
     ):
         sheet.append([])
         head = sheet.header([title, "Jumlah", "Persen"])
         for line in lines:
-            share = line.jumlah / received if received else None
+            share = as_number(line.porsi)
             sheet.append([sheet.text(line.label), line.jumlah, sheet.styled(share, fmt=PCT_FMT)])
         blocks[key] = (head, sheet.rows)
 
     sheet.append([])
     sheet.header(["Catatan"])
-    for note in NOTES:
+    for note in (*NOTES, *FIGURE_NOTES):
         sheet.append([note])
 
     if report.cases:
