@@ -57,12 +57,19 @@ def register(app: typer.Typer) -> None:
         timpa: Annotated[
             bool, typer.Option("--timpa", help="Timpa berkas tujuan bila sudah ada.")
         ] = False,
+        tanpa_nama: Annotated[
+            bool,
+            typer.Option(
+                "--tanpa-nama",
+                help="Tanpa identitas pelapor (nama, NIK, HP), untuk pembaca di luar kantor.",
+            ),
+        ] = False,
         meja: ReadDeskOpt = None,
         semua_meja: EveryDeskOpt = False,
         json: JsonOpt = False,
     ) -> None:
         """Workbook monev bulanan (XLSX) untuk Biro Humas: ringkasan, per unit (dan per meja),
-        daftar kasus, kasus terlambat, grafik. NIK/HP disamarkan."""
+        daftar kasus, kasus terlambat, grafik; siap cetak A4. NIK/HP disamarkan."""
         from lapor_cli.monev import export_month
 
         with opened(write=False) as ctx:
@@ -80,6 +87,7 @@ def register(app: typer.Typer) -> None:
                     meja=meja,
                     every_desk=semua_meja,
                     progress=progress,
+                    names=not tanpa_nama,
                 )
         if json:
             emit_json(written.as_json())

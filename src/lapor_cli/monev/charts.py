@@ -17,18 +17,19 @@ def add_bar_chart(
     last_row: int,
     anchor: str,
     width: float,
+    height: float = 9,
     share: bool = False,
 ) -> None:
     """Bars of the values in ``column`` (rows below ``header_row``, whose cell names the
-    series, down to ``last_row``) labelled by column A, placed at ``anchor``. A ``share`` runs
-    from 0 % to 100 %."""
+    series, down to ``last_row``) labelled by column A, placed at ``anchor``, ``width`` × ``height``
+    cm. A ``share`` runs from 0 % to 100 %."""
     from openpyxl.chart import BarChart, Reference
 
     chart = BarChart()
     chart.type = "bar"
     chart.title = title
     chart.legend = None
-    chart.height, chart.width = 9, width
+    chart.height, chart.width = height, width
     chart.add_data(
         Reference(ws, min_col=column, min_row=header_row, max_row=last_row),
         titles_from_data=True,

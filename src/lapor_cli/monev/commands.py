@@ -16,6 +16,8 @@ from lapor_cli.monev.figures import Monev
 from lapor_cli.monev.period import Period, month_period
 from lapor_cli.monev.reading import case_details, monthly
 from lapor_cli.monev.workbook import output_path, write_workbook
+from lapor_cli.office import Signature
+from lapor_cli.settings import get_settings
 
 __all__ = ["Export", "export_month", "month_report"]
 
@@ -71,12 +73,14 @@ def export_month(
     meja: str | None = None,
     every_desk: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    names: bool = True,
 ) -> Export:
     """Write the monev workbook of ``year``-``month`` (the figures of :func:`month_report`) to
     ``keluaran`` (see :func:`output_path`). Refused before the month is read: a month that
     has not begun, an unknown desk, a missing folder, an existing file without
     ``overwrite``. ``progress(done, total)`` is told the case-list rows written: 0 first, then
-    every 1,000 and at the end."""
+    every 1,000 and at the end. Without ``names`` the reporters' identity is left out. The
+    office's head signs *Ringkasan* as ``lapor kantor`` has set."""
     period = month_period(year, month, now=now)
     desk = desk_scope(session, meja, every=every_desk)
     named = desk.kode if desk and len(all_desks(session)) > 1 else None
@@ -91,6 +95,8 @@ def export_month(
         target,
         overwrite=overwrite,
         progress=None if progress is None else lambda done: progress(done, total),
+        signature=Signature.from_settings(get_settings(session)),
+        names=names,
     )
     return Export(target, report)
 
