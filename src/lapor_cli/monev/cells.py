@@ -110,7 +110,7 @@ def text_lines(text: object, width: float, *, bold: bool = False) -> int:
     too tall reads well, one too short cuts the text."""
     if text is None or text == "":
         return 1
-    per_line = max(4, int(width * (1.0 if bold else 1.15)) - 1)
+    per_line = max(4, int(width * (1.1 if bold else 1.15)) - 1)
     total = 0
     for paragraph in str(text).split("\n"):
         lines, used = 1, 0

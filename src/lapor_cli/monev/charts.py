@@ -24,6 +24,7 @@ def add_bar_chart(
     series, down to ``last_row``) labelled by column A, placed at ``anchor``, ``width`` × ``height``
     cm. A ``share`` runs from 0 % to 100 %."""
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
 
     chart = BarChart()
     chart.type = "bar"
@@ -42,4 +43,9 @@ def add_bar_chart(
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.y_axis.majorGridlines = None
+    # each bar says its value: a 0 % (or a 0) is otherwise no bar at all, read as missing
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(chart.dataLabels, flag, False)
     ws.add_chart(chart, anchor)

@@ -84,9 +84,9 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("Unit", fit("unit", 4, cap=18), lambda f, d: f.unit, WRAPPED),
     Column("Status akhir bulan", 14, lambda f, d: status_label(f.status), WRAPPED),
     Column("Batas waktu", _deadline_width, lambda f, d: f.batas, MOMENT),
-    Column("Tepat waktu", 8.5, lambda f, d: _yes_no(f.tepat_waktu)),
-    Column(DONE_DAYS, 9, lambda f, d: f.hari_kerja),
-    Column(LATE_DAYS, 10, lambda f, d: f.hari_terlambat),
+    Column("Tepat waktu", 9, lambda f, d: _yes_no(f.tepat_waktu)),
+    Column(DONE_DAYS, 10, lambda f, d: f.hari_kerja),
+    Column(LATE_DAYS, 12, lambda f, d: f.hari_terlambat),
     # -- not printed: for filtering on screen
     Column("Ditutup", 16.5, lambda f, d: f.ditutup, MOMENT),
     Column("Kewenangan", 11, lambda f, d: _yes_no(f.kewenangan)),
@@ -124,7 +124,7 @@ LATE_COLUMNS: tuple[Column, ...] = (
     Column("Status akhir bulan", 14, lambda f: status_label(f.status), WRAPPED),
     Column("Batas waktu", _deadline_width, lambda f: f.batas, MOMENT),
     Column(AGE_DAYS, 11, lambda f: f.umur_hari),
-    Column(LATE_DAYS, 11, lambda f: f.hari_terlambat),
+    Column(LATE_DAYS, 12, lambda f: f.hari_terlambat),
 )
 
 CARRIED_COLUMNS: tuple[Column, ...] = (
@@ -137,7 +137,7 @@ CARRIED_COLUMNS: tuple[Column, ...] = (
     Column("Status akhir bulan", 14, lambda f: status_label(f.status), WRAPPED),
     Column("Batas waktu", _deadline_width, lambda f: f.batas, MOMENT),
     Column("Terlambat", 10, lambda f: "ya" if f.terlambat else "tidak"),
-    Column(LATE_DAYS, 11, lambda f: f.hari_terlambat),
+    Column(LATE_DAYS, 12, lambda f: f.hari_terlambat),
     Column(AGE_DAYS, 11, lambda f: f.umur_hari),
 )
 
