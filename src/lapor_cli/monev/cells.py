@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,11 @@ ROW_MARGIN = 2.0
 MARGINS = {"left": 0.5, "right": 0.5, "top": 0.85, "bottom": 0.7, "header": 0.3, "footer": 0.3}
 PAGE_FOOTER = "Halaman &P dari &N"
 FONT = "Calibri"  # the workbook's own
+#: Named cell styles for the many cells of tall rows: a style given by name is copied, where
+#: an alignment given to each cell is looked up in the workbook's list every time (~5× the
+#: cost of writing the row).
+WRAP_STYLE = "lapor teks terlipat"
+TOP_STYLE = "lapor rata atas"
 
 #: A column's width: a number, or one computed from the items the sheet lists and the report.
 Width = float | Callable[[Sequence[Any], "Monev"], float]
@@ -197,7 +203,51 @@ class Sheet:
         self._title = Font(name=FONT, bold=True, size=14)
         self._fill = PatternFill("solid", fgColor="DDEBF7")
         self._wrap = Alignment(wrap_text=True, vertical="top")
-        self._top = Alignment(vertical="top")
+        self._add_styles(wb)
+        self._looks = self._templates()
+
+    def _add_styles(self, wb: Any) -> None:
+        from openpyxl.styles import Alignment, NamedStyle
+
+        for name, alignment in (
+            (WRAP_STYLE, self._wrap),
+            (TOP_STYLE, Alignment(vertical="top")),
+        ):
+            if name not in wb.named_styles:
+                wb.add_named_style(NamedStyle(name=name, alignment=alignment))
+
+    def _templates(self) -> dict[str, Any]:
+        """A cell of each look that many cells take: wrapped text; at the top of a tall row
+        (a value, a date, a moment); a date and a moment in an ordinary row."""
+        looks: dict[str, Any] = {}
+        for key, style, fmt in (
+            ("wrap", WRAP_STYLE, None),
+            ("top", TOP_STYLE, None),
+            ("top-date", TOP_STYLE, DATE_FMT),
+            ("top-moment", TOP_STYLE, DATETIME_FMT),
+            ("date", None, DATE_FMT),
+            ("moment", None, DATETIME_FMT),
+        ):
+            cell = self._cell(self.ws)
+            if style:
+                cell.style = style
+            if fmt:
+                cell.number_format = fmt
+            looks[key] = cell
+        return looks
+
+    def _new(self, look: str) -> Any:
+        """A new cell looking like the template ``look``. openpyxl keeps a cell's look as one
+        array of style ids and copies it when it copies a style; doing so here costs a
+        microsecond, where setting the alignment or a named style looks it up in the
+        workbook's lists every time (most of the time of a long case list)."""
+        cell = self._cell(self.ws)
+        like = self._looks[look]
+        if hasattr(like, "_style"):
+            cell._style = copy(like._style)
+        else:  # an openpyxl that keeps styles otherwise: the slow, public way
+            cell.style, cell.number_format = like.style, like.number_format
+        return cell
 
     # -- a sheet declared as columns -------------------------------------------------------
 
@@ -229,6 +279,7 @@ class Sheet:
         """One sheet row per ``rows`` item (the arguments of the columns' ``value``); with
         ``progress``, told the rows written every 1,000 rows and at the end."""
         plan = self._plan(columns)
+        tall_plan = [self._tall_maker(c.kind) for c in columns]
         append = self.ws.append
         wrapped = [
             (i, self._widths[i] if i < len(self._widths) else 10.0)
@@ -239,18 +290,19 @@ class Sheet:
         done = 0
         for row in rows:
             values = [get(*row) for get, _make in plan]
-            index = self.rows + done + 1
             lines = max((text_lines(values[i], w) for i, w in wrapped if values[i]), default=1)
-            if lines > 1:
-                dims[index].height = row_height(lines)
-            made = [
-                v if make is None else make(v) for v, (_get, make) in zip(values, plan, strict=True)
-            ]
             if lines > 1:  # a tall row: every value at its top, as the wrapped text
-                made = [self.top(v) for v in made]
-            append(made)
-            if lines > 1:
+                index = self.rows + done + 1
+                dims[index].height = row_height(lines)
+                append([make(v) for v, make in zip(values, tall_plan, strict=True)])
                 del dims[index]  # written: 100,000 rows need not keep theirs
+            else:
+                append(
+                    [
+                        v if make is None else make(v)
+                        for v, (_g, make) in zip(values, plan, strict=True)
+                    ]
+                )
             done += 1
             if progress is not None and done % 1000 == 0:
                 progress(done)
@@ -276,6 +328,17 @@ class Sheet:
     ) -> list[tuple[Callable[..., object], Callable[[Any], object] | None]]:
         """Each column's getter and what makes its value a cell (None: the value as it is)."""
         return [(c.value, self._maker(c.kind)) for c in columns]
+
+    def _tall_maker(self, kind: str) -> Callable[[Any], object]:
+        """What makes a value a cell at the top of a tall row."""
+        if kind == WRAPPED:
+            return self.wrapped
+        if kind == MOMENT:
+            return lambda value: self.moment(value, top=True)
+        if kind in (PLAIN, TEXT):
+            return self.top
+        make = self._maker(kind)
+        return lambda value: self.top(make(value) if make else value)
 
     def _maker(self, kind: str) -> Callable[[Any], object] | None:
         if kind == PLAIN:
@@ -305,12 +368,12 @@ class Sheet:
         self.rows += 1
         return self.rows
 
-    def moment(self, value: Any) -> object:
-        """A datetime or a date, in the Indonesian day-first order."""
+    def moment(self, value: Any, *, top: bool = False) -> object:
+        """A datetime or a date, in the Indonesian day-first order (``top``: of a tall row)."""
         if value is None:
             return None
-        cell = self._cell(self.ws)
-        cell.number_format = DATETIME_FMT if isinstance(value, datetime) else DATE_FMT
+        look = "moment" if isinstance(value, datetime) else "date"
+        cell = self._new(f"top-{look}" if top else look)
         cell.value = value
         return cell
 
@@ -357,23 +420,21 @@ class Sheet:
         """A text wrapped within its column (the row is made tall enough by its writer)."""
         if not value:
             return None
-        cell = self.text(value, cell=self._cell(self.ws))
-        cell.alignment = self._wrap  # type: ignore[union-attr]
-        return cell
+        return self.text(value, cell=self._new("wrap"))  # text() may add quotePrefix
 
     def top(self, value: object) -> object:
-        """A value aligned to the top of a taller row."""
+        """A value (or a cell made already) at the top of a tall row."""
         if value is None:
             return None
-        if hasattr(value, "alignment"):  # a cell made already (a date, a share)
-            cell = value
-        elif isinstance(value, str):
-            cell = self.text(value, cell=self._cell(self.ws))
-        else:
-            cell = self._cell(self.ws)
-            cell.value = value
-        if not cell.alignment.wrap_text:  # type: ignore[union-attr]
-            cell.alignment = self._top  # type: ignore[union-attr]
+        if hasattr(value, "number_format"):  # a cell: a share, an average
+            fmt = value.number_format  # type: ignore[attr-defined]
+            value.style = TOP_STYLE  # type: ignore[attr-defined]
+            value.number_format = fmt  # type: ignore[attr-defined]
+            return value
+        cell = self._new("top")
+        if isinstance(value, str):
+            return self.text(value, cell=cell)
+        cell.value = value
         return cell
 
     def height(self, lines: int) -> None:

@@ -182,17 +182,14 @@ def write_workbook(
     wb.properties.title = f"Monev pengaduan {report.period.label}"
     wb.properties.creator = "lapor-cli"
 
-    def head(sheet: str) -> PageHead:
-        return _page_head(report, sheet)
-
-    _write_summary(wb, report, head("Ringkasan"), signature or Signature(), names=names)
-    _write_lines(wb, report, head("Per unit"), UNIT_COLUMNS, report.per_unit(), "unit")
+    _write_summary(wb, report, signature or Signature(), names=names)
+    _write_lines(wb, report, "Per unit", UNIT_COLUMNS, report.per_unit(), "unit")
     if report.spans_desks:  # a province's monev: each desk's figures side by side
-        _write_lines(wb, report, head(DESK_SHEET), DESK_COLUMNS, report.per_meja(), "meja")
+        _write_lines(wb, report, DESK_SHEET, DESK_COLUMNS, report.per_meja(), "meja")
     columns = CASE_COLUMNS if names else CASE_COLUMNS_WITHOUT_NAMES
-    _write_cases(wb, report, head("Kasus"), columns, details, progress)
-    _write_facts(wb, report, head("Terlambat"), LATE_COLUMNS, report.overdue)
-    _write_facts(wb, report, head("Terbawa"), CARRIED_COLUMNS, report.carried)
+    _write_cases(wb, report, columns, details, progress)
+    _write_facts(wb, report, "Terlambat", LATE_COLUMNS, report.overdue)
+    _write_facts(wb, report, "Terbawa", CARRIED_COLUMNS, report.carried)
     _save(wb, path, overwrite=overwrite)
     return path
 
@@ -254,10 +251,8 @@ def _rows_points(lines: Iterable[int]) -> float:
     return sum(row_height(n) if n > 1 else 15.0 for n in lines)
 
 
-def _write_summary(
-    wb: Any, report: Monev, head: PageHead, signature: Signature, *, names: bool
-) -> None:
-    sheet = Sheet(wb, "Ringkasan", head)
+def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool) -> None:
+    sheet = Sheet(wb, "Ringkasan", _page_head(report, "Ringkasan"))
     sheet.widths(SUMMARY_WIDTHS)
     sheet.row_points = 15.0
     sheet.ws.sheet_properties.pageSetUpPr.fitToPage = False
@@ -395,7 +390,7 @@ def _write_signature(sheet: Sheet, pages: _Pages, report: Monev, signature: Sign
 def _write_lines(
     wb: Any,
     report: Monev,
-    head: PageHead,
+    title: str,
     columns: Sequence[Column],
     lines: Sequence[UnitLine],
     per: str,
@@ -404,7 +399,7 @@ def _write_lines(
     on-time shares. Cases without a unit (answered at the desk or archived) have their line
     in the table but no bar: they were never a unit's to handle, and their quick closing is
     no unit's on-time share."""
-    sheet = Sheet(wb, head.judul.rsplit(" — ", 1)[-1], head)
+    sheet = Sheet(wb, title, _page_head(report, title))
     sheet.start_table(columns, lines, report, gridlines=False)
     sheet.table_rows(columns, ((line,) for line in lines))
     last_line_row = sheet.rows
@@ -433,7 +428,6 @@ def _write_lines(
 def _write_cases(
     wb: Any,
     report: Monev,
-    head: PageHead,
     columns: Sequence[Column],
     details: Iterable[tuple[CaseFacts, Detail]],
     progress: Callable[[int], None] | None,
@@ -441,7 +435,7 @@ def _write_cases(
     """The case list; its print area is the first :data:`PRINTED_CASE_COLUMNS` columns."""
     from openpyxl.utils import get_column_letter
 
-    sheet = Sheet(wb, "Kasus", head)
+    sheet = Sheet(wb, "Kasus", _page_head(report, "Kasus"))
     sheet.start_table(columns, report.cases, report, printed=PRINTED_CASE_COLUMNS)
     sheet.table_rows(columns, details, progress)
     sheet.autofilter(columns, sheet.rows)
@@ -449,9 +443,9 @@ def _write_cases(
 
 
 def _write_facts(
-    wb: Any, report: Monev, head: PageHead, columns: Sequence[Column], facts: list[CaseFacts]
+    wb: Any, report: Monev, title: str, columns: Sequence[Column], facts: list[CaseFacts]
 ) -> None:
-    sheet = Sheet(wb, head.judul.rsplit(" — ", 1)[-1], head)
+    sheet = Sheet(wb, title, _page_head(report, title))
     sheet.start_table(columns, facts, report)
     sheet.table_rows(columns, ((fact,) for fact in facts))
     sheet.autofilter(columns, sheet.rows)
