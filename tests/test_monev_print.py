@@ -100,15 +100,13 @@ def test_every_sheet_prints_a4_landscape_with_page_header_and_page_numbers(demo:
         )
         assert ws.oddHeader.right.text == "Keadaan per 30 November 2026 10:00"
         assert ws.oddFooter.center.text == PAGE_FOOTER == "Halaman &P dari &N"
-    for name in TABLES:  # the tables: fitted to the width, header row on every page
-        ws = wb[name]
-        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
-        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), name
-        assert ws.print_title_rows in ("1:1", "$1:$1"), name
-    # Ringkasan prints at a fixed scale, so that its page breaks know what a page holds
+    for ws in wb.worksheets:  # fitted to the width, as tall as it takes
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+    for name in TABLES:  # the header row on every page
+        assert wb[name].print_title_rows in ("1:1", "$1:$1"), name
+    # Ringkasan's width: its tables, charts and notes (A:J), nothing further right
     summary = wb["Ringkasan"]
-    assert not summary.sheet_properties.pageSetUpPr.fitToPage
-    assert summary.page_setup.scale == 72
     assert summary.print_area == "'Ringkasan'!$A$1:$J$" + str(summary.max_row)
 
 

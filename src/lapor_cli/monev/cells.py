@@ -207,14 +207,15 @@ class Sheet:
         self._looks = self._templates()
 
     def _add_styles(self, wb: Any) -> None:
-        from openpyxl.styles import Alignment, NamedStyle
+        from openpyxl.styles import Alignment, Font, NamedStyle
 
         for name, alignment in (
             (WRAP_STYLE, self._wrap),
             (TOP_STYLE, Alignment(vertical="top")),
         ):
-            if name not in wb.named_styles:
-                wb.add_named_style(NamedStyle(name=name, alignment=alignment))
+            if name not in wb.named_styles:  # the font named, as for the bold cells
+                style = NamedStyle(name=name, font=Font(name=FONT, size=11), alignment=alignment)
+                wb.add_named_style(style)
 
     def _templates(self) -> dict[str, Any]:
         """A cell of each look that many cells take: wrapped text; at the top of a tall row
@@ -341,12 +342,11 @@ class Sheet:
         return lambda value: self.top(make(value) if make else value)
 
     def _maker(self, kind: str) -> Callable[[Any], object] | None:
+        """What makes a value a cell in a row of one line (None: the value as it is)."""
         if kind == PLAIN:
             return None
-        if kind == TEXT:
-            return self.text
-        if kind == WRAPPED:
-            return self.wrapped
+        if kind in (TEXT, WRAPPED):  # a wrapped text that fits one line: as any text, so
+            return self.text  # that the row keeps one height and one baseline
         if kind == MOMENT:
             return self.moment
         fmt = {PERCENT: PCT_FMT, DECIMAL: DEC_FMT}[kind]
@@ -378,11 +378,21 @@ class Sheet:
         return cell
 
     def styled(
-        self, value: object, *, fmt: str | None = None, bold: bool = False, underline: bool = False
+        self,
+        value: object,
+        *,
+        fmt: str | None = None,
+        bold: bool = False,
+        underline: bool = False,
+        left: bool = False,
     ) -> object:
         if value is None:
             return None
         cell = self._cell(self.ws)
+        if left:  # a date beside text values: lined up with them
+            from openpyxl.styles import Alignment
+
+            cell.alignment = Alignment(horizontal="left")
         if fmt:
             cell.number_format = fmt
         if underline:

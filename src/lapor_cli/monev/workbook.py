@@ -85,16 +85,15 @@ NOTES = (
     "dihitung di angka mana pun, hanya jumlahnya di atas; aduan ganda dihitung sekali, di kasus "
     "utamanya. Kasus yang dibuka kembali dihitung sebagai selesai pada bulan ditutupnya, "
     "menurut riwayatnya.",
-    "Satuan hari: lama selesai dan hari terlambat dihitung dalam hari kerja (Senin–Jumat, "
-    "bukan libur nasional, cuti bersama atau libur kantor); umur kasus dalam hari kalender.",
+    "Satuan hari: lama selesai dan hari terlambat dalam hari kerja; umur kasus dalam hari "
+    "kalender.",
     "Privasi: NIK dan HP disamarkan; kasus anonim dan kasus rahasia tanpa identitas pelapor; "
     "uraian kasus rahasia tidak ditampilkan. Teks dari pelapor selalu ditulis sebagai teks, "
     "tidak pernah sebagai rumus.",
-    "Grafik per unit hanya memuat kasus yang diteruskan ke unit; kasus tanpa unit (dijawab "
-    "langsung atau diarsipkan) ada di baris tabelnya, bukan porsi tepat waktu unit mana pun.",
-    "Lembar Kasus: yang dicetak hanya kolom Nomor sampai Hari terlambat; kolom sesudahnya "
-    "(waktu ditutup, kewenangan, skor, SP4N-LAPOR!, identitas pelapor) untuk disaring di layar "
-    "dan tidak pernah tercetak.",
+    "Grafik per unit hanya memuat kasus yang diteruskan ke unit; kasus tanpa unit ada di baris "
+    "tabelnya.",
+    "Lembar Kasus: yang dicetak kolom Nomor sampai Hari terlambat; kolom sesudahnya (termasuk "
+    "identitas pelapor) untuk disaring di layar.",
     "Jangkar rantai register: jumlah entri riwayat dan hash entri terbaru saat workbook dibuat. "
     "Kelak `lapor periksa --jangkar JANGKAR` membuktikan riwayat register sampai titik itu "
     "tidak diubah, diputar mundur atau dihitung ulang.",
@@ -107,6 +106,7 @@ NO_NAMES_NOTE = (
 )
 #: The per-unit chart leaves out the cases without a unit, and its title says so.
 NO_UNIT_TITLE = " (kasus yang diteruskan ke unit)"
+SIGNING_POINTS = 48.0  # the room to sign in, about 1.7 cm
 #: What the head's signature block prints while it is not set (``lapor kantor``).
 DOTS = "." * 40
 
@@ -118,13 +118,11 @@ CHART_CM = 11.5  # within the six columns in Excel (11.9 cm) and in LibreOffice
 CHART_MIN_CM = 7.5
 NOTE_SPAN = "J"  # a note is written across A:J, wrapped
 NOTE_WIDTH = 140.0  # the characters a line of it holds, about
-#: Ringkasan prints at this scale, not "fitted to the width": Excel and LibreOffice measure
-#: column widths differently and would each shrink it by another factor, and its page
-#: breaks must know what a page holds. At 72 % the ten columns fit A4 landscape in both.
-SUMMARY_SCALE = 72
 #: A printed page of Ringkasan, in points of rows: A4 landscape's 8.27 in less the margins
-#: (about 484 points) at that scale, less a little, so that no block is split by a page break.
-PAGE_POINTS = 630.0
+#: (about 484 points), divided by the scale that fits its ten columns to the width (≈ 0.95
+#: in Calibri or its twin Carlito; lower with a wider substitute font, which only leaves
+#: room), so that no block is split by a page break.
+PAGE_POINTS = 500.0
 
 
 def anchor_line(anchor: Anchor, printed: datetime) -> str:
@@ -255,8 +253,6 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
     sheet = Sheet(wb, "Ringkasan", _page_head(report, "Ringkasan"))
     sheet.widths(SUMMARY_WIDTHS)
     sheet.row_points = 15.0
-    sheet.ws.sheet_properties.pageSetUpPr.fitToPage = False
-    sheet.ws.page_setup.scale = SUMMARY_SCALE
     pages = _Pages(sheet)
     period = report.period
     label = period.label + (" (bulan berjalan)" if period.current else "")
@@ -267,8 +263,8 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
     top.append(
         ("Rentang tanggal diterima", f"{tanggal(period.start)} – {tanggal(period.last_day)}")
     )
-    top.append(("Keadaan per", sheet.styled(period.as_of, fmt=DATETIME_FMT)))
-    top.append(("Dibuat", sheet.styled(report.dibuat, fmt=DATETIME_FMT)))
+    top.append(("Keadaan per", sheet.styled(period.as_of, fmt=DATETIME_FMT, left=True)))
+    top.append(("Dibuat", sheet.styled(report.dibuat, fmt=DATETIME_FMT, left=True)))
     if report.jangkar is not None:
         top.append((ANCHOR_LABEL, anchor_line(report.jangkar, report.dibuat)))
     if not names:
@@ -333,8 +329,6 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
             while _rows_points([1] * (sheet.rows - head_row + 1)) < chart_cm * 28.35:
                 sheet.append([])  # the chart ends above the next block
 
-    _write_signature(sheet, pages, report, signature)
-
     notes = [*NOTES, *(() if names else (NO_NAMES_NOTE,))]
     heights = [text_lines(note, NOTE_WIDTH) for note in notes]
     pages.block(_rows_points([1, 1, *heights]))
@@ -345,6 +339,7 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
         sheet.append([sheet.wrapped(note)])
         sheet.ws.merged_cells.add(f"A{sheet.rows}:{NOTE_SPAN}{sheet.rows}")
 
+    _write_signature(sheet, pages, report, signature)
     # the page's width: the tables, the charts and the notes (never wider, or the page
     # shrinks to what LibreOffice counts as used)
     sheet.ws.print_area = f"A1:{NOTE_SPAN}{sheet.rows}"
@@ -360,7 +355,8 @@ def _count_label(key: str, code: str | None, label: str) -> str:
 
 
 def _write_signature(sheet: Sheet, pages: _Pages, report: Monev, signature: Signature) -> None:
-    """The head's signature block, right of the tables, as an Indonesian report ends:
+    """The head's signature block, at the end, right of the tables, as an Indonesian
+    report ends:
     place and date, "Mengetahui,", the title, room to sign, the name, the NIP. What is not
     set prints as dotted lines to fill in by hand."""
     place = signature.kota or DOTS[:24]
@@ -374,13 +370,12 @@ def _write_signature(sheet: Sheet, pages: _Pages, report: Monev, signature: Sign
         (name, True),
         (nip, False),
     ]
-    pages.block(15 * 2 + 15 * len(lines) + 45)
-    sheet.append([])
+    pages.block(15 + 15 * len(lines) + SIGNING_POINTS)
     sheet.append([])
     column = TABLE_COLUMNS  # where the charts begin
     for text, bold in lines:
         if text is None:
-            sheet.ws.row_dimensions[sheet.rows + 1].height = 60
+            sheet.ws.row_dimensions[sheet.rows + 1].height = SIGNING_POINTS
             sheet.append([])
             continue
         cell = sheet.styled(text, bold=bold, underline=bold and bool(signature.nama))
