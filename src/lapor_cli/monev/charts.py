@@ -19,10 +19,12 @@ def add_bar_chart(
     width: float,
     height: float = 9,
     share: bool = False,
+    most: float | None = None,
 ) -> None:
     """Bars of the values in ``column`` (rows below ``header_row``, whose cell names the
     series, down to ``last_row``) labelled by column A, placed at ``anchor``, ``width`` × ``height``
-    cm. A ``share`` runs from 0 % to 100 %."""
+    cm. A ``share`` runs from 0 % to 100 %; counts up to ``most`` ≤ 10 are ticked 1 by 1
+    (not 0.5, 1.5: a case is whole)."""
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.label import DataLabelList
 
@@ -40,6 +42,8 @@ def add_bar_chart(
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 1
         chart.y_axis.number_format = "0%"
+    elif most is not None and most <= 10:
+        chart.y_axis.majorUnit = 1
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.y_axis.majorGridlines = None

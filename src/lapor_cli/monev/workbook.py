@@ -325,6 +325,7 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
                 anchor=f"E{head_row}",
                 width=CHART_CM,
                 height=chart_cm,
+                most=max((line.jumlah for line in lines), default=0),
             )
             while _rows_points([1] * (sheet.rows - head_row + 1)) < chart_cm * 28.35:
                 sheet.append([])  # the chart ends above the next block
