@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lapor_cli.cli import app
+from lapor_cli.references import KANAL_LABEL
 
 NOW = "2026-11-23 10:00"
 runner = CliRunner()
@@ -518,13 +519,14 @@ def test_october_workbook_agrees_with_an_independent_count(register: dict[str, s
     }
     for label, (n, _share) in summary["Menurut jenis"].items():
         assert n == expected["by"]["jenis"].get(jenis_labels[label], 0)
-    for kanal, (n, share) in summary["Menurut kanal"].items():
-        assert n == expected["by"]["kanal"].get(kanal, 0)
+    kanal_codes = {label: code for code, label in KANAL_LABEL.items()}
+    for label, (n, share) in summary["Menurut kanal"].items():  # read by name, not code
+        assert n == expected["by"]["kanal"].get(kanal_codes[label], 0)
         assert approx(share, n / fig["diterima"], 0.0005 + 1e-9)
     for label, (n, _share) in summary["Menurut kategori"].items():
         code = None if label == "Belum diverifikasi" else label.split(" — ")[0]
         assert n == expected["by"]["kategori"].get(code, 0), label
-    assert {k: v[0] for k, v in summary["Status per akhir bulan"].items() if v[0]} == (
+    assert {k.lower(): v[0] for k, v in summary["Status per akhir bulan"].items() if v[0]} == (
         expected["by"]["status_end"]
     )
     assert expected["by"]["status_end"] == {
@@ -545,7 +547,7 @@ def test_october_workbook_agrees_with_an_independent_count(register: dict[str, s
         assert line["Tepat waktu"] == exp["tepat_waktu"], name
         assert line["Terlambat per akhir bulan"] == exp.get("terlambat", 0), name
         mean = statistics.mean(exp["d"]) if exp.get("d") else None
-        assert approx(line["Rata-rata hari kerja"], mean, 0.005 + 1e-9), name
+        assert approx(line["Rata-rata lama selesai (hari kerja)"], mean, 0.005 + 1e-9), name
     assert total["Diterima"] == fig["diterima"] and total["Selesai"] == fig["selesai"]
     assert total["Tepat waktu"] == fig["selesai_tepat_waktu"]
     assert total["Terlambat per akhir bulan"] == fig["terlambat"]
@@ -555,26 +557,28 @@ def test_october_workbook_agrees_with_an_independent_count(register: dict[str, s
     assert {r["Nomor"] for r in cases} == set(expected["cases"])
     for r in cases:
         c = expected["cases"][r["Nomor"]]
-        assert r["Status akhir bulan"] == c["status_end"]
+        assert r["Status akhir bulan"] == c["status_end"].capitalize()
         assert r["Diterima"] == c["diterima"]
         assert r["Batas waktu"] == datetime.combine(c["due"].date(), time())
         assert (r["Ditutup"] is not None) == c["closed"]
-        assert r["Hari kerja selesai"] == (c["days"] if c["closed"] else None)
+        assert r["Lama selesai (hari kerja)"] == (c["days"] if c["closed"] else None)
     closed_rows = [r for r in cases if r["Ditutup"] is not None]
     assert len(closed_rows) == fig["selesai"]
     assert sum(r["Tepat waktu"] == "ya" for r in closed_rows) == fig["selesai_tepat_waktu"]
-    assert statistics.mean(r["Hari kerja selesai"] for r in closed_rows) == fig["rata_hari_kerja"]
+    days = [r["Lama selesai (hari kerja)"] for r in closed_rows]
+    assert statistics.mean(days) == fig["rata_hari_kerja"]
     assert [r["Skor"] for r in cases if r["Skor"] is not None] == [5, 2, 4, 3]
     assert sum(r["Kewenangan"] == "tidak" for r in cases) == fig["bukan_kewenangan"]
     assert sum(r["Dilaporkan balik"] == "belum" for r in cases) == 1
-    late_days = {r["Nomor"]: r["Hari terlambat"] for r in cases if r["Hari terlambat"] is not None}
+    late = "Hari terlambat (hari kerja)"
+    late_days = {r["Nomor"]: r[late] for r in cases if r[late] is not None}
     n = register
     assert late_days == {n["O2"]: 5, n["O10"]: 6, n["O5"]: 14, n["O8"]: 5}
 
     late = rows_of(wb["Terlambat"])
     assert {r["Nomor"] for r in late} == expected["late"] == {n["O5"], n["O8"], n["S2"]}
     assert {r["Nomor"]: r["Asal"] for r in late}[n["S2"]] == "bulan sebelumnya"
-    assert {r["Nomor"]: r["Umur (hari)"] for r in late}[n["O5"]] == 24
+    assert {r["Nomor"]: r["Umur (hari kalender)"] for r in late}[n["O5"]] == 24
     assert {r["Nomor"] for r in rows_of(wb["Terbawa"])} == expected["carried"] == {n["S2"]}
 
     # rekap --json is the same computation.
@@ -603,7 +607,7 @@ def test_running_month_is_taken_as_of_now(register: dict[str, str]) -> None:
     assert head["Periode"] == "November 2026 (bulan berjalan)"
     assert head["Keadaan per"] == datetime(2026, 11, 23, 10, 0)
     carried = {r["Nomor"]: r for r in rows_of(wb["Terbawa"])}
-    assert carried[n["O9"]]["Status akhir bulan"] == "didisposisikan"
+    assert carried[n["O9"]]["Status akhir bulan"] == "Didisposisikan"
 
 
 def test_workbook_layout_dates_and_charts(register: dict[str, str]) -> None:
@@ -617,7 +621,7 @@ def test_workbook_layout_dates_and_charts(register: dict[str, str]) -> None:
     widths = {k: d.width for k, d in kasus.column_dimensions.items()}
     assert all(widths[c.column_letter] >= 6 for c in kasus[1])
     uraian_col = header.index("Uraian") + 1
-    assert widths[kasus.cell(1, uraian_col).column_letter] >= 40
+    assert widths[kasus.cell(1, uraian_col).column_letter] >= 30  # wrapped, to print
     for name in ("Diterima", "Batas waktu"):
         col = header.index(name) + 1
         for row in range(2, kasus.max_row + 1):
@@ -660,7 +664,8 @@ def test_privacy_masking_anonim_and_rahasia(register: dict[str, str]) -> None:
     assert anonim["NIK"] is None and anonim["HP"] is None
     secret = rows[n["O4"]]
     assert secret["Rahasia"] == "ya" and secret["Uraian"] == "(rahasia)"
-    assert secret["NIK"] == "3171********0001"  # identity masked, not hidden: not anonim
+    # a confidential complaint's reporter does not travel with the workbook
+    assert secret["Nama pelapor"] == "(rahasia)" and secret["NIK"] is None and secret["HP"] is None
     assert rows[n["O5"]]["Uraian"] == "@admin mohon info syarat PKH, NIK saya 3171********0001"
 
 
@@ -807,9 +812,9 @@ def test_deadline_counts_pauses_only_up_to_month_end() -> None:
     )
     lapor("ekspor", "--bulan", "2026-10")
     (row,) = rows_of(openpyxl.load_workbook("monev-2026-10.xlsx")["Kasus"])
-    assert row["Status akhir bulan"] == "didisposisikan"
+    assert row["Status akhir bulan"] == "Didisposisikan"
     assert row["Batas waktu"] == datetime(2026, 11, 3)
-    assert row["Hari terlambat"] is None and row["Ditutup"] is None
+    assert row["Hari terlambat (hari kerja)"] is None and row["Ditutup"] is None
     closed = json.loads(lapor("lihat", nomor, "--json").stdout)
     assert closed["batas_waktu"] == "2026-11-06"  # today, with the whole pause
 

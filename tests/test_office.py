@@ -21,7 +21,7 @@ from lapor_cli.errors import NotFoundError, ValidationError
 from lapor_cli.handling import get_case
 from lapor_cli.holiday_calendar import NonWorkingDay
 from lapor_cli.models import OfficeDay
-from lapor_cli.office import OfficeInfo, office, set_profile
+from lapor_cli.office import OfficeInfo, Signature, office, set_profile
 from lapor_cli.office_days import Removed, add_day_off, days_of_year, remove_day_off
 from lapor_cli.recording import record
 from lapor_cli.settings import get_settings, normalize_zone
@@ -52,7 +52,12 @@ def eod(day: str) -> datetime:
 
 def test_a_new_register_shows_the_defaults(session: Session) -> None:
     assert office(session) == OfficeInfo(
-        "Dinas Sosial", "Asia/Jakarta", "kemensos", UTAMA, ["utama"]
+        "Dinas Sosial",
+        "Asia/Jakarta",
+        "kemensos",
+        UTAMA,
+        ["utama"],
+        Signature(jabatan="Kepala Dinas Sosial"),  # nobody to sign yet: dotted lines
     )
     assert register_rows(session)["pengaturan"] == []  # showing writes nothing
 

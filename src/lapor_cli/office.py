@@ -1,4 +1,5 @@
-"""The office's settings as ``lapor kantor`` and ``lapor profil`` show and change them."""
+"""The office's settings as ``lapor kantor`` and ``lapor profil`` show and change them, and
+who signs the monev workbook (:class:`Signature`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,54 @@ from lapor_cli.errors import ValidationError
 from lapor_cli.settings import get_settings, normalize_zone, set_setting
 from lapor_cli.validation import clean_text
 
-__all__ = ["OfficeInfo", "office", "set_profile"]
+__all__ = ["NIP_DIGITS", "OfficeInfo", "Signature", "format_nip", "office", "set_profile"]
+
+NIP_DIGITS = 18
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """Who signs the monev's *Ringkasan* ("Mengetahui, Kepala Dinas …"): the place written
+    before the date, the head's title, name and NIP. Empty: not set (the workbook then prints
+    dotted lines to fill in by hand)."""
+
+    kota: str = ""
+    jabatan: str = ""
+    nama: str = ""
+    nip: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: dict[str, str]) -> Signature:
+        return cls(
+            settings.get("kota", ""),
+            settings.get("kepala_jabatan", "") or f"Kepala {settings.get('kantor_nama', '')}",
+            settings.get("kepala_nama", ""),
+            settings.get("kepala_nip", ""),
+        )
+
+
+def format_nip(nip: str) -> str:
+    """``197501012000121001`` → ``19750101 200012 1 001`` (birth date, appointment month,
+    sex, number), as a NIP is printed under a signature."""
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}" if len(nip) == NIP_DIGITS else nip
+
+
+def _nip(value: str) -> str:
+    digits = "".join(value.split()).replace(".", "")
+    if digits and (not digits.isdigit() or len(digits) != NIP_DIGITS):
+        shown = sum(ch.isdigit() for ch in digits)
+        raise ValidationError(
+            "nip",
+            f"NIP harus {NIP_DIGITS} digit angka (diberikan {shown} digit"
+            f"{'' if digits.isdigit() else ' dan tanda lain'}). "
+            "Salin NIP kepala dinas dari SK kepegawaiannya, mis. 19750101 200012 1 001.",
+        )
+    return digits
+
+
+def _one_line(field: str, value: str, label: str) -> str:
+    """A setting printed on the workbook: one line, spaces tidied; empty clears it."""
+    return " ".join((clean_text(field, value, label=label) or "").split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +73,7 @@ class OfficeInfo:
     profil_sla: str
     meja: DeskInfo | None
     semua_meja: list[str]
+    tanda_tangan: Signature = Signature()
 
 
 def office(
@@ -34,10 +83,21 @@ def office(
     nama: str | None = None,
     prefiks: str | None = None,
     zona: str | None = None,
+    kota: str | None = None,
+    kepala: str | None = None,
+    nip: str | None = None,
+    jabatan: str | None = None,
 ) -> OfficeInfo:
     """Show, and change what is given: the office's name (on a register of one desk also
     that desk's name: the office is the desk), the chosen desk's number prefix (only before
-    its first case), the time zone."""
+    its first case), the time zone, and who signs the monev (place, head's name, NIP of 18
+    digits, title; an empty value clears one)."""
+    checked = {
+        "kota": None if kota is None else _one_line("kota", kota, "Kota"),
+        "kepala_nama": None if kepala is None else _one_line("kepala", kepala, "Nama kepala"),
+        "kepala_nip": None if nip is None else _nip(nip),
+        "kepala_jabatan": None if jabatan is None else _one_line("jabatan", jabatan, "Jabatan"),
+    }
     every = desks.all_desks(session)
     desk = None
     if prefiks is not None or meja or len(every) == 1:
@@ -53,6 +113,9 @@ def office(
             desk = desks.change_desk(session, every[0].kode, nama=text)
     if zona is not None:
         set_setting(session, "zona_waktu", normalize_zone(zona))
+    for key, value in checked.items():
+        if value is not None:
+            set_setting(session, key, value)
     settings = get_settings(session)
     return OfficeInfo(
         settings["kantor_nama"],
@@ -60,6 +123,7 @@ def office(
         settings["profil_sla"],
         desk,
         [d.kode for d in every],
+        Signature.from_settings(settings),
     )
 
 

@@ -27,6 +27,21 @@ KANAL = (
     "sp4n-lapor",
     "lainnya",
 )
+#: How a reader sees each channel (workbooks, printed reports); the codes stay the data.
+KANAL_LABEL = {
+    "tatap-muka": "Tatap muka",
+    "surat": "Surat",
+    "kotak-saran": "Kotak saran",
+    "email": "Email",
+    "telepon": "Telepon",
+    "sms": "SMS",
+    "whatsapp": "WhatsApp",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "youtube": "YouTube",
+    "sp4n-lapor": "SP4N-LAPOR!",
+    "lainnya": "Lainnya",
+}
 KANAL_ALIASES = {
     "langsung": "tatap-muka",
     "tatapmuka": "tatap-muka",

@@ -1,5 +1,5 @@
-"""The register's own settings (office name, time zone, SLA profile, chain head) and the
-office clock.
+"""The register's own settings (office name, time zone, SLA profile, chain head, who signs the
+monev) and the office clock.
 
 Settings live in the ``pengaturan`` table as text; a key never written has its default.
 """
@@ -31,6 +31,11 @@ DEFAULT_SETTINGS = {
     "zona_waktu": "Asia/Jakarta",
     "profil_sla": "kemensos",
     "rantai": chain.GENESIS,
+    # who signs the monev (``lapor kantor --kota --kepala --nip --jabatan``); empty: not set
+    "kota": "",
+    "kepala_nama": "",
+    "kepala_nip": "",
+    "kepala_jabatan": "",
 }
 #: The setting ``lapor demo`` gives its register, and the demo office's name: a monev of it
 #: is named and marked DEMO (:func:`is_demo`).

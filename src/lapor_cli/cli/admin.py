@@ -24,17 +24,55 @@ def register(app: typer.Typer) -> None:
         zona: Annotated[
             str | None, typer.Option(help="Zona waktu kantor: WIB, WITA atau WIT.")
         ] = None,
+        kota: Annotated[
+            str | None,
+            typer.Option(
+                help="Tempat di atas tanda tangan monev, mis. 'Kupang'.",
+                rich_help_panel="Tanda tangan monev",
+            ),
+        ] = None,
+        kepala: Annotated[
+            str | None,
+            typer.Option(
+                help="Nama kepala dinas yang menandatangani monev.",
+                rich_help_panel="Tanda tangan monev",
+            ),
+        ] = None,
+        nip: Annotated[
+            str | None,
+            typer.Option(help="NIP kepala dinas (18 digit).", rich_help_panel="Tanda tangan monev"),
+        ] = None,
+        jabatan: Annotated[
+            str | None,
+            typer.Option(
+                help="Jabatan penanda tangan (bawaan: 'Kepala ' + nama kantor), mis. "
+                "'Plt. Kepala Dinas Sosial Kota Kupang'.",
+                rich_help_panel="Tanda tangan monev",
+            ),
+        ] = None,
         meja: DeskOpt = None,
         json: JsonOpt = False,
     ) -> None:
-        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu."""
-        from lapor_cli.office import office
+        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu, dan
+        penanda tangan monev (kota, kepala, NIP, jabatan; nilai kosong "" menghapusnya)."""
+        from lapor_cli.office import format_nip, office
 
-        changing = any(v is not None for v in (nama, prefiks, zona))
+        changing = any(v is not None for v in (nama, prefiks, zona, kota, kepala, nip, jabatan))
         with opened(write=changing) as ctx:
-            info = office(ctx.session, meja=meja, nama=nama, prefiks=prefiks, zona=zona)
+            info = office(
+                ctx.session,
+                meja=meja,
+                nama=nama,
+                prefiks=prefiks,
+                zona=zona,
+                kota=kota,
+                kepala=kepala,
+                nip=nip,
+                jabatan=jabatan,
+            )
             location = ctx.register.location
         desk = info.meja
+        sign = info.tanda_tangan
         view = {
             "kantor": info.kantor,
             "meja": desk.kode if desk else None,
@@ -42,6 +80,10 @@ def register(app: typer.Typer) -> None:
             "semua_meja": info.semua_meja,
             "zona_waktu": info.zona_waktu,
             "profil_sla": info.profil_sla,
+            "kota": sign.kota or None,
+            "kepala": sign.nama or None,
+            "nip": sign.nip or None,
+            "jabatan_kepala": sign.jabatan,
             "register": location if not ctx.register.in_memory else None,
         }
         if json:
@@ -55,6 +97,16 @@ def register(app: typer.Typer) -> None:
             lines.append(f"Semua meja  : {', '.join(view['semua_meja'])} (rinciannya: lapor meja)")
         lines.append(f"Zona waktu  : {view['zona_waktu']}")
         lines.append(f"Profil SLA  : {view['profil_sla']}")
+        unset = "(belum diisi)"
+        lines.append(f"Kota        : {sign.kota or unset}")
+        lines.append(f"Kepala      : {sign.nama or unset}")
+        lines.append(f"NIP         : {format_nip(sign.nip) if sign.nip else unset}")
+        lines.append(f"Jabatan     : {sign.jabatan}")
+        if not (sign.kota and sign.nama and sign.nip):
+            lines.append(
+                "              (tanda tangan monev: lapor kantor --kota KOTA --kepala NAMA "
+                "--nip NIP)"
+            )
         lines.append(
             f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}"
         )

@@ -86,13 +86,20 @@ def register(app: typer.Typer) -> None:
         timpa: Annotated[
             bool, typer.Option("--timpa", help="Timpa berkas tujuan bila sudah ada.")
         ] = False,
+        tanpa_nama: Annotated[
+            bool,
+            typer.Option(
+                "--tanpa-nama",
+                help="Tanpa identitas pelapor (nama, NIK, HP), untuk pembaca di luar kantor.",
+            ),
+        ] = False,
         meja: ReadDeskOpt = None,
         semua_meja: EveryDeskOpt = False,
         json: JsonOpt = False,
     ) -> None:
         """Workbook monev bulanan (atau triwulan, semester, setahun) (XLSX) untuk Biro Humas:
-        ringkasan, per unit (per bulan, per meja), daftar kasus, kasus terlambat, grafik.
-        NIK/HP disamarkan."""
+        ringkasan, per unit (per bulan, per meja), daftar kasus, kasus terlambat, grafik; siap
+        cetak A4. NIK/HP disamarkan."""
         from lapor_cli.monev import export_month
 
         with opened(write=False) as ctx:
@@ -109,6 +116,7 @@ def register(app: typer.Typer) -> None:
                     meja=meja,
                     every_desk=semua_meja,
                     progress=progress,
+                    names=not tanpa_nama,
                 )
         if json:
             emit_json(written.as_json())
@@ -318,12 +326,15 @@ def _render(report: Monev) -> None:
     console.print(_figures_table("Angka utama", report.figures()))
     console.print(_figures_table(NATIONAL_TITLE, report.national()))
 
-    for title, lines, all_rows in (
-        ("Menurut jenis", report.per_jenis(), True),
-        ("Menurut kanal", report.per_kanal(), False),
-        ("Menurut kategori", report.per_kategori(), False),
-        (f"Status per akhir {period.word}", report.per_status(), True),
-        (LAPOR_TITLE, report.status_lapor(), True),
+    from lapor_cli.monev.labels import kanal_label, status_label
+
+    # channels and statuses by the names the workbook prints (Tatap muka, Didisposisikan)
+    for title, lines, all_rows, named in (
+        ("Menurut jenis", report.per_jenis(), True, None),
+        ("Menurut kanal", report.per_kanal(), False, kanal_label),
+        ("Menurut kategori", report.per_kategori(), False, None),
+        (f"Status per akhir {period.word}", report.per_status(), True, status_label),
+        (LAPOR_TITLE, report.status_lapor(), True, None),
     ):
         shown = [line for line in lines if all_rows or line.jumlah]
         if not shown:
@@ -333,8 +344,9 @@ def _render(report: Monev) -> None:
         table.add_column("Jumlah", justify="right")
         table.add_column("Persen", justify="right")
         for line in shown:
+            label = (named(line.key) if named else None) or line.label
             cells = (
-                line.key if title == "Menurut kategori" and line.key else line.label,
+                line.key if title == "Menurut kategori" and line.key else label,
                 line.jumlah,
                 percent_text(line.porsi),
             )

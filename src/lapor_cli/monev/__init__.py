@@ -17,8 +17,10 @@ workbook's modules use openpyxl, imported when a workbook is written):
 - ``figures``: the key figures and breakdowns (:class:`Monev`), pure;
 - ``reading``: the month read from the register (:func:`monthly`, :func:`case_details`);
 - ``privacy``: what the workbook shows of a reporter (masked NIK and phone, anonim, rahasia);
+- ``labels``: how a reader sees the codes (``tatap-muka`` → *Tatap muka*);
 - ``cells``, ``sheets``, ``charts``, ``workbook``: the XLSX, each table declared once as
-  columns in ``sheets`` (:func:`write_workbook`, :func:`output_path`);
+  columns in ``sheets`` (:func:`write_workbook`, :func:`output_path`), every sheet laid out
+  to print as a report (A4 landscape, page header and numbers, a signature block);
 - ``commands``: each command's one call (:func:`month_report`, :func:`export_month`).
 
 Definitions (the workbook's *Catatan* block says the same in Indonesian)

@@ -17,18 +17,22 @@ def add_bar_chart(
     last_row: int,
     anchor: str,
     width: float,
+    height: float = 9,
     share: bool = False,
+    most: float | None = None,
 ) -> None:
     """Bars of the values in ``column`` (rows below ``header_row``, whose cell names the
-    series, down to ``last_row``) labelled by column A, placed at ``anchor``. A ``share`` runs
-    from 0 % to 100 %."""
+    series, down to ``last_row``) labelled by column A, placed at ``anchor``, ``width`` × ``height``
+    cm. A ``share`` runs from 0 % to 100 %; counts up to ``most`` ≤ 10 are ticked 1 by 1
+    (not 0.5, 1.5: a case is whole)."""
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
 
     chart = BarChart()
     chart.type = "bar"
     chart.title = title
     chart.legend = None
-    chart.height, chart.width = 9, width
+    chart.height, chart.width = height, width
     chart.add_data(
         Reference(ws, min_col=column, min_row=header_row, max_row=last_row),
         titles_from_data=True,
@@ -38,7 +42,14 @@ def add_bar_chart(
         chart.y_axis.scaling.min = 0
         chart.y_axis.scaling.max = 1
         chart.y_axis.number_format = "0%"
+    elif most is not None and most <= 10:
+        chart.y_axis.majorUnit = 1
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.y_axis.majorGridlines = None
+    # each bar says its value: a 0 % (or a 0) is otherwise no bar at all, read as missing
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent"):
+        setattr(chart.dataLabels, flag, False)
     ws.add_chart(chart, anchor)

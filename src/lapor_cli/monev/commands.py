@@ -16,6 +16,8 @@ from lapor_cli.monev.figures import Monev
 from lapor_cli.monev.period import Period, month_period, period_of
 from lapor_cli.monev.reading import case_details, monthly
 from lapor_cli.monev.workbook import output_path, write_workbook
+from lapor_cli.office import Signature
+from lapor_cli.settings import get_settings
 
 __all__ = ["Export", "export_month", "month_report"]
 
@@ -83,13 +85,15 @@ def export_month(
     progress: Callable[[int, int], None] | None = None,
     periode: str | None = None,
     demo: bool = False,
+    names: bool = True,
 ) -> Export:
     """Write the monev workbook of ``year``-``month`` (the figures of :func:`month_report`) to
     ``keluaran`` (see :func:`output_path`). Refused before the month is read: a month that
     has not begun, an unknown desk, a missing folder, an existing file without
     ``overwrite``. ``progress(done, total)`` is told the case-list rows written: 0 first, then
     every 1,000 and at the end. ``periode`` and ``demo`` as in :func:`month_report` (the demo
-    register's default file name begins ``DEMO-``)."""
+    register's default file name begins ``DEMO-``). Without ``names`` the reporters' identity
+    is left out. The office's head signs *Ringkasan* as ``lapor kantor`` has set."""
     period = _period(year, month, periode, now=now)
     desk = desk_scope(session, meja, every=every_desk)
     named = desk.kode if desk and len(all_desks(session)) > 1 else None
@@ -104,6 +108,8 @@ def export_month(
         target,
         overwrite=overwrite,
         progress=None if progress is None else lambda done: progress(done, total),
+        signature=Signature.from_settings(get_settings(session)),
+        names=names,
     )
     return Export(target, report)
 

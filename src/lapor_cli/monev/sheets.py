@@ -2,7 +2,8 @@
 column, holding its header, its width, how a row gives its value and the kind of cell. Adding
 a column is adding one line here; :mod:`lapor_cli.monev.workbook` writes whatever is listed.
 
-- *Kasus*: the month's cases, a row per (fact, detail) pair.
+- *Kasus*: the month's cases, a row per (fact, detail) pair; its first
+  :data:`PRINTED_CASE_COLUMNS` columns are the printed page.
 - *Terlambat*: every case overdue at month end (the month's and carried over), one fact a row.
 - *Terbawa*: the earlier cases still open at month end, one fact a row.
 - *Per unit* / *Per meja*: a :class:`~lapor_cli.monev.figures.UnitLine` a row.
@@ -10,6 +11,7 @@ a column is adding one line here; :mod:`lapor_cli.monev.workbook` writes whateve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from lapor_cli.monev.cells import (
@@ -17,18 +19,26 @@ from lapor_cli.monev.cells import (
     MOMENT,
     PERCENT,
     TEXT,
+    WRAPPED,
     Column,
     fit,
     fit_text,
     headers,
 )
 from lapor_cli.monev.facts import SP4N, CaseFacts
+from lapor_cli.monev.labels import jenis_label, kanal_label, kategori_label, status_label
 from lapor_cli.monev.privacy import ANONIM_TEXT, name_cell, nik_cell, phone_cell, uraian_cell
 
 __all__ = [
+    "AGE_DAYS",
     "CARRIED_COLUMNS",
     "CARRIED_HEADERS",
     "CASE_COLUMNS",
+    "CASE_COLUMNS_WITHOUT_NAMES",
+    "DONE_DAYS",
+    "IDENTITY_HEADERS",
+    "LATE_DAYS",
+    "PRINTED_CASE_COLUMNS",
     "DESK_COLUMNS",
     "KASUS_HEADERS",
     "LATE_COLUMNS",
@@ -43,6 +53,11 @@ def _yes_no(value: bool | None) -> str | None:
     return None if value is None else ("ya" if value else "tidak")
 
 
+def _deadline_width(facts: Sequence[CaseFacts], report: object) -> float:
+    """A date (dd/mm/yyyy), or a moment when a deadline in minutes is listed."""
+    return 16.5 if any(f.satuan == "menit" for f in facts) else 12.5
+
+
 def _reported_back(fact: CaseFacts) -> str | None:
     """An SP4N-LAPOR! case closed by month end: reported back on the national system yet?"""
     if fact.kanal == SP4N and fact.closed:
@@ -50,19 +65,31 @@ def _reported_back(fact: CaseFacts) -> str | None:
     return None
 
 
+#: Headers of a number of days say which days: working days (the deadlines' count) or
+#: calendar days (a case's age).
+DONE_DAYS = "Lama selesai (hari kerja)"
+LATE_DAYS = "Hari terlambat (hari kerja)"
+AGE_DAYS = "Umur (hari kalender)"
+
+#: The case list's columns. The first :data:`PRINTED_CASE_COLUMNS` are the printed page (its
+#: print area): what a reader of the report needs, at a readable size on A4 landscape. The
+#: rest (closing moment, authority, rating, SP4N-LAPOR! follow-up, identity) are for
+#: filtering on screen; the reporter's identity is never printed.
 CASE_COLUMNS: tuple[Column, ...] = (
     Column("Nomor", fit("nomor", len("Nomor")), lambda f, d: f.nomor),
-    Column("Diterima", 17, lambda f, d: f.diterima, MOMENT),
-    Column("Kanal", fit("kanal", 5), lambda f, d: f.kanal),
-    Column("Jenis", 10, lambda f, d: f.jenis),
-    Column("Kategori", fit("kategori", 8), lambda f, d: f.kategori, TEXT),
-    Column("Unit", fit("unit", 4, cap=45), lambda f, d: f.unit, TEXT),
-    Column("Status akhir bulan", 16, lambda f, d: f.status),
-    Column("Batas waktu", 17, lambda f, d: f.batas, MOMENT),
-    Column("Ditutup", 17, lambda f, d: f.ditutup, MOMENT),
+    Column("Diterima", 16.5, lambda f, d: f.diterima, MOMENT),
+    Column("Kanal", 12, lambda f, d: kanal_label(f.kanal), WRAPPED),
+    Column("Jenis", 11, lambda f, d: jenis_label(f.jenis), WRAPPED),
+    Column("Kategori", 18, lambda f, d: kategori_label(f.kategori), WRAPPED),
+    Column("Uraian", fit_text("uraian", 16, cap=34), lambda f, d: uraian_cell(d), WRAPPED),
+    Column("Unit", fit("unit", 4, cap=18), lambda f, d: f.unit, WRAPPED),
+    Column("Status akhir bulan", 14, lambda f, d: status_label(f.status), WRAPPED),
+    Column("Batas waktu", _deadline_width, lambda f, d: f.batas, MOMENT),
     Column("Tepat waktu", 9, lambda f, d: _yes_no(f.tepat_waktu)),
-    Column("Hari kerja selesai", 10, lambda f, d: f.hari_kerja),
-    Column("Hari terlambat", 10, lambda f, d: f.hari_terlambat),
+    Column(DONE_DAYS, 10, lambda f, d: f.hari_kerja),
+    Column(LATE_DAYS, 12, lambda f, d: f.hari_terlambat),
+    # -- not printed: for filtering on screen
+    Column("Ditutup", 16.5, lambda f, d: f.ditutup, MOMENT),
     Column("Kewenangan", 11, lambda f, d: _yes_no(f.kewenangan)),
     Column("Skor", 6, lambda f, d: f.skor),
     Column(
@@ -81,38 +108,42 @@ CASE_COLUMNS: tuple[Column, ...] = (
     Column("NIK", 19, lambda f, d: nik_cell(d), TEXT),
     # "+62…": text with quotePrefix, or an edit would make it a formula
     Column("HP", 17, lambda f, d: phone_cell(d), TEXT),
-    Column("Uraian", fit_text("uraian", 10, cap=80), lambda f, d: uraian_cell(d), TEXT),
 )
+PRINTED_CASE_COLUMNS = 12
+#: The reporter's identity: left out of the workbook with ``ekspor --tanpa-nama``.
+IDENTITY_HEADERS = ("Nama pelapor", "NIK", "HP")
+CASE_COLUMNS_WITHOUT_NAMES = tuple(c for c in CASE_COLUMNS if c.header not in IDENTITY_HEADERS)
 
 LATE_COLUMNS: tuple[Column, ...] = (
     Column("Nomor", fit("nomor", empty=13), lambda f: f.nomor),
-    Column("Diterima", 17, lambda f: f.diterima, MOMENT),
-    Column("Asal", 17, lambda f: "bulan ini" if f.bulan_ini else "bulan sebelumnya"),
-    Column("Kanal", 13, lambda f: f.kanal),
-    Column("Jenis", 10, lambda f: f.jenis),
-    Column("Kategori", fit("kategori", empty=8), lambda f: f.kategori, TEXT),
-    Column("Unit", fit("unit", cap=45, empty=4), lambda f: f.unit, TEXT),
-    Column("Status akhir bulan", 16, lambda f: f.status),
-    Column("Batas waktu", 13, lambda f: f.batas, MOMENT),
-    Column("Umur (hari)", 11, lambda f: f.umur_hari),
-    Column("Hari terlambat", 14, lambda f: f.hari_terlambat),
+    Column("Diterima", 16.5, lambda f: f.diterima, MOMENT),
+    Column("Asal", 11, lambda f: "bulan ini" if f.bulan_ini else "bulan sebelumnya", WRAPPED),
+    Column("Kanal", 12, lambda f: kanal_label(f.kanal), WRAPPED),
+    Column("Jenis", 12, lambda f: jenis_label(f.jenis), WRAPPED),
+    Column("Kategori", 22, lambda f: kategori_label(f.kategori), WRAPPED),
+    Column("Unit", fit("unit", cap=24, empty=4), lambda f: f.unit, WRAPPED),
+    Column("Status akhir bulan", 14, lambda f: status_label(f.status), WRAPPED),
+    Column("Batas waktu", _deadline_width, lambda f: f.batas, MOMENT),
+    Column(AGE_DAYS, 11, lambda f: f.umur_hari),
+    Column(LATE_DAYS, 12, lambda f: f.hari_terlambat),
 )
 
 CARRIED_COLUMNS: tuple[Column, ...] = (
     Column("Nomor", fit("nomor", empty=13), lambda f: f.nomor),
-    Column("Diterima", 17, lambda f: f.diterima, MOMENT),
-    Column("Kanal", 13, lambda f: f.kanal),
-    Column("Jenis", 10, lambda f: f.jenis),
-    Column("Kategori", fit("kategori", empty=8), lambda f: f.kategori, TEXT),
-    Column("Unit", fit("unit", cap=45, empty=4), lambda f: f.unit, TEXT),
-    Column("Status akhir bulan", 16, lambda f: f.status),
-    Column("Batas waktu", 13, lambda f: f.batas, MOMENT),
+    Column("Diterima", 16.5, lambda f: f.diterima, MOMENT),
+    Column("Kanal", 12, lambda f: kanal_label(f.kanal), WRAPPED),
+    Column("Jenis", 12, lambda f: jenis_label(f.jenis), WRAPPED),
+    Column("Kategori", 22, lambda f: kategori_label(f.kategori), WRAPPED),
+    Column("Unit", fit("unit", cap=24, empty=4), lambda f: f.unit, WRAPPED),
+    Column("Status akhir bulan", 14, lambda f: status_label(f.status), WRAPPED),
+    Column("Batas waktu", _deadline_width, lambda f: f.batas, MOMENT),
     Column("Terlambat", 10, lambda f: "ya" if f.terlambat else "tidak"),
-    Column("Hari terlambat", 14, lambda f: f.hari_terlambat),
-    Column("Umur (hari)", 11, lambda f: f.umur_hari),
+    Column(LATE_DAYS, 12, lambda f: f.hari_terlambat),
+    Column(AGE_DAYS, 11, lambda f: f.umur_hari),
 )
 
 SHARE_HEADER = "Porsi tepat waktu"  # charted under the per-unit and per-desk tables
+UNIT_DAYS = "Rata-rata lama selesai (hari kerja)"
 UNIT_COLUMNS: tuple[Column, ...] = (
     Column("Unit", fit("label", cap=50, empty=10), lambda line: line.label, TEXT),
     Column("Diterima", 11, lambda line: line.diterima),
@@ -120,7 +151,7 @@ UNIT_COLUMNS: tuple[Column, ...] = (
     Column("Tepat waktu", 12, lambda line: line.tepat_waktu),
     Column(SHARE_HEADER, 14, lambda line: line.porsi_tepat_waktu, PERCENT),
     Column("Terlambat per akhir bulan", 14, lambda line: line.terlambat),
-    Column("Rata-rata hari kerja", 14, lambda line: line.rata_hari_kerja, DECIMAL),
+    Column(UNIT_DAYS, 16, lambda line: line.rata_hari_kerja, DECIMAL),
 )
 DESK_COLUMNS: tuple[Column, ...] = (replace(UNIT_COLUMNS[0], header="Meja"), *UNIT_COLUMNS[1:])
 MONTH_COLUMNS: tuple[Column, ...] = (replace(UNIT_COLUMNS[0], header="Bulan"), *UNIT_COLUMNS[1:])

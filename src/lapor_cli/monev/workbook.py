@@ -4,6 +4,13 @@ charts, the definitions in Indonesian), *Per unit* (and *Per meja* for a provinc
 register), *Kasus*, *Terlambat*, *Terbawa*. The tables' columns are declared in
 :mod:`lapor_cli.monev.sheets`; every summary figure can be recounted from the sheets.
 
+Each sheet prints as a report page (:mod:`lapor_cli.monev.cells`: A4 landscape, fitted to
+the width, header row and page header on every page, "Halaman N dari M"); *Ringkasan* keeps
+each of its blocks on one page and ends with the signature block of the office's head
+(``lapor kantor --kota --kepala --nip``; dotted lines while not set). The case list prints
+its first columns only (:data:`~lapor_cli.monev.sheets.PRINTED_CASE_COLUMNS`); the rest is
+for filtering on screen.
+
 The sheets are openpyxl's write-only ones, which stream to disk, so the case list never sits
 in memory. The workbook is written to a temporary file beside the target that replaces it
 only once complete. Writing cells is openpyxl's cost (``benchmarks/bench_ekspor.py`` compares
@@ -21,7 +28,17 @@ from lapor_cli.errors import LaporError, ValidationError
 from lapor_cli.files import NotReplaced, replacing, target_problem
 from lapor_cli.history import Anchor
 from lapor_cli.indonesian import tanggal
-from lapor_cli.monev.cells import DATETIME_FMT, DEC_FMT, PCT_FMT, Column, Sheet, headers
+from lapor_cli.monev.cells import (
+    DATETIME_FMT,
+    DEC_FMT,
+    PCT_FMT,
+    Column,
+    PageHead,
+    Sheet,
+    headers,
+    row_height,
+    text_lines,
+)
 from lapor_cli.monev.charts import add_bar_chart
 from lapor_cli.monev.facts import CaseFacts, Detail
 from lapor_cli.monev.figures import (
@@ -34,17 +51,21 @@ from lapor_cli.monev.figures import (
     Monev,
     UnitLine,
 )
+from lapor_cli.monev.labels import kanal_label, status_label
 from lapor_cli.monev.period import Period
 from lapor_cli.monev.rounding import as_number
 from lapor_cli.monev.sheets import (
     CARRIED_COLUMNS,
     CASE_COLUMNS,
+    CASE_COLUMNS_WITHOUT_NAMES,
     DESK_COLUMNS,
     LATE_COLUMNS,
     MONTH_COLUMNS,
+    PRINTED_CASE_COLUMNS,
     SHARE_HEADER,
     UNIT_COLUMNS,
 )
+from lapor_cli.office import Signature, format_nip
 
 __all__ = [
     "ANCHOR_LABEL",
@@ -54,6 +75,8 @@ __all__ = [
     "LAPOR_TITLE",
     "NATIONAL_TITLE",
     "NOTES",
+    "NO_NAMES_NOTE",
+    "NO_UNIT_TITLE",
     "anchor_line",
     "output_path",
     "write_workbook",
@@ -82,12 +105,44 @@ NOTES = (
     "dihitung di angka mana pun, hanya jumlahnya di atas; aduan ganda dihitung sekali, di kasus "
     "utamanya. Kasus yang dibuka kembali dihitung sebagai selesai pada bulan ditutupnya, "
     "menurut riwayatnya.",
-    "Privasi: NIK dan HP disamarkan; kasus anonim tanpa identitas; uraian kasus rahasia tidak "
-    "ditampilkan. Teks dari pelapor selalu ditulis sebagai teks, tidak pernah sebagai rumus.",
+    "Satuan hari: lama selesai dan hari terlambat dalam hari kerja; umur kasus dalam hari "
+    "kalender.",
+    "Privasi: NIK dan HP disamarkan; kasus anonim dan kasus rahasia tanpa identitas pelapor; "
+    "uraian kasus rahasia tidak ditampilkan. Teks dari pelapor selalu ditulis sebagai teks, "
+    "tidak pernah sebagai rumus.",
+    "Grafik per unit hanya memuat kasus yang diteruskan ke unit; kasus tanpa unit ada di baris "
+    "tabelnya.",
+    "Lembar Kasus: yang dicetak kolom Nomor sampai Hari terlambat; kolom sesudahnya (termasuk "
+    "identitas pelapor) untuk disaring di layar.",
     "Jangkar rantai register: jumlah entri riwayat dan hash entri terbaru saat workbook dibuat. "
     "Kelak `lapor periksa --jangkar JANGKAR` membuktikan riwayat register sampai titik itu "
     "tidak diubah, diputar mundur atau dihitung ulang.",
 )
+
+
+NO_NAMES_NOTE = (
+    "Tanpa identitas pelapor: nama, NIK dan HP tidak dimuat (ekspor --tanpa-nama), untuk "
+    "pembaca di luar kantor."
+)
+#: The per-unit chart leaves out the cases without a unit, and its title says so.
+NO_UNIT_TITLE = " (kasus yang diteruskan ke unit)"
+SIGNING_POINTS = 48.0  # the room to sign in, about 1.7 cm
+#: What the head's signature block prints while it is not set (``lapor kantor``).
+DOTS = "." * 40
+
+# Ringkasan's layout: label, number, share, a gap, then six columns that hold the charts and
+# the signature block; the notes span them all. The page is exactly that wide.
+SUMMARY_WIDTHS = (60.0, 16.0, 9.0, 1.0, *(10.0,) * 6)
+TABLE_COLUMNS = 4  # the charts and the signature start right of these
+CHART_CM = 11.5  # within the six columns in Excel (11.9 cm) and in LibreOffice
+CHART_MIN_CM = 7.5
+NOTE_SPAN = "J"  # a note is written across A:J, wrapped
+NOTE_WIDTH = 140.0  # the characters a line of it holds, about
+#: A printed page of Ringkasan, in points of rows: A4 landscape's 8.27 in less the margins
+#: (about 484 points), divided by the scale that fits its ten columns to the width (≈ 0.95
+#: in Calibri or its twin Carlito; lower with a wider substitute font, which only leaves
+#: room), so that no block is split by a page break.
+PAGE_POINTS = 500.0
 
 
 def anchor_line(anchor: Anchor, printed: datetime) -> str:
@@ -137,26 +192,43 @@ def write_workbook(
     *,
     overwrite: bool = False,
     progress: Callable[[int], None] | None = None,
+    signature: Signature | None = None,
+    names: bool = True,
 ) -> Path:
     """Write the monev workbook to ``path`` (through a temporary file beside it). ``details``
     are the month's cases in the facts' order (:func:`~lapor_cli.monev.case_details`);
-    ``progress`` is told how many of them are written, every 1,000 and at the end."""
+    ``progress`` is told how many of them are written, every 1,000 and at the end.
+    ``signature``: who signs *Ringkasan* (None: dotted lines); without ``names`` the
+    reporters' identity columns are left out."""
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     wb.properties.title = f"Monev pengaduan {report.period.label}"
     wb.properties.creator = "lapor-cli"
-    _write_summary(wb, report)
+
+    _write_summary(wb, report, signature or Signature(), names=names)
     _write_lines(wb, report, "Per unit", UNIT_COLUMNS, report.per_unit(), "unit")
     if not report.period.is_month:  # a longer period: each month's figures
         _write_lines(wb, report, MONTH_SHEET, MONTH_COLUMNS, report.per_bulan(), "bulan")
     if report.spans_desks:  # a province's monev: each desk's figures side by side
         _write_lines(wb, report, DESK_SHEET, DESK_COLUMNS, report.per_meja(), "meja")
-    _write_cases(wb, report, details, progress)
+    columns = CASE_COLUMNS if names else CASE_COLUMNS_WITHOUT_NAMES
+    _write_cases(wb, report, columns, details, progress)
     _write_facts(wb, report, "Terlambat", LATE_COLUMNS, report.overdue)
     _write_facts(wb, report, "Terbawa", CARRIED_COLUMNS, report.carried)
     _save(wb, path, overwrite=overwrite)
     return path
+
+
+def _page_head(report: Monev, sheet: str) -> PageHead:
+    """Every printed page: the office, the report and its sheet, the moment of the figures."""
+    period = report.period
+    running = " (bulan berjalan)" if period.current else ""
+    return PageHead(
+        report.kantor,
+        f"Monev pengaduan {period.label}{running} — {sheet}",
+        f"Keadaan per {tanggal(period.as_of, time=True)}",
+    )
 
 
 def _save(wb: Any, path: Path, *, overwrite: bool) -> None:
@@ -184,41 +256,77 @@ def _value_cell(sheet: Sheet, fig: Figure) -> object:
     return sheet.styled(fig.number, fmt=fmt) if fmt else fig.number
 
 
-def _write_summary(wb: Any, report: Monev) -> None:
-    sheet = Sheet(wb, "Ringkasan")
-    sheet.widths((62, 16, 12))
+class _Pages:
+    """Keeps each block of *Ringkasan* on one printed page: before a block that would not fit
+    below what the page holds already, a page break."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+        self.used = 0.0
+
+    def block(self, points: float) -> None:
+        from openpyxl.worksheet.pagebreak import Break
+
+        if self.used and self.used + points > PAGE_POINTS:
+            self.sheet.ws.row_breaks.append(Break(id=self.sheet.rows))
+            self.used = 0.0
+        self.used += points
+
+
+def _rows_points(lines: Iterable[int]) -> float:
+    return sum(row_height(n) if n > 1 else 15.0 for n in lines)
+
+
+def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool) -> None:
+    sheet = Sheet(wb, "Ringkasan", _page_head(report, "Ringkasan"))
+    sheet.widths(SUMMARY_WIDTHS)
+    sheet.row_points = 15.0
+    pages = _Pages(sheet)
     period = report.period
+    label = period.label + (f" ({period.word} berjalan)" if period.current else "")
+    top: list[tuple[str, object]] = [("Kantor", sheet.text(report.kantor))]
+    if (desks := report.desk_label()) is not None:
+        top.append(("Meja", sheet.text(desks)))
+    top.append(("Periode", label))
+    top.append(
+        ("Rentang tanggal diterima", f"{tanggal(period.start)} – {tanggal(period.last_day)}")
+    )
+    top.append(("Keadaan per", sheet.styled(period.as_of, fmt=DATETIME_FMT, left=True)))
+    top.append(("Dibuat", sheet.styled(report.dibuat, fmt=DATETIME_FMT, left=True)))
+    if report.jangkar is not None:
+        top.append((ANCHOR_LABEL, anchor_line(report.jangkar, report.dibuat)))
+    if not names:
+        top.append(("Identitas pelapor", "tidak dimuat (--tanpa-nama)"))
+    figures = report.figures()
+    national = report.national()
+    demo_rows = 1 if report.demo else 0
+    pages.block(20 + 15 * (demo_rows + len(top) + 3 + len(figures) + 2 + len(national) + 1))
     sheet.title(f"Monitoring dan evaluasi pengaduan — {report.kantor}")
     if report.demo:
         sheet.append([sheet.styled(DEMO_MARK, bold=True)])
-    label = period.label + (f" ({period.word} berjalan)" if period.current else "")
-    sheet.append(["Kantor", sheet.text(report.kantor)])
-    if (desks := report.desk_label()) is not None:
-        sheet.append(["Meja", sheet.text(desks)])
-    sheet.append(["Periode", label])
-    sheet.append(
-        [
-            "Rentang tanggal diterima",
-            f"{tanggal(period.start)} – {tanggal(period.last_day)}",
-        ]
-    )
-    sheet.append(["Keadaan per", sheet.styled(period.as_of, fmt=DATETIME_FMT)])
-    sheet.append(["Dibuat", sheet.styled(report.dibuat, fmt=DATETIME_FMT)])
-    if report.jangkar is not None:
-        sheet.append([ANCHOR_LABEL, sheet.text(anchor_line(report.jangkar, report.dibuat))])
+    for name, value in top:
+        if name == ANCHOR_LABEL:  # long: wrapped across the columns right of the labels
+            sheet.height(text_lines(value, sum(SUMMARY_WIDTHS[1:])))
+            sheet.append([sheet.top(name), sheet.wrapped(str(value))])
+            sheet.ws.merged_cells.add(f"B{sheet.rows}:{NOTE_SPAN}{sheet.rows}")
+        else:
+            sheet.append([name, value])
     if not report.cases:
         sheet.append([sheet.styled("Tidak ada kasus yang diterima pada bulan ini.", bold=True)])
     sheet.append([])
 
     sheet.header(["Angka utama", "Nilai"])
-    for fig in report.figures():
+    for fig in figures:
         sheet.append([fig.label, _value_cell(sheet, fig)])
     sheet.append([])
     sheet.header([NATIONAL_TITLE, "Nilai"])
-    for fig in report.national():
+    for fig in national:
         sheet.append([fig.label, _value_cell(sheet, fig)])
 
-    blocks: dict[str, tuple[int, int]] = {}
+    charted = {
+        "kanal": "Kasus diterima per kanal",
+        "status": f"Status kasus per akhir {period.word}",
+    }
     for key, title, lines in (
         ("jenis", "Menurut jenis", report.per_jenis()),
         ("kanal", "Menurut kanal", report.per_kanal()),
@@ -226,33 +334,92 @@ def _write_summary(wb: Any, report: Monev) -> None:
         ("status", f"Status per akhir {period.word}", report.per_status()),
         ("status_lapor", LAPOR_TITLE, report.status_lapor()),
     ):
+        shown = [_count_label(key, line.key, line.label) for line in lines]
+        heights = [text_lines(text, SUMMARY_WIDTHS[0]) for text in shown]
+        table = _rows_points([1, 1, *heights])
+        chart_cm = max(CHART_MIN_CM, table / 28.35) if key in charted and report.cases else 0.0
+        pages.block(max(table, chart_cm * 28.35 + 15))
         sheet.append([])
-        head = sheet.header([title, "Jumlah", "Persen"])
-        for line in lines:
+        head_row = sheet.header([title, "Jumlah", "Persen"])
+        for line, text, height in zip(lines, shown, heights, strict=True):
             share = as_number(line.porsi)
-            sheet.append([sheet.text(line.label), line.jumlah, sheet.styled(share, fmt=PCT_FMT)])
-        blocks[key] = (head, sheet.rows)
-
-    sheet.append([])
-    sheet.header(["Catatan"])
-    for note in (*NOTES, *FIGURE_NOTES):
-        sheet.append([note])
-
-    if report.cases:
-        for key, title in (
-            ("kanal", "Kasus diterima per kanal"),
-            ("status", "Status kasus per akhir bulan"),
-        ):
-            head, last = blocks[key]
+            if height > 1:
+                sheet.height(height)
+                sheet.append(
+                    [
+                        sheet.wrapped(text),
+                        sheet.top(line.jumlah),
+                        sheet.top(sheet.styled(share, fmt=PCT_FMT)),
+                    ]
+                )
+            else:
+                sheet.append([sheet.text(text), line.jumlah, sheet.styled(share, fmt=PCT_FMT)])
+        if chart_cm:
             add_bar_chart(
                 sheet.ws,
-                title,
+                charted[key],
                 column=2,
-                header_row=head,
-                last_row=last,
-                anchor=f"E{head}",
-                width=16,
+                header_row=head_row,
+                last_row=sheet.rows,
+                anchor=f"E{head_row}",
+                width=CHART_CM,
+                height=chart_cm,
+                most=max((line.jumlah for line in lines), default=0),
             )
+            while _rows_points([1] * (sheet.rows - head_row + 1)) < chart_cm * 28.35:
+                sheet.append([])  # the chart ends above the next block
+
+    notes = [*NOTES, *FIGURE_NOTES, *(() if names else (NO_NAMES_NOTE,))]
+    heights = [text_lines(note, NOTE_WIDTH) for note in notes]
+    pages.block(_rows_points([1, 1, *heights]))
+    sheet.append([])
+    sheet.header(["Catatan"])
+    for note, height in zip(notes, heights, strict=True):
+        sheet.height(height)
+        sheet.append([sheet.wrapped(note)])
+        sheet.ws.merged_cells.add(f"A{sheet.rows}:{NOTE_SPAN}{sheet.rows}")
+
+    _write_signature(sheet, pages, report, signature)
+    # the page's width: the tables, the charts and the notes (never wider, or the page
+    # shrinks to what LibreOffice counts as used)
+    sheet.ws.print_area = f"A1:{NOTE_SPAN}{sheet.rows}"
+
+
+def _count_label(key: str, code: str | None, label: str) -> str:
+    """A breakdown line as a reader reads it: channels and statuses by name, not code."""
+    if key == "kanal":
+        return kanal_label(code) or label
+    if key == "status":
+        return status_label(code) or label
+    return label
+
+
+def _write_signature(sheet: Sheet, pages: _Pages, report: Monev, signature: Signature) -> None:
+    """The head's signature block, at the end, right of the tables, as an Indonesian
+    report ends:
+    place and date, "Mengetahui,", the title, room to sign, the name, the NIP. What is not
+    set prints as dotted lines to fill in by hand."""
+    place = signature.kota or DOTS[:24]
+    name = signature.nama or f"({DOTS})"
+    nip = f"NIP. {format_nip(signature.nip)}" if signature.nip else f"NIP. {DOTS[:30]}"
+    lines: list[tuple[str | None, bool]] = [
+        (f"{place}, {tanggal(report.dibuat)}", False),
+        ("Mengetahui,", False),
+        (signature.jabatan or f"Kepala {report.kantor}", False),
+        (None, False),  # room to sign
+        (name, True),
+        (nip, False),
+    ]
+    pages.block(15 + 15 * len(lines) + SIGNING_POINTS)
+    sheet.append([])
+    column = TABLE_COLUMNS  # where the charts begin
+    for text, bold in lines:
+        if text is None:
+            sheet.ws.row_dimensions[sheet.rows + 1].height = SIGNING_POINTS
+            sheet.append([])
+            continue
+        cell = sheet.styled(text, bold=bold, underline=bold and bool(signature.nama))
+        sheet.append([None] * column + [cell])
 
 
 def _write_lines(
@@ -264,22 +431,30 @@ def _write_lines(
     per: str,
 ) -> None:
     """A line per unit (or desk), the month's total under them, and a chart of their
-    on-time shares."""
-    sheet = Sheet(wb, title)
-    sheet.start_table(columns, lines, report)
+    on-time shares. Cases without a unit (answered at the desk or archived) have their line
+    in the table but no bar: they were never a unit's to handle, and their quick closing is
+    no unit's on-time share."""
+    sheet = Sheet(wb, title, _page_head(report, title))
+    sheet.start_table(columns, lines, report, gridlines=False)
     sheet.table_rows(columns, ((line,) for line in lines))
     last_line_row = sheet.rows
     total = report.total_line()
     sheet.append([sheet.styled("Jumlah", bold=True), *sheet.cells(columns[1:], total)])
     sheet.autofilter(columns, last_line_row)
-    if total.selesai:
+    charted = [line for line in lines if line.unit is not None]
+    if any(line.selesai for line in charted):
+        # lines without a unit come last (Monev.per_unit): the chart stops above them
+        last_charted = 1 + len(charted)
+        title = f"Porsi selesai tepat waktu per {per}"
+        if last_charted < last_line_row:
+            title += NO_UNIT_TITLE
         add_bar_chart(
             sheet.ws,
-            f"Porsi selesai tepat waktu per {per}",
+            title,
             column=headers(columns).index(SHARE_HEADER) + 1,
             header_row=1,
-            last_row=last_line_row,
-            anchor=f"A{sheet.rows + 3}",
+            last_row=last_charted,
+            anchor=f"A{sheet.rows + 2}",
             width=18,
             share=True,
         )
@@ -288,20 +463,24 @@ def _write_lines(
 def _write_cases(
     wb: Any,
     report: Monev,
+    columns: Sequence[Column],
     details: Iterable[tuple[CaseFacts, Detail]],
     progress: Callable[[int], None] | None,
 ) -> None:
-    sheet = Sheet(wb, "Kasus")
-    sheet.ws.print_title_rows = "1:1"
-    sheet.start_table(CASE_COLUMNS, report.cases, report)
-    sheet.table_rows(CASE_COLUMNS, details, progress)
-    sheet.autofilter(CASE_COLUMNS, sheet.rows)
+    """The case list; its print area is the first :data:`PRINTED_CASE_COLUMNS` columns."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = Sheet(wb, "Kasus", _page_head(report, "Kasus"))
+    sheet.start_table(columns, report.cases, report, printed=PRINTED_CASE_COLUMNS)
+    sheet.table_rows(columns, details, progress)
+    sheet.autofilter(columns, sheet.rows)
+    sheet.ws.print_area = f"A1:{get_column_letter(PRINTED_CASE_COLUMNS)}{max(sheet.rows, 1)}"
 
 
 def _write_facts(
     wb: Any, report: Monev, title: str, columns: Sequence[Column], facts: list[CaseFacts]
 ) -> None:
-    sheet = Sheet(wb, title)
+    sheet = Sheet(wb, title, _page_head(report, title))
     sheet.start_table(columns, facts, report)
     sheet.table_rows(columns, ((fact,) for fact in facts))
     sheet.autofilter(columns, sheet.rows)
