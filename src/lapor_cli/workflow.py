@@ -33,7 +33,7 @@ Every step that records something that happened takes the moment it happened (``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -243,12 +243,55 @@ def verify(
     catatan: str | None = None,
     tepat_waktu: bool | None = None,
     kanal: str | None = None,
+    jenis: str | None = None,
+    klasifikasi: str | None = None,
 ) -> Step:
     """SOP step 3: categorise; in authority → terverifikasi, otherwise archived with a reason.
 
     An archived case is done: it records when it was closed and whether that was on time.
+    ``klasifikasi`` (berkadar pengawasan or not, PermenPAN-RB 62/2018) is an aduan's only.
     """
     current = require_status("verifikasi", nomor, status)
+    if klasifikasi is not None and jenis != "aduan":
+        raise ValidationError(
+            "klasifikasi",
+            f"--klasifikasi hanya untuk aduan; kasus {nomor} berjenis {jenis}. "
+            "Verifikasi tanpa --klasifikasi.",
+        )
+    step = _verify(
+        current,
+        now=now,
+        kategori=kategori,
+        kewenangan=kewenangan,
+        alasan=alasan,
+        dirujuk_ke=dirujuk_ke,
+        nomor_surat=nomor_surat,
+        catatan=catatan,
+        tepat_waktu=tepat_waktu,
+        kanal=kanal,
+    )
+    if klasifikasi is not None:
+        step.changes["klasifikasi"] = klasifikasi
+        step.data["klasifikasi"] = klasifikasi
+        label = klasifikasi.replace("-", " ")
+        if kewenangan:
+            step = replace(step, catatan=step.catatan.replace(";", f", {label};", 1))
+    return step
+
+
+def _verify(
+    current: Status,
+    *,
+    now: datetime,
+    kategori: str,
+    kewenangan: bool,
+    alasan: str | None,
+    dirujuk_ke: str | None,
+    nomor_surat: str | None,
+    catatan: str | None,
+    tepat_waktu: bool | None,
+    kanal: str | None,
+) -> Step:
     if kewenangan:
         if dirujuk_ke or nomor_surat:
             raise ValidationError(

@@ -189,6 +189,13 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--nomor-surat", help="Nomor surat rujukan.")
         ] = None,
         catatan: Annotated[str | None, typer.Option(help="Catatan verifikasi.")] = None,
+        klasifikasi: Annotated[
+            str | None,
+            typer.Option(
+                help="Khusus aduan: berkadar-pengawasan atau tidak-berkadar-pengawasan "
+                "(PermenPAN-RB 62/2018); profil SLA boleh memberi batas waktu menurutnya."
+            ),
+        ] = None,
         pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
@@ -209,6 +216,7 @@ def register(app: typer.Typer) -> None:
                 nomor_surat=nomor_surat,
                 catatan=catatan,
                 pada=pada,
+                klasifikasi=klasifikasi,
             )
         tell_step(done, json)
 

@@ -321,7 +321,7 @@ def _profile_view(profile) -> dict:
     rules = []
     for entry in profile.rules:
         keys = []
-        for key in ("kanal", "jenis", "kategori"):
+        for key in ("kanal", "jenis", "kategori", "klasifikasi"):
             values = getattr(entry, key)
             if values:
                 keys.append(f"{key} {'/'.join(sorted(values))}")
