@@ -184,6 +184,19 @@ def test_each_kind_gets_its_guideline_deadline(
     )
 
 
+def test_the_screen_tells_the_deadline_the_classification_gives(run: Runner, catat, permenpan):
+    nomor = catat()["nomor"]
+    code, out, err = run("verifikasi", nomor, "--kategori", "PKH", "--klasifikasi", BERKADAR)
+    assert (code, out) == (0, f"{nomor}\n")
+    assert err.splitlines() == [
+        f"Diverifikasi: {nomor} diterima → terverifikasi",
+        "Batas waktu kini Senin, 22 Februari 2027 (60 hari kerja, profil permenpan-62).",
+    ]
+    other = catat()["nomor"]  # no rule of its own: nothing more to tell
+    code, _, err = run("verifikasi", other, "--kategori", "PKH", "--klasifikasi", TIDAK)
+    assert err.splitlines() == [f"Diverifikasi: {other} diterima → terverifikasi"]
+
+
 def test_the_value_is_matched_as_the_office_types_it(run: Runner, catat, permenpan):
     nomor = catat()["nomor"]
     view = ok_json(

@@ -25,6 +25,7 @@ from lapor_cli.console import (
     emit_json,
     emit_json_list,
     literal,
+    message,
     styled,
     tanggal,
     warn,
@@ -219,6 +220,11 @@ def register(app: typer.Typer) -> None:
                 klasifikasi=klasifikasi,
             )
         tell_step(done, json)
+        if not json and "sla" in done.step.data:  # the category or classification moved it
+            minutes = done.view["sla"]["satuan"] == "menit"
+            when = tanggal(done.batas_waktu, with_day=True, time=minutes)
+            rule = f"{done.step.data['sla']}, profil {done.view['sla']['profil']}"
+            message(f"Batas waktu kini {when} ({rule}).")
 
     @app.command(rich_help_panel="Alur SOP")
     def distribusi(
