@@ -136,6 +136,28 @@ def test_an_office_profile_keyed_on_klasifikasi_moves_the_deadline(
 # ------------------------------------------------------------------------- verifikasi
 
 
+def test_the_sop_step_keeps_the_classification_of_an_aduan_only():
+    from datetime import datetime
+
+    from lapor_cli import workflow
+
+    when = datetime(2026, 11, 23, 11, 0)
+    step = workflow.verify(
+        "DS-1", "diterima", now=when, kategori="PKH", kewenangan=True, jenis="aduan",
+        klasifikasi=BERKADAR,
+    )  # fmt: skip
+    assert step.changes == {"kategori": "PKH", "kewenangan": True, "klasifikasi": BERKADAR}
+    assert step.data["klasifikasi"] == BERKADAR
+    assert step.catatan == "Kategori PKH, berkadar pengawasan; kewenangan Dinas Sosial."
+    plain = workflow.verify("DS-1", "diterima", now=when, kategori="PKH", kewenangan=True)
+    assert "klasifikasi" not in plain.changes and plain.catatan.startswith("Kategori PKH;")
+    with pytest.raises(ValidationError, match="hanya untuk aduan"):
+        workflow.verify(
+            "DS-1", "diterima", now=when, kategori="PKH", kewenangan=True, jenis="informasi",
+            klasifikasi=TIDAK,
+        )  # fmt: skip
+
+
 def test_verifikasi_klasifikasi_chooses_the_rule_and_is_kept(run: Runner, catat, permenpan):
     nomor = catat()["nomor"]
     assert ok_json(run, "lihat", nomor)["batas_waktu"] == "2026-12-11"  # 14: not classified

@@ -33,7 +33,7 @@ Every step that records something that happened takes the moment it happened (``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -269,13 +269,11 @@ def verify(
         catatan=catatan,
         tepat_waktu=tepat_waktu,
         kanal=kanal,
+        klasifikasi=klasifikasi,
     )
     if klasifikasi is not None:
         step.changes["klasifikasi"] = klasifikasi
         step.data["klasifikasi"] = klasifikasi
-        label = klasifikasi.replace("-", " ")
-        if kewenangan:
-            step = replace(step, catatan=step.catatan.replace(";", f", {label};", 1))
     return step
 
 
@@ -291,13 +289,15 @@ def _verify(
     catatan: str | None,
     tepat_waktu: bool | None,
     kanal: str | None,
+    klasifikasi: str | None,
 ) -> Step:
     if kewenangan:
         if dirujuk_ke or nomor_surat:
             raise ValidationError(
                 "dirujuk_ke", "--dirujuk-ke dan --nomor-surat hanya untuk --bukan-kewenangan."
             )
-        note = f"Kategori {kategori}; kewenangan Dinas Sosial."
+        kelas = f", {klasifikasi.replace('-', ' ')}" if klasifikasi else ""
+        note = f"Kategori {kategori}{kelas}; kewenangan Dinas Sosial."
         if catatan or alasan:
             note += f" {(catatan or alasan).strip()}"
         return Step(
