@@ -68,8 +68,15 @@ def test_the_state_digest_is_pinned():
         "1:fdd3f28b71074e797916c77165188a080740944b7d604d292f0071e8ccbeee64"
     )
     # version 2 (schema 0007) adds the merge and the reopening, null here
-    assert case_state.state_digest(ROW) == (
+    assert case_state.state_digest(ROW, 2) == (
         "2:30233a50895cc9344bc3e4cf281dafd0659c669294a797b6e1dc440508ecb493"
+    )
+    # version 3 (schema 0008) adds an aduan's classification, null here
+    assert case_state.state_digest(ROW) == (
+        "3:5132e1590b61bfed0cc69d11c41140ab31658b4e606c54390a4892d4a3727be0"
+    )
+    assert case_state.state_digest({**ROW, "klasifikasi": "berkadar-pengawasan"}) == (
+        "3:6fdfeecdf3b6b605a507705ded852fd163785818126618cf03bc87ecad224723"
     )
     assert case_state.identity_digest(ROW["garam"], ROW) == (
         "e89f1100ef14a3b6888587cf51599df62f332ef5f5c5b7e0577028f977d27438"
@@ -102,7 +109,15 @@ def test_a_row_as_sqlite_or_a_server_gives_it_digests_alike():
     wider = {**ROW, "digabung_ke": None, "dibuka": None}
     columns = sorted(wider)
     digest = case_state.row_digester(columns)
-    assert digest(tuple(wider[c] for c in columns), 2) == case_state.state_digest(ROW)
+    assert digest(tuple(wider[c] for c in columns), 2) == case_state.state_digest(ROW, 2)
+    # version 3 likewise: a register of schema 0007 has no klasifikasi column
+    with pytest.raises(ValueError):
+        digest(tuple(wider[c] for c in columns), 3)
+    widest = {**wider, "klasifikasi": "tidak-berkadar-pengawasan"}
+    columns = sorted(widest)
+    digest = case_state.row_digester(columns)
+    assert digest(tuple(widest[c] for c in columns), 3) == case_state.state_digest(widest)
+    assert digest(tuple(widest[c] for c in columns), 2) == case_state.state_digest(ROW, 2)
 
 
 @pytest.mark.parametrize(
@@ -181,7 +196,7 @@ def test_every_new_entry_commits_to_its_cases_state_after_it(run: Runner, popula
     assert run("tunda", populated["ditindaklanjuti"], "--alasan", "menunggu KK")[0] == 0
     assert run("lanjut", populated["ditindaklanjuti"])[0] == 0
     entries = query_register("SELECT keadaan FROM riwayat ORDER BY id")
-    assert entries and all(k and k.startswith("2:") for (k,) in entries)
+    assert entries and all(k and k.startswith("3:") for (k,) in entries)
     assert query_register("SELECT count(*) FROM kasus WHERE garam IS NULL") == [(0,)]
     assert ok_json(run, "periksa")["masalah"] == []
 

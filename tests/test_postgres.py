@@ -503,7 +503,7 @@ def test_cases_on_a_server_get_their_salts_when_the_state_digest_arrives(
         salts = [r[0] for r in conn.execute("SELECT garam FROM kasus ORDER BY id")]
         states = [r[0] for r in conn.execute("SELECT keadaan FROM riwayat ORDER BY id")]
     assert len(set(salts)) == 2 and all(len(s) == 32 and int(s, 16) >= 0 for s in salts)
-    assert states[:2] == [None, None] and states[2].startswith("2:")  # the current state version
+    assert states[:2] == [None, None] and states[2].startswith("3:")  # the current state version
     assert ok_json(run, "periksa")["masalah"] == []
     with _pg(url) as conn:
         conn.execute("UPDATE kasus SET uraian = 'diubah' WHERE id = 1")

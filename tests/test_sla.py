@@ -27,7 +27,7 @@ from lapor_cli.sla import (
 )
 from lapor_cli.workdays import WorkCalendar
 
-SHIPPED = {"kemensos", "kemensos-uu14", "kota-kupang", "kab-karangasem"}
+SHIPPED = {"kemensos", "kemensos-uu14", "kota-kupang", "kab-karangasem", "permenpan-62"}
 THREE = Rule(HARI_KERJA, 3)
 
 

@@ -8,13 +8,14 @@ written from schema 0006 on also carries ``keadaan``, a digest of its case's row
 change, and the entry's hash covers it; ``periksa`` recomputes each case's digest from the row
 as it stands now and compares it with the one its newest entry committed to.
 
-What the digest covers (``STATE_COLUMNS``, version 2 since schema 0007; version 1 without its
-last two columns before): every column of the case row except
+What the digest covers (``STATE_COLUMNS``, version 3 since schema 0008; version 2 without its
+last column, ``klasifikasi``, from schema 0007; version 1 without the two before that, from
+0006): every column of the case row except
 ``id`` (the row's place, not its content) and the salt, in a fixed order, with the six
 identity columns replaced by one identity digest::
 
-    keadaan   = "2:" + SHA-256(JSON [2, nomor, urut, meja, …, identitas, kanal, …, komentar,
-                                   digabung_ke, dibuka])
+    keadaan   = "3:" + SHA-256(JSON [3, nomor, urut, meja, …, identitas, kanal, …, komentar,
+                                   digabung_ke, dibuka, klasifikasi])
     identitas = SHA-256(JSON [garam, [nama, nik, kk, hp, email, alamat]])
 
 The JSON is the chain's own (``ensure_ascii=False``, sorted keys, no spaces); times are
@@ -42,10 +43,10 @@ The bulk import works a case out in a second process before its number is known:
 row, to the byte (a test holds them together).
 
 A later schema change that adds a case column must add a version here (as schema 0007 added
-``STATE_COLUMNS[2]``) rather than change an earlier one: entries already written keep the
-version they name, and a case's new column is covered from its next entry on. A migration
-that changes existing case values breaks the newest digest of each case it touches
-(``periksa`` would say so).
+``STATE_COLUMNS[2]`` and schema 0008 ``STATE_COLUMNS[3]``) rather than change an earlier one:
+entries already written keep the version they name, and a case's new column is covered from
+its next entry on. A migration that changes existing case values breaks the newest digest of
+each case it touches (``periksa`` would say so).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ __all__ = [
     "state_version",
 ]
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 #: The reporter's identity: committed to only through the salted ``identitas`` digest.
 IDENTITY_COLUMNS = ("nama", "nik", "kk", "hp", "email", "alamat")
@@ -130,6 +131,9 @@ STATE_COLUMNS: dict[int, tuple[str, ...]] = {
 #: Version 2 (schema 0007): version 1's columns, then the merged duplicate's main case
 #: (``gabung``) and the last reopening (``buka``).
 STATE_COLUMNS[2] = (*STATE_COLUMNS[1], "digabung_ke", "dibuka")
+#: Version 3 (schema 0008): version 2's columns, then an aduan's classification
+#: (``verifikasi --klasifikasi``).
+STATE_COLUMNS[3] = (*STATE_COLUMNS[2], "klasifikasi")
 
 #: How a column's value is brought to its digested form (any column not named here: text).
 _KINDS: dict[str, str] = {
@@ -256,7 +260,7 @@ def state_version(keadaan: str) -> int | None:
 
 def state_digest(row: Mapping[str, object], version: int = STATE_VERSION) -> str:
     """``keadaan`` of a case row (a mapping of its columns, ``garam`` and the identity among
-    them): ``"2:"`` (the version) + SHA-256 of the JSON list of ``version``'s columns."""
+    them): ``"3:"`` (the version) + SHA-256 of the JSON list of ``version``'s columns."""
     values: list[object] = [version]
     for column in STATE_COLUMNS[version]:
         if column == "identitas":

@@ -5,10 +5,12 @@ the case as it would stand), so a correction cannot make a case that ``catat`` w
 A value equal to the one recorded is no change; a correction that changes nothing is refused.
 
 What follows from the corrected facts follows at once: a corrected receipt time moves the
-deadline; a corrected channel, kind, urgency or category chooses the SLA rule again under the
-profile the case was recorded with (its category only once verification put the case within
-the office's authority, as ``verifikasi`` does); a closed case's on-time verdict is judged
-again against the new deadline.
+deadline; a corrected channel, kind, urgency, category or classification chooses the SLA
+rule again under the profile the case was recorded with (its category and classification
+only once verification put the case within the office's authority, as ``verifikasi`` does);
+a closed case's on-time verdict is judged again against the new deadline. A classification
+(berkadar pengawasan or not) is an aduan's only: it is given or corrected only on a verified
+aduan, and a kind corrected away from aduan must clear it in the same command.
 
 The history entry (aksi ``ubah``) keeps each field's old and new value and the reason. The
 reporter's identity is kept there only masked (``3171********0001``, ``S*** A*****``): the case
@@ -38,7 +40,8 @@ from lapor_cli.views import case_view, iso, masked_identity
 
 __all__ = ["CORRECTABLE", "Corrected", "check_correction", "correct_case"]
 
-#: The fields ``ubah`` corrects (``catat``'s, and the category set by ``verifikasi``), in the
+#: The fields ``ubah`` corrects (``catat``'s, and the category and an aduan's classification
+#: set by ``verifikasi``), in the
 #: order a change is told; the label each has in messages and the history.
 CORRECTABLE: dict[str, str] = {
     "diterima": "diterima",
@@ -46,6 +49,7 @@ CORRECTABLE: dict[str, str] = {
     "jenis": "jenis",
     "segera": "segera",
     "kategori": "kategori",
+    "klasifikasi": "klasifikasi",
     "uraian": "uraian",
     "rahasia": "rahasia",
     "nama": "nama",
@@ -58,7 +62,8 @@ CORRECTABLE: dict[str, str] = {
     "nomor_formulir": "nomor formulir",
 }
 _IDENTITY = ("nama", "nik", "kk", "hp", "email", "alamat")
-_RULE_FACTS = frozenset(("kanal", "jenis", "segera", "kategori"))
+_RULE_FACTS = frozenset(("kanal", "jenis", "segera", "kategori", "klasifikasi"))
+_VERIFIED = frozenset(("kategori", "klasifikasi"))  # set by verifikasi, not by catat
 #: The intake fields validate_case reads, as the case row holds them.
 _INTAKE = (
     "kanal",
@@ -148,6 +153,7 @@ def correct_case(
             jenis=case.jenis,
             segera=bool(case.segera),
             kategori=case.kategori if case.kewenangan else None,
+            klasifikasi=case.klasifikasi if case.kewenangan else None,
         )
         case.sla_profil = rule.profil
         case.sla_satuan, case.sla_nilai = rule.satuan, rule.nilai
@@ -222,9 +228,10 @@ def _plan(
         )
     data = _validated(case, given, now=now, lama=lama)
     new: dict[str, object] = {
-        name: getattr(data, name) for name in CORRECTABLE if name != "kategori"
+        name: getattr(data, name) for name in CORRECTABLE if name not in _VERIFIED
     }
     new["kategori"] = _kategori(case, given.get("kategori"))
+    new["klasifikasi"] = _klasifikasi(case, given.get("klasifikasi"), new["jenis"])
     changed = [name for name in CORRECTABLE if name in given and new[name] != getattr(case, name)]
     if not changed:
         raise ValidationError(
@@ -241,7 +248,7 @@ def _validated(case: Case, given: Mapping[str, object], *, now: datetime, lama: 
     """The case as it would stand, checked as ``catat`` checks a new case (every problem
     together, each naming its field)."""
     raw: dict[str, object] = {name: getattr(case, name) for name in _INTAKE}
-    raw.update({name: value for name, value in given.items() if name != "kategori"})
+    raw.update({name: value for name, value in given.items() if name not in _VERIFIED})
     # A case recorded long ago is no typo: only a corrected receipt is checked for one.
     data, errors = validate_case(raw, now=now, lama=lama or "diterima" not in given)
     if errors:
@@ -270,6 +277,36 @@ def _kategori(case: Case, given: object) -> str | None:
     if text is None:
         raise ValidationError("kategori", "Kategori tidak dapat dikosongkan.")
     return normalize_kategori(text)
+
+
+def _klasifikasi(case: Case, given: object, jenis: str) -> str | None:
+    """The corrected classification (an empty text clears it), or the recorded one when none
+    is given; refused on a case not verified yet, and on any kind but aduan (also when the
+    kind is corrected away from aduan and the recorded classification is not cleared)."""
+    if given is None:
+        if case.klasifikasi is not None and jenis != "aduan":
+            raise ValidationError(
+                "klasifikasi",
+                f"Kasus {case.nomor} berklasifikasi {case.klasifikasi}, yang hanya untuk aduan; "
+                f"jenis {jenis} tanpa klasifikasi. Kosongkan sekaligus dengan --klasifikasi ''.",
+            )
+        return case.klasifikasi
+    from lapor_cli.references import normalize_klasifikasi
+
+    text = clean_text("klasifikasi", given)
+    kelas = normalize_klasifikasi(text) if text is not None else None
+    if kelas is not None and jenis != "aduan":
+        raise ValidationError(
+            "klasifikasi",
+            f"Klasifikasi hanya untuk aduan; kasus {case.nomor} berjenis {jenis}.",
+        )
+    if case.kategori is None:
+        raise ValidationError(
+            "klasifikasi",
+            f"Kasus {case.nomor} belum diverifikasi: klasifikasinya ditetapkan dengan "
+            f"`lapor verifikasi {case.nomor} --kategori … --klasifikasi …`.",
+        )
+    return kelas
 
 
 def _check_receipt(session: Session, case: Case, diterima: datetime) -> None:

@@ -188,26 +188,47 @@ class Deadlines:
         }
 
     def rule_for_case(
-        self, row, *, kanal: str, jenis: str, segera: bool, kategori: str | None
+        self,
+        row,
+        *,
+        kanal: str,
+        jenis: str,
+        segera: bool,
+        kategori: str | None,
+        klasifikasi: str | None = None,
     ) -> SlaRule:
         """The rule a case recorded under ``row.sla_profil`` gets for these facts (``ubah``:
         corrected facts choose the rule again under the profile the case was recorded with;
-        ``kategori`` only once the case was verified as within the office's authority)."""
-        return self._rule_for(row.sla_profil, kanal, jenis, segera, kategori)
+        ``kategori`` and ``klasifikasi`` only once the case was verified as within the
+        office's authority)."""
+        return self._rule_for(row.sla_profil, kanal, jenis, segera, kategori, klasifikasi)
 
-    def rule_for_category(self, row, kategori: str) -> SlaRule | None:
-        """At verification the category is known: a profile rule for it replaces the rule the
-        case was recorded with (None when the rule stays the same)."""
-        new = self._rule_for(row.sla_profil, row.kanal, row.jenis, bool(row.segera), kategori)
+    def rule_for_category(
+        self, row, kategori: str, klasifikasi: str | None = None
+    ) -> SlaRule | None:
+        """At verification the category (and an aduan's classification) is known: a profile
+        rule for it replaces the rule the case was recorded with (None when the rule stays
+        the same)."""
+        new = self._rule_for(
+            row.sla_profil, row.kanal, row.jenis, bool(row.segera), kategori, klasifikasi
+        )
         old = SlaRule(row.sla_profil, row.sla_satuan, row.sla_nilai, row.sla_perpanjangan)
         return None if new == old else new
 
     def _rule_for(
-        self, profile_name: str, kanal: str, jenis: str, segera: bool, kategori: str | None = None
+        self,
+        profile_name: str,
+        kanal: str,
+        jenis: str,
+        segera: bool,
+        kategori: str | None = None,
+        klasifikasi: str | None = None,
     ) -> SlaRule:
         """The rule the named profile (or the default, when it has gone) gives such a case."""
         profile = self.profile(profile_name)
-        rule = profile.rule_for(kanal, jenis, kategori=kategori, segera=segera)
+        rule = profile.rule_for(
+            kanal, jenis, kategori=kategori, segera=segera, klasifikasi=klasifikasi
+        )
         return SlaRule(profile.nama, rule.satuan, rule.nilai, rule.perpanjangan)
 
     @staticmethod

@@ -201,15 +201,23 @@ def verify_case(
     nomor_surat: str | None = None,
     catatan: str | None = None,
     pada: Pada = None,
+    klasifikasi: str | None = None,
 ) -> Handled:
     """SOP step 3. A case outside the office's authority is archived (closed, on time or
-    not); one within it may get another SLA rule, when the profile has one for its category."""
-    from lapor_cli.references import normalize_kategori
+    not); one within it may get another SLA rule, when the profile has one for its category
+    or (an aduan) its classification."""
+    from lapor_cli.references import normalize_kategori, normalize_klasifikasi
 
     petugas, t = _clean(
-        petugas, alasan=alasan, dirujuk_ke=dirujuk_ke, nomor_surat=nomor_surat, catatan=catatan
+        petugas,
+        alasan=alasan,
+        dirujuk_ke=dirujuk_ke,
+        nomor_surat=nomor_surat,
+        catatan=catatan,
+        klasifikasi=klasifikasi,
     )
     kode = normalize_kategori(kategori)
+    kelas = normalize_klasifikasi(t["klasifikasi"]) if t["klasifikasi"] else None
 
     def decide(case: Case, book: Deadlines, at: datetime) -> Step:
         step = workflow.verify(
@@ -224,8 +232,10 @@ def verify_case(
             catatan=t["catatan"],
             tepat_waktu=None if kewenangan else book.met(case, at),
             kanal=case.kanal,
+            jenis=case.jenis,
+            klasifikasi=kelas,
         )
-        new_rule = book.rule_for_category(case, kode) if kewenangan else None
+        new_rule = book.rule_for_category(case, kode, kelas) if kewenangan else None
         if new_rule is not None:
             step.changes.update(
                 sla_satuan=new_rule.satuan,

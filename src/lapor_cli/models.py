@@ -92,6 +92,10 @@ class Case(SQLModel, table=True):
     #: ``buka``: when the case was last reopened (the reporter disputed its answer); its
     #: deadline then runs from this moment. Null for a case never reopened.
     dibuka: datetime | None = Field(default=None, sa_type=NaiveDateTime)
+    #: ``verifikasi --klasifikasi``: an aduan's classification, ``berkadar-pengawasan`` or
+    #: ``tidak-berkadar-pengawasan`` (PermenPAN-RB 62/2018); null for other kinds and for an
+    #: aduan not classified.
+    klasifikasi: str | None = Field(default=None, max_length=40)
     #: The case's own random salt for the identity digest its history commits to (see
     #: ``case_state``); erased with the identity. Never shown.
     garam: str | None = Field(default=None, max_length=32)

@@ -16,14 +16,17 @@ A profile is a TOML file ``data/sla/NAMA.toml`` (an office copy of the same name
     tanpa_respons = 10             # follow-up without a reply -> "siap ditutup"
 
     [[aturan]]                     # ordered rules; the most specific match wins, ties: first
-    kanal = "surat"                # optional match keys: kanal, jenis, kategori (text or a
-    jenis = ["aduan", "aspirasi"]  # list of texts, case-insensitive) and segera (true/false)
+    kanal = "surat"                # optional match keys: kanal, jenis, kategori, klasifikasi
+    jenis = ["aduan", "aspirasi"]  # (text or a list of texts, case-insensitive) and segera
     hari_kerja = 7                 # the deadline: hari_kerja = N or menit = N
     perpanjangan = 0               # optional extension in working days (hari_kerja only)
     keterangan = "..."             # optional note shown with the deadline
 
 A rule without match keys is the fallback; every profile needs one. Unknown keys, unknown
-kanal/jenis values and a missing fallback are refused with a message naming the file.
+kanal/jenis/klasifikasi values and a missing fallback are refused with a message naming the
+file. ``klasifikasi`` (``berkadar-pengawasan``, ``tidak-berkadar-pengawasan``) is an aduan's
+only, given at ``verifikasi``: a rule that sets it with a ``jenis`` other than aduan could
+never match and is refused too.
 
 :meth:`Profile.rule_for` picks the rule for a case, and the case keeps that
 :class:`~lapor_cli.sla.Rule`; the deadline arithmetic is :mod:`lapor_cli.sla`.
@@ -39,7 +42,7 @@ from typing import Any
 
 from lapor_cli.errors import NotFoundError, ValidationError
 from lapor_cli.holiday_calendar import CUTI_BERSAMA, NonWorkingDay
-from lapor_cli.references import JENIS, KANAL
+from lapor_cli.references import JENIS, KANAL, KLASIFIKASI
 from lapor_cli.sla import HARI_KERJA, MENIT, Rule
 from lapor_cli.workdays import WorkCalendar
 
@@ -68,20 +71,32 @@ class RuleEntry:
     jenis: frozenset[str] | None = None
     kategori: frozenset[str] | None = None
     segera: bool | None = None
+    klasifikasi: frozenset[str] | None = None
 
     @property
     def specificity(self) -> int:
         """How many match keys the rule sets (0 for the fallback)."""
-        keys = (self.kanal, self.jenis, self.kategori, self.segera)
+        keys = (self.kanal, self.jenis, self.kategori, self.segera, self.klasifikasi)
         return sum(key is not None for key in keys)
 
-    def matches(self, kanal: str, jenis: str, kategori: str | None, segera: bool) -> bool:
+    def matches(
+        self,
+        kanal: str,
+        jenis: str,
+        kategori: str | None,
+        segera: bool,
+        klasifikasi: str | None = None,
+    ) -> bool:
         """Whether a case with these (already lower-cased) values falls under this rule."""
         return (
             (self.kanal is None or kanal in self.kanal)
             and (self.jenis is None or jenis in self.jenis)
             and (self.kategori is None or (kategori is not None and kategori in self.kategori))
             and (self.segera is None or self.segera == segera)
+            and (
+                self.klasifikasi is None
+                or (klasifikasi is not None and klasifikasi in self.klasifikasi)
+            )
         )
 
 
@@ -102,14 +117,20 @@ class Profile:
     path: Path | None = field(default=None, compare=False)
 
     def rule_for(
-        self, kanal: str, jenis: str, kategori: str | None = None, segera: bool = False
+        self,
+        kanal: str,
+        jenis: str,
+        kategori: str | None = None,
+        segera: bool = False,
+        klasifikasi: str | None = None,
     ) -> Rule:
         """The most specific matching rule; of equally specific ones, the first in the file."""
         kanal, jenis = kanal.strip().lower(), jenis.strip().lower()
         kategori = kategori.strip().lower() if kategori else None
+        klasifikasi = klasifikasi.strip().lower() if klasifikasi else None
         best: RuleEntry | None = None
         for entry in self.rules:
-            if entry.matches(kanal, jenis, kategori, segera) and (
+            if entry.matches(kanal, jenis, kategori, segera, klasifikasi) and (
                 best is None or entry.specificity > best.specificity
             ):
                 best = entry
@@ -136,7 +157,7 @@ class Profile:
 
 _TOP_KEYS = ("nama", "judul", "sumber", "hari_kerja", "cuti_bersama_libur", "tahap", "aturan")
 _STAGE_DEFAULTS = {"verifikasi": 3, "distribusi": 3, "tindaklanjut": 5, "tanpa_respons": 10}
-_MATCH_KEYS = ("kanal", "jenis", "kategori", "segera")
+_MATCH_KEYS = ("kanal", "jenis", "kategori", "klasifikasi", "segera")
 _RULE_KEYS = (*_MATCH_KEYS, HARI_KERJA, MENIT, "perpanjangan", "keterangan")
 _DEFAULT_WORKWEEK_ISO = (1, 2, 3, 4, 5)
 
@@ -228,12 +249,22 @@ class _ProfileReader:
         keterangan = entry.get("keterangan", "")
         if not isinstance(keterangan, str):
             raise self.fail("keterangan", f"'keterangan' {where} harus teks.")
+        jenis = self.values(entry, "jenis", where, JENIS)
+        klasifikasi = self.values(entry, "klasifikasi", where, KLASIFIKASI)
+        if klasifikasi is not None and jenis is not None and "aduan" not in jenis:
+            raise self.fail(
+                "klasifikasi",
+                f"'klasifikasi' {where} hanya berlaku untuk jenis aduan, tetapi aturan ini "
+                f"untuk jenis {', '.join(sorted(jenis))}; aturan itu tidak akan pernah cocok. "
+                "Hapus 'klasifikasi' atau tulis jenis = \"aduan\".",
+            )
         return RuleEntry(
             rule=Rule(unit, value, extension, keterangan.strip()),
             kanal=self.values(entry, "kanal", where, KANAL),
-            jenis=self.values(entry, "jenis", where, JENIS),
+            jenis=jenis,
             kategori=self.values(entry, "kategori", where, None),
             segera=segera,
+            klasifikasi=klasifikasi,
         )
 
     def profile(self, document: Mapping[str, Any]) -> Profile:
@@ -261,8 +292,8 @@ class _ProfileReader:
             raise self.fail(
                 "aturan",
                 "tidak ada aturan cadangan. Tambahkan satu [[aturan]] tanpa kanal, jenis, "
-                "kategori dan segera (misalnya 'hari_kerja = 3') untuk laporan yang tidak "
-                "cocok dengan aturan lain.",
+                "kategori, klasifikasi dan segera (misalnya 'hari_kerja = 3') untuk laporan "
+                "yang tidak cocok dengan aturan lain.",
             )
         return Profile(
             nama=name,

@@ -70,6 +70,15 @@ JENIS_ALIASES = {
 }
 
 
+#: LAPOR!-style classification of an aduan (``verifikasi --klasifikasi``), by the national
+#: complaint-handling guideline (PermenPAN-RB 62/2018): whether it concerns supervision.
+KLASIFIKASI = ("berkadar-pengawasan", "tidak-berkadar-pengawasan")
+KLASIFIKASI_LABEL = {
+    "berkadar-pengawasan": "berkadar pengawasan",
+    "tidak-berkadar-pengawasan": "tidak berkadar pengawasan",
+}
+
+
 def _key(value: str) -> str:
     return "-".join(value.strip().lower().replace("_", " ").replace("!", "").split())
 
@@ -91,6 +100,12 @@ def normalize_kanal(value: str) -> str:
 
 def normalize_jenis(value: str) -> str:
     return _choose("jenis", value, JENIS_ALIASES, JENIS)
+
+
+def normalize_klasifikasi(value: str) -> str:
+    """``berkadar-pengawasan`` or ``tidak-berkadar-pengawasan`` (case, spaces and ``_``
+    do not matter)."""
+    return _choose("klasifikasi", value, {}, KLASIFIKASI)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def case_view(row, *, batas_waktu: datetime | None, reveal: bool = False) -> dic
         "diterima": iso(row.diterima),
         "batas_waktu": due_iso(row, batas_waktu),
         "kategori": row.kategori,
+        "klasifikasi": row.klasifikasi,
         "unit": row.unit,
         "skor": row.skor,
         "anonim": bool(row.anonim),

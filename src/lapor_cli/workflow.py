@@ -243,18 +243,61 @@ def verify(
     catatan: str | None = None,
     tepat_waktu: bool | None = None,
     kanal: str | None = None,
+    jenis: str | None = None,
+    klasifikasi: str | None = None,
 ) -> Step:
     """SOP step 3: categorise; in authority → terverifikasi, otherwise archived with a reason.
 
     An archived case is done: it records when it was closed and whether that was on time.
+    ``klasifikasi`` (berkadar pengawasan or not, PermenPAN-RB 62/2018) is an aduan's only.
     """
     current = require_status("verifikasi", nomor, status)
+    if klasifikasi is not None and jenis != "aduan":
+        raise ValidationError(
+            "klasifikasi",
+            f"--klasifikasi hanya untuk aduan; kasus {nomor} berjenis {jenis}. "
+            "Verifikasi tanpa --klasifikasi.",
+        )
+    step = _verify(
+        current,
+        now=now,
+        kategori=kategori,
+        kewenangan=kewenangan,
+        alasan=alasan,
+        dirujuk_ke=dirujuk_ke,
+        nomor_surat=nomor_surat,
+        catatan=catatan,
+        tepat_waktu=tepat_waktu,
+        kanal=kanal,
+        klasifikasi=klasifikasi,
+    )
+    if klasifikasi is not None:
+        step.changes["klasifikasi"] = klasifikasi
+        step.data["klasifikasi"] = klasifikasi
+    return step
+
+
+def _verify(
+    current: Status,
+    *,
+    now: datetime,
+    kategori: str,
+    kewenangan: bool,
+    alasan: str | None,
+    dirujuk_ke: str | None,
+    nomor_surat: str | None,
+    catatan: str | None,
+    tepat_waktu: bool | None,
+    kanal: str | None,
+    klasifikasi: str | None,
+) -> Step:
     if kewenangan:
         if dirujuk_ke or nomor_surat:
             raise ValidationError(
                 "dirujuk_ke", "--dirujuk-ke dan --nomor-surat hanya untuk --bukan-kewenangan."
             )
-        note = f"Kategori {kategori}; kewenangan Dinas Sosial."
+        kelas = f", {klasifikasi.replace('-', ' ')}" if klasifikasi else ""
+        note = f"Kategori {kategori}{kelas}; kewenangan Dinas Sosial."
         if catatan or alasan:
             note += f" {(catatan or alasan).strip()}"
         return Step(

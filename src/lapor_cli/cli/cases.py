@@ -25,6 +25,7 @@ from lapor_cli.console import (
     emit_json,
     emit_json_list,
     literal,
+    message,
     styled,
     tanggal,
     warn,
@@ -189,6 +190,13 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--nomor-surat", help="Nomor surat rujukan.")
         ] = None,
         catatan: Annotated[str | None, typer.Option(help="Catatan verifikasi.")] = None,
+        klasifikasi: Annotated[
+            str | None,
+            typer.Option(
+                help="Khusus aduan: berkadar-pengawasan atau tidak-berkadar-pengawasan "
+                "(PermenPAN-RB 62/2018); profil SLA boleh memberi batas waktu menurutnya."
+            ),
+        ] = None,
         pada: PadaOpt = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
@@ -209,8 +217,14 @@ def register(app: typer.Typer) -> None:
                 nomor_surat=nomor_surat,
                 catatan=catatan,
                 pada=pada,
+                klasifikasi=klasifikasi,
             )
         tell_step(done, json)
+        if not json and "sla" in done.step.data:  # the category or classification moved it
+            minutes = done.view["sla"]["satuan"] == "menit"
+            when = tanggal(done.batas_waktu, with_day=True, time=minutes)
+            rule = f"{done.step.data['sla']}, profil {done.view['sla']['profil']}"
+            message(f"Batas waktu kini {when} ({rule}).")
 
     @app.command(rich_help_panel="Alur SOP")
     def distribusi(

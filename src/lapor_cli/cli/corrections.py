@@ -79,14 +79,22 @@ def register(app: typer.Typer) -> None:
         kategori: Annotated[
             str | None, typer.Option(help="Kategori yang benar (kasus yang sudah diverifikasi).")
         ] = None,
+        klasifikasi: Annotated[
+            str | None,
+            typer.Option(
+                help="Klasifikasi aduan yang sudah diverifikasi: berkadar-pengawasan atau "
+                "tidak-berkadar-pengawasan; '' = kosongkan."
+            ),
+        ] = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Koreksi data kasus yang salah catat; nilai lama dan baru tercatat di riwayat.
 
         Isian diperiksa sama seperti `catat`. Batas waktu mengikuti data yang benar: waktu
-        diterima menggeser batas waktu; kanal, jenis, segera dan kategori memilih lagi aturan
-        dari profil SLA kasus itu; kasus yang sudah ditutup dinilai ulang tepat waktunya.
+        diterima menggeser batas waktu; kanal, jenis, segera, kategori dan klasifikasi memilih
+        lagi aturan dari profil SLA kasus itu; kasus yang sudah ditutup dinilai ulang tepat
+        waktunya.
         Isian teks kosong ('') menghapus isian yang tidak wajib (mis. --email '')."""
         from lapor_cli.correcting import correct_case
 
@@ -110,6 +118,7 @@ def register(app: typer.Typer) -> None:
             "segera": segera,
             "rahasia": rahasia,
             "kategori": kategori,
+            "klasifikasi": klasifikasi,
         }
         with opened(write=True) as ctx:
             done = correct_case(

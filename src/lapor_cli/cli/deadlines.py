@@ -3,6 +3,7 @@ render."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -64,10 +65,34 @@ def register(app: typer.Typer) -> None:
         ] = None,
         meja: ReadDeskOpt = None,
         semua_meja: EveryDeskOpt = False,
+        per_unit: Annotated[
+            bool,
+            typer.Option(
+                "--per-unit",
+                help="Ringkasan pagi per unit penanggung jawab: kasus terlambat dan jatuh "
+                "tempo, teks polos siap ditempel ke pesan atau surat.",
+            ),
+        ] = False,
+        dalam: Annotated[
+            int | None,
+            typer.Option(
+                help="Dengan --per-unit: jatuh tempo = batas dalam N hari kerja (bawaan 2)."
+            ),
+        ] = None,
+        unit: Annotated[
+            str | None, typer.Option(help="Dengan --per-unit: satu unit saja (nama/singkatan).")
+        ] = None,
         json: JsonOpt = False,
     ) -> None:
         """Batas waktu kasus terbuka: sisa hari kerja dan tanda terlambat / segera / aman."""
         from lapor_cli import deadline_report
+
+        if per_unit or dalam is not None or unit is not None:
+            _sla_per_unit(
+                per_unit, per, terlambat, dalam, unit, meja, semua_meja, json,
+                nomor=nomor, jelaskan=jelaskan, batas=batas,
+            )  # fmt: skip
+            return
 
         if batas is not None and batas < 0:
             raise ValidationError("batas", "--batas tidak boleh negatif.")
@@ -317,11 +342,68 @@ def _clock(handle, nomor: str, petugas: str | None, json: bool, **values) -> Non
     console.print(literal(done.view["nomor"]))
 
 
+def _sla_per_unit(
+    per_unit: bool,
+    per: str | None,
+    terlambat: bool,
+    dalam: int | None,
+    unit: str | None,
+    meja: str | None,
+    semua_meja: bool,
+    json: bool,
+    *,
+    nomor: str | None,
+    jelaskan: bool,
+    batas: int | None,
+) -> None:
+    """``sla --per-unit``: the digest per unit, plain text (or ``--json``)."""
+    from lapor_cli import deadline_report
+    from lapor_cli.unit_digest import DEFAULT_DALAM, digest_text, unit_digest
+
+    if not per_unit:
+        option = "--dalam" if dalam is not None else "--unit"
+        raise ValidationError("per_unit", f"{option} hanya berlaku dengan --per-unit.")
+    if nomor or jelaskan:
+        raise ValidationError(
+            "per_unit", "--per-unit meringkas semua kasus per unit; tanpa NOMOR dan --jelaskan."
+        )
+    if batas is not None:
+        raise ValidationError("batas", "--batas tidak berlaku untuk --per-unit.")
+    if dalam is not None and dalam < 0:
+        raise ValidationError("dalam", "--dalam tidak boleh negatif.")
+    with opened(write=False) as ctx:
+        as_of = deadline_report.as_of_moment(per, ctx.now)
+        digest = unit_digest(
+            ctx.session,
+            as_of,
+            dalam=DEFAULT_DALAM if dalam is None else dalam,
+            only_late=terlambat,
+            unit=unit,
+            kantor=ctx.settings.get("kantor_nama"),
+            meja=meja,
+            semua_meja=semua_meja,
+        )
+    if json:
+        emit_json(digest.as_json())
+        return
+    text = digest_text(digest)
+    if text:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    shown = sum(1 for u in digest.units if u.terlambat or u.jatuh_tempo)
+    calm = sum(1 for u in digest.units if not (u.terlambat or u.jatuh_tempo))
+    what = "terlambat" if terlambat else "terlambat atau jatuh tempo"
+    message(
+        f"{shown} unit dengan kasus {what}"
+        + (f"; {calm} unit lain dengan kasus terbuka tanpa itu." if calm else ".")
+    )
+
+
 def _profile_view(profile) -> dict:
     rules = []
     for entry in profile.rules:
         keys = []
-        for key in ("kanal", "jenis", "kategori"):
+        for key in ("kanal", "jenis", "kategori", "klasifikasi"):
             values = getattr(entry, key)
             if values:
                 keys.append(f"{key} {'/'.join(sorted(values))}")

@@ -169,6 +169,8 @@ def render_case(view: dict) -> None:
     rows.append(("Uraian", view["uraian"] + ("  [rahasia]" if view["rahasia"] else "")))
     if view["kategori"]:
         rows.append(("Kategori", view["kategori"]))
+    if view.get("klasifikasi"):
+        rows.append(("Klasifikasi", view["klasifikasi"].replace("-", " ")))
     if view["unit"]:
         unit = view["unit"]
         if view["tembusan"]:

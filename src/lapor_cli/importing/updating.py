@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 
 #: (spreadsheet row, the row's case, its fingerprint, the number of the case it changes).
 Changed = tuple[int, "CaseInput", str, str]
-#: Fields ``ubah`` corrects that a form does not: the form number is the key, and a form
-#: has no category.
-NOT_ON_FORMS = frozenset(("kategori", "nomor_formulir"))
+#: Fields ``ubah`` corrects that a form does not: the form number is the key, and a form has
+#: no category nor classification (verification sets them).
+NOT_ON_FORMS = frozenset(("kategori", "klasifikasi", "nomor_formulir"))
 
 
 @dataclass
