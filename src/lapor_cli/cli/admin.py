@@ -24,16 +24,30 @@ def register(app: typer.Typer) -> None:
         zona: Annotated[
             str | None, typer.Option(help="Zona waktu kantor: WIB, WITA atau WIT.")
         ] = None,
+        retensi: Annotated[
+            int | None,
+            typer.Option(
+                help="Masa retensi data pelapor dalam tahun sejak kasus selesai (`lapor retensi`)."
+            ),
+        ] = None,
         meja: DeskOpt = None,
         json: JsonOpt = False,
     ) -> None:
-        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu."""
+        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu, retensi."""
         from lapor_cli.office import office
 
-        changing = any(v is not None for v in (nama, prefiks, zona))
+        changing = any(v is not None for v in (nama, prefiks, zona, retensi))
         with opened(write=changing) as ctx:
+            if retensi is not None:
+                from lapor_cli.privacy import set_retention
+
+                set_retention(ctx.session, retensi)
             info = office(ctx.session, meja=meja, nama=nama, prefiks=prefiks, zona=zona)
             location = ctx.register.location
+            from lapor_cli.privacy import RETENTION_KEY
+            from lapor_cli.settings import get_settings
+
+            kept = get_settings(ctx.session).get(RETENTION_KEY)
         desk = info.meja
         view = {
             "kantor": info.kantor,
@@ -42,6 +56,7 @@ def register(app: typer.Typer) -> None:
             "semua_meja": info.semua_meja,
             "zona_waktu": info.zona_waktu,
             "profil_sla": info.profil_sla,
+            "retensi_tahun": int(kept) if kept else None,
             "register": location if not ctx.register.in_memory else None,
         }
         if json:
@@ -55,6 +70,14 @@ def register(app: typer.Typer) -> None:
             lines.append(f"Semua meja  : {', '.join(view['semua_meja'])} (rinciannya: lapor meja)")
         lines.append(f"Zona waktu  : {view['zona_waktu']}")
         lines.append(f"Profil SLA  : {view['profil_sla']}")
+        lines.append(
+            "Retensi     : "
+            + (
+                f"{kept} tahun sejak kasus selesai"
+                if kept
+                else "belum diatur (lapor kantor --retensi N)"
+            )
+        )
         lines.append(
             f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}"
         )
