@@ -51,12 +51,14 @@ from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES
 
 __all__ = [
     "ERASED_TEXT",
+    "RESTRICTED_TEXT",
     "RETENTION_KEY",
     "AccessRow",
     "Erased",
     "access_log",
     "erase_case",
     "is_restricted",
+    "keep_erasures",
     "lift_case",
     "record_access",
     "reerase",
@@ -69,6 +71,8 @@ __all__ = [
 ]
 
 ERASED_TEXT = "[dihapus]"
+#: What an export shows instead of a restricted case's reporter.
+RESTRICTED_TEXT = "(dibatasi)"
 RETENTION_KEY = "retensi_tahun"
 #: The case's own free text, from which an erasure takes the identity.
 FREE_TEXT = ("uraian", "hasil", "komentar", "jawaban_normatif")
@@ -273,6 +277,29 @@ def reerase(session: Session, *, now: datetime, petugas: str) -> list[str]:
         )
         again.append(nomor)
     return again
+
+
+def keep_erasures(
+    session: Session, log: Iterable[tuple], *, now: datetime, petugas: str
+) -> list[str]:
+    """After a restore: the erasure log of the register it replaced (``log``: rows of
+    ``nomor, waktu, oleh, alasan, kolom``) added to the restored one where missing, then every
+    erasure applied again (:func:`reerase`). The numbers erased again."""
+    import json
+
+    t = Erasure.__table__
+    have = {
+        (nomor, waktu.isoformat() if isinstance(waktu, datetime) else str(waktu))
+        for nomor, waktu in session.execute(sa.select(t.c.nomor, t.c.waktu))
+    }
+    for nomor, waktu, oleh, alasan, kolom in log:
+        when = datetime.fromisoformat(waktu) if isinstance(waktu, str) else waktu
+        if (nomor, when.isoformat()) in have:
+            continue
+        fields = json.loads(kolom) if isinstance(kolom, str) else kolom
+        session.add(Erasure(nomor=nomor, waktu=when, oleh=oleh, alasan=alasan, kolom=fields))
+    session.flush()
+    return reerase(session, now=now, petugas=petugas)
 
 
 def scrub_storage(register) -> None:

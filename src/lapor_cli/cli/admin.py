@@ -11,6 +11,24 @@ from lapor_cli.console import console, emit_json, literal, message, styled
 from lapor_cli.errors import ValidationError
 
 
+def _erase_again(erasures: list[tuple]) -> list[str]:
+    """After a restore: keep the replaced register's erasure log and apply every erasure
+    again, so that an older backup never brings an erased identity back."""
+    import os
+
+    from lapor_cli.cli._app import officer
+    from lapor_cli.privacy import keep_erasures, scrub_storage
+
+    with opened(write=True) as ctx:
+        again = keep_erasures(
+            ctx.session, erasures, now=ctx.now, petugas=officer(os.environ.get("LAPOR_PETUGAS"))
+        )
+        register = ctx.register
+    if again:
+        scrub_storage(register)
+    return again
+
+
 def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel="Pengaturan")
     def kantor(
@@ -131,15 +149,28 @@ def register(app: typer.Typer) -> None:
                 abort=True,
                 err=True,
             )
+        erasures = backups.erasure_log(source)
         aside = backups.restore(target, source, KNOWN_REVISIONS, office_clock())
+        again: list[str] = []
+        if erasures:
+            again = _erase_again(erasures)
         if json:
             emit_json(
-                {"dipulihkan_dari": str(target), "register_lama": str(aside) if aside else None}
+                {
+                    "dipulihkan_dari": str(target),
+                    "register_lama": str(aside) if aside else None,
+                    "dianonimkan_ulang": again,
+                }
             )
         elif aside:
             message(f"Register dipulihkan dari {target}. Register lama disimpan: {aside}")
         else:
             message(f"Register dipulihkan dari {target} (sebelumnya belum ada register).")
+        if again and not json:
+            message(
+                f"Penghapusan identitas diterapkan ulang pada {len(again)} kasus "
+                f"(cadangan lebih lama dari penghapusannya): {', '.join(again)}."
+            )
 
     @app.command(rich_help_panel="Pemeliharaan")
     def pindah(
