@@ -38,6 +38,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from lapor_cli import history as chain
 from lapor_cli.case_state import IDENTITY_COLUMNS
 from lapor_cli.entries import append_history, case_history
 from lapor_cli.errors import StatusError, ValidationError
@@ -175,7 +176,7 @@ def _step(
 @dataclass
 class Erased:
     """One case erased: which identity fields held a value, which free texts were changed,
-    and the history entries whose notes still mention an erased value (the chain keeps them)."""
+    and the earlier history entries whose notes or data were blanked."""
 
     nomor: str
     kolom: list[str]
@@ -187,7 +188,7 @@ class Erased:
             "nomor": self.nomor,
             "kolom": self.kolom,
             "teks": self.teks,
-            "catatan_riwayat_berisi_identitas": self.catatan_riwayat,
+            "riwayat_disamarkan": len(self.catatan_riwayat),
         }
 
 
@@ -239,18 +240,53 @@ def _erase(
                 done.teks.append(name)
     for c in (*IDENTITY_COLUMNS, "garam", "sidik"):
         setattr(case, c, None)
+    blanked = {}
     for entry in case_history(session, case):
-        note = entry.catatan or ""
-        if note and erase_from_text(note, values, ERASED_TEXT) != note:
-            done.catatan_riwayat.append(entry.id)
+        note = entry.catatan
+        new_note = erase_from_text(note, values, ERASED_TEXT) if note else note
+        new_data = _erase_data(entry.data or {}, values)
+        if new_note == note and new_data == (entry.data or {}):
+            continue
+        entry.catatan, entry.data = new_note, new_data
+        session.add(entry)
+        blanked[str(entry.id)] = chain.entry_hash(
+            entry.hash_sebelum,
+            nomor=case.nomor,
+            waktu=entry.waktu,
+            oleh=entry.oleh,
+            aksi=entry.aksi,
+            dari_status=entry.dari_status,
+            ke_status=entry.ke_status,
+            catatan=new_note,
+            data=new_data,
+            keadaan=entry.keadaan,
+            dicatat=entry.dicatat,
+        )
+        done.catatan_riwayat.append(entry.id)
     session.add(case)
-    data = {"kolom": kolom, "teks": done.teks}
+    data: dict[str, object] = {"kolom": kolom, "teks": done.teks}
+    if blanked:
+        data["disamarkan"] = blanked
     if paksa:
         data["paksa"] = True
     _step(session, case, now=now, petugas=petugas, aksi="anonimkan", catatan=alasan, data=data)
     session.add(Erasure(nomor=case.nomor, waktu=now, oleh=petugas, alasan=alasan, kolom=kolom))
     session.flush()
     return done
+
+
+def _erase_data(value: object, values: list, key: str | None = None) -> object:
+    """A history entry's data with the identity taken out: an identity field's value (an
+    ``ubah``'s masked old and new name, NIK…) blanked whole, any text cleaned."""
+    if isinstance(value, dict):
+        return {k: _erase_data(v, values, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_erase_data(v, values, key) for v in value]
+    if key in IDENTITY_COLUMNS and value is not None:
+        return ERASED_TEXT
+    if isinstance(value, str):
+        return erase_from_text(value, values, ERASED_TEXT)
+    return value
 
 
 def reerase(session: Session, *, now: datetime, petugas: str) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli.cli._app import JsonOpt, OfficerOpt, ReadDeskOpt, officer, opened
-from lapor_cli.console import console, emit_json, literal, message, styled, warn
+from lapor_cli.console import console, emit_json, literal, message, styled
 
 NomorArg = Annotated[str, typer.Argument(help="Nomor register kasus, mis. DS-2026-00042.")]
 PANEL = "Data pribadi"
@@ -266,8 +266,8 @@ def _tell_erased(done, json: bool) -> None:
         if d.teks:
             message(f"  Identitas juga dihapus dari: {', '.join(d.teks)}.")
         if d.catatan_riwayat:
-            warn(
-                f"  {len(d.catatan_riwayat)} catatan riwayat menyebut identitas itu; riwayat "
-                "tidak dapat diubah (rantai hash). Catat di berita acara penghapusan."
+            message(
+                f"  {len(d.catatan_riwayat)} entri riwayat disamarkan (identitas di catatan/"
+                "datanya diganti [dihapus]; rantai tetap terbukti)."
             )
         console.print(literal(d.nomor))
