@@ -469,6 +469,8 @@ def access_log(
     h, k, a = History.__table__, Case.__table__, Access.__table__
     opened = (
         sa.select(
+            sa.literal(0).label("sumber"),
+            h.c.id.label("urut"),
             h.c.waktu,
             h.c.oleh.label("petugas"),
             sa.literal("lihat-lengkap").label("jenis"),
@@ -478,7 +480,15 @@ def access_log(
         .join(k, k.c.id == h.c.kasus_id)
         .where(h.c.aksi == "lihat-lengkap")
     )
-    exported = sa.select(a.c.waktu, a.c.petugas, a.c.jenis, a.c.nomor, a.c.keterangan)
+    exported = sa.select(
+        sa.literal(1).label("sumber"),
+        a.c.id.label("urut"),
+        a.c.waktu,
+        a.c.petugas,
+        a.c.jenis,
+        a.c.nomor,
+        a.c.keterangan,
+    )
     if sejak is not None:
         opened = opened.where(h.c.waktu >= sejak)
         exported = exported.where(a.c.waktu >= sejak)
@@ -493,7 +503,9 @@ def access_log(
         opened = opened.where(k.c.meja == meja)
         exported = exported.where(a.c.nomor.in_(sa.select(k.c.nomor).where(k.c.meja == meja)))
     both = sa.union_all(opened, exported).subquery()
-    query = sa.select(both).order_by(both.c.waktu, both.c.nomor)
+    query = sa.select(
+        both.c.waktu, both.c.petugas, both.c.jenis, both.c.nomor, both.c.keterangan
+    ).order_by(both.c.waktu, both.c.sumber, both.c.urut)
     return [AccessRow(*row) for row in session.execute(query)]
 
 
