@@ -206,3 +206,31 @@ def test_anonimkan_json_is_one_document(run: Runner):
     assert code == 0, err
     doc = json.loads(out)
     assert doc["nomor"] == nomor and set(doc["teks"]) == {"uraian", "hasil"}
+
+
+def test_earlier_entries_are_blanked_and_still_verified(run: Runner):
+    nomor = ok_json(run, "catat", "--kanal", "surat", "--jenis", "aduan", "--uraian", "x",
+                    "--nama", "Siti Aminah", "--nik", NIK)["nomor"]  # fmt: skip
+    ok_json(run, "ubah", nomor, "--nama", NAMA + " Binti Umar", "--alasan", "Nama lengkap")
+    ok_json(run, "verifikasi", nomor, "--kategori", "PKH")
+    ok_json(run, "distribusi", nomor, "--unit", "PFM")
+    ok_json(run, "tindaklanjut", nomor, "--catatan", f"Ditelepon ke {HP}, NIK {NIK} cocok")
+    done = ok_json(run, "anonimkan", nomor, "--alasan", "Permintaan pelapor", "--paksa")
+    assert done["riwayat_disamarkan"] == 2
+    entries = ok_json(run, "lihat", nomor, "--lengkap")["riwayat"]
+    changed = next(e for e in entries if e["aksi"] == "ubah")["data"]["perubahan"]["nama"]
+    assert changed == {"lama": "[dihapus]", "baru": "[dihapus]"}
+    note = next(e for e in entries if e["aksi"] == "tindaklanjut")["catatan"]
+    assert note == "Ditelepon ke [dihapus], NIK [dihapus] cocok"
+    assert ok_json(run, "periksa")["masalah"] == []
+    dump = dump_register() or ""
+    for secret in (NIK, HP_E164, HP, NAMA, "S*** A*****"):
+        assert secret not in dump, secret
+
+    # a blanked entry is held to what the erasure left
+    query_register(
+        "UPDATE riwayat SET catatan = 'Ditelepon ke 0811111111' WHERE aksi = 'tindaklanjut'"
+    )
+    code, out, _ = run("periksa", "--json")
+    assert code == 1
+    assert any("setelah disamarkan" in p for p in json.loads(out)["masalah"])

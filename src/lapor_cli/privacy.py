@@ -275,14 +275,15 @@ def _erase(
     return done
 
 
-def _erase_data(value: object, values: list, key: str | None = None) -> object:
-    """A history entry's data with the identity taken out: an identity field's value (an
-    ``ubah``'s masked old and new name, NIK…) blanked whole, any text cleaned."""
+def _erase_data(value: object, values: list, whole: bool = False) -> object:
+    """A history entry's data with the identity taken out: the value under an identity
+    field's key (an ``ubah``'s masked old and new name, NIK…) blanked whole, any text
+    cleaned."""
     if isinstance(value, dict):
-        return {k: _erase_data(v, values, k) for k, v in value.items()}
+        return {k: _erase_data(v, values, whole or k in IDENTITY_COLUMNS) for k, v in value.items()}
     if isinstance(value, list):
-        return [_erase_data(v, values, key) for v in value]
-    if key in IDENTITY_COLUMNS and value is not None:
+        return [_erase_data(v, values, whole) for v in value]
+    if whole and value is not None:
         return ERASED_TEXT
     if isinstance(value, str):
         return erase_from_text(value, values, ERASED_TEXT)
