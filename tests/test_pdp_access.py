@@ -159,3 +159,22 @@ def test_a_desk_narrows_the_answer(run: Runner, command: str):
         assert [r["nomor"] for r in ok_json(run, "akses", "--meja", "kupang")] == [there]
     else:
         assert ok_json(run, "retensi", "--tahun", "1", "--meja", "kupang")["kasus"] == []
+
+
+def test_a_request_that_finds_nothing_is_recorded_too(run: Runner):
+    assert ok_json(run, "pelapor", "--nik", NIK)["kasus"] == []
+    log = ok_json(run, "akses")
+    assert [(r["jenis"], r["nomor"]) for r in log] == [("pelapor", None)]
+
+
+def test_an_exemption_is_recorded_and_erases_nothing(run: Runner):
+    nomor = _case(run, "Siti Aminah", nik=NIK)
+    code, _, err = run("anonimkan", nomor, "--pengecualian", "")
+    assert code == 1 and err.startswith("Ditolak:")
+    noted = ok_json(
+        run, "anonimkan", nomor, "--pengecualian", "Pasal 15 ayat (1): kasus masih ditangani"
+    )
+    assert noted == {"nomor": nomor, "pengecualian": "Pasal 15 ayat (1): kasus masih ditangani"}
+    view = ok_json(run, "lihat", nomor)
+    assert view["nama"] == "Siti Aminah" and view["riwayat"][-1]["aksi"] == "pengecualian"
+    assert ok_json(run, "periksa")["masalah"] == []

@@ -62,6 +62,7 @@ __all__ = [
     "keep_erasures",
     "lift_case",
     "record_access",
+    "record_exemption",
     "reerase",
     "restrict_case",
     "restricted_ids",
@@ -194,6 +195,18 @@ class Erased:
 
 def has_identity(case: Case) -> bool:
     return any(getattr(case, c) is not None for c in (*IDENTITY_COLUMNS, "garam", "sidik"))
+
+
+def record_exemption(
+    session: Session, nomor: str, *, now: datetime, petugas: str, alasan: str | None
+) -> dict[str, object]:
+    """``anonimkan --pengecualian``: a request to erase (or restrict) that the office declines
+    under the public-service exemption (UU 27/2022 Pasal 15), recorded in the history with
+    its ground; nothing is erased."""
+    text = _reason(alasan, "dasar pengecualian, mis. 'Pasal 15 ayat (1): kasus masih ditangani'")
+    case = get_case(session, nomor)
+    _step(session, case, now=now, petugas=petugas, aksi="pengecualian", catatan=text)
+    return {"nomor": case.nomor, "pengecualian": text}
 
 
 def erase_case(
@@ -339,23 +352,34 @@ def keep_erasures(
     return reerase(session, now=now, petugas=petugas)
 
 
-def scrub_storage(register) -> None:
+def scrub_storage(register) -> str | None:
     """After an erasure's commit: checkpoint and truncate the WAL and rebuild the SQLite file,
-    so that no free page and no WAL frame keeps an erased value (nothing on a server)."""
+    so that no free page and no WAL frame keeps an erased value (nothing on a server). What
+    could not be done (another program holds the register open), or None."""
+    import sqlite3
+
     engine = register.engine
     if engine.dialect.name != "sqlite":
-        return
-    with engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        old = raw.isolation_level
-        raw.isolation_level = None
-        try:
-            raw.execute("PRAGMA secure_delete = ON")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            raw.execute("VACUUM")
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            raw.isolation_level = old
+        return None
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            old = raw.isolation_level
+            raw.isolation_level = None
+            try:
+                raw.execute("PRAGMA secure_delete = ON")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                raw.execute("VACUUM")
+                busy = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            finally:
+                raw.isolation_level = old
+    except sqlite3.OperationalError as exc:
+        return f"berkas register belum dibersihkan ({exc})"
+    finally:
+        engine.dispose()
+    if busy:
+        return "berkas WAL belum dikosongkan: program lain sedang membaca register"
+    return None
 
 
 # ------------------------------------------------------------------------------ retention
@@ -422,7 +446,7 @@ def run_retention(
 
 def record_access(
     session: Session,
-    numbers: Iterable[str],
+    numbers: Iterable[str | None],
     *,
     now: datetime,
     petugas: str,
@@ -550,7 +574,7 @@ def subject_access(
     where_text = f"berkas {keluaran}" if keluaran else "layar"
     record_access(
         session,
-        numbers,
+        numbers or [None],
         now=now,
         petugas=petugas,
         jenis="pelapor",

@@ -131,6 +131,7 @@ ACTION_LABEL = {
     "batasi": "Pemrosesan identitas dibatasi",
     "lepas": "Pembatasan dilepas",
     "anonimkan": "Identitas dihapus",
+    "pengecualian": "Permintaan data pribadi dikecualikan",
 }
 
 

@@ -25,7 +25,11 @@ def _erase_again(erasures: list[tuple]) -> list[str]:
         )
         register = ctx.register
     if again:
-        scrub_storage(register)
+        problem = scrub_storage(register)
+        if problem:
+            from lapor_cli.console import warn
+
+            warn(f"Penghapusan diterapkan ulang, tetapi {problem}.")
     return again
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from lapor_cli.cli._app import JsonOpt, OfficerOpt, ReadDeskOpt, officer, opened
-from lapor_cli.console import console, emit_json, literal, message, styled
+from lapor_cli.console import console, emit_json, literal, message, styled, warn
 
 NomorArg = Annotated[str, typer.Argument(help="Nomor register kasus, mis. DS-2026-00042.")]
 PANEL = "Data pribadi"
@@ -103,13 +103,31 @@ def register(app: typer.Typer) -> None:
         paksa: Annotated[
             bool, typer.Option("--paksa", help="Juga kasus yang masih terbuka (atas permintaan).")
         ] = False,
+        pengecualian: Annotated[
+            str | None,
+            typer.Option(
+                help="Jangan hapus: catat bahwa permintaan pelapor dikecualikan (UU 27/2022 "
+                "Pasal 15) dengan dasarnya, mis. 'kasus masih ditangani'."
+            ),
+        ] = None,
         petugas: OfficerOpt = None,
         json: JsonOpt = False,
     ) -> None:
         """Hapus identitas pelapor (nama, NIK, KK, HP, email, alamat) dari kasus untuk
         selamanya; kasus, angkanya dan rantai riwayatnya tetap."""
-        from lapor_cli.privacy import erase_case, scrub_storage
+        from lapor_cli.privacy import erase_case, record_exemption
 
+        if pengecualian is not None:
+            with opened(write=True) as ctx:
+                noted = record_exemption(
+                    ctx.session, nomor, now=ctx.now, petugas=officer(petugas), alasan=pengecualian
+                )
+            if json:
+                emit_json(noted)
+            else:
+                message(styled("Pengecualian dicatat: ", (noted["nomor"], "bold")))
+                console.print(literal(noted["nomor"]))
+            return
         with opened(write=True) as ctx:
             done = erase_case(
                 ctx.session,
@@ -120,8 +138,8 @@ def register(app: typer.Typer) -> None:
                 paksa=paksa,
             )
             register = ctx.register
-        scrub_storage(register)
         _tell_erased([done], json)
+        _scrubbed(register)
 
     @app.command(rich_help_panel=PANEL)
     def retensi(
@@ -137,7 +155,7 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ) -> None:
         """Kasus selesai yang melewati masa retensi; --jalankan menganonimkannya."""
-        from lapor_cli.privacy import retention_due, run_retention, scrub_storage
+        from lapor_cli.privacy import retention_due, run_retention
         from lapor_cli.views import iso
 
         with opened(write=jalankan) as ctx:
@@ -163,8 +181,8 @@ def register(app: typer.Typer) -> None:
                     ctx.session, cases, now=ctx.now, petugas=officer(petugas), years=years
                 )
             register = ctx.register
-        if erased:
-            scrub_storage(register)
+        if jalankan:
+            _scrubbed(register)
         doc = {
             "tahun": years,
             "batas": iso(cutoff),
@@ -254,6 +272,18 @@ def register(app: typer.Typer) -> None:
                     f"  {doc['keterangan'] or ''}"
                 )
             )
+
+
+def _scrubbed(register) -> None:
+    """Rebuild the register file after an erasure; say so when it could not be done now."""
+    from lapor_cli.privacy import scrub_storage
+
+    problem = scrub_storage(register)
+    if problem:
+        warn(
+            f"Identitas sudah dihapus dari register, tetapi {problem}. Tutup program lapor "
+            "lain lalu jalankan `lapor retensi --jalankan` untuk membersihkan berkasnya."
+        )
 
 
 def _tell_erased(done, json: bool) -> None:
