@@ -58,6 +58,7 @@ __all__ = [
     "Erased",
     "access_log",
     "erase_case",
+    "erased_numbers",
     "is_restricted",
     "keep_erasures",
     "lift_case",
@@ -301,6 +302,17 @@ def _erase_data(value: object, values: list, whole: bool = False) -> object:
     if isinstance(value, str):
         return erase_from_text(value, values, ERASED_TEXT)
     return value
+
+
+def erased_numbers(session: Session, numbers: Iterable[str]) -> set[str]:
+    """Which of these case numbers had their identity erased (the erasure log)."""
+    wanted = list(dict.fromkeys(numbers))
+    t = Erasure.__table__
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(session.execute(sa.select(t.c.nomor).where(t.c.nomor.in_(chunk))).scalars())
+    return found
 
 
 def reerase(session: Session, *, now: datetime, petugas: str) -> list[str]:
