@@ -192,6 +192,26 @@ def _restore_in_place(backup_file: Path, register: Path, aside: Path) -> bool:
     return True
 
 
+def erasure_log(register: Path) -> list[tuple]:
+    """The erasure log (``penghapusan``: nomor, waktu, oleh, alasan, kolom) of a register
+    file, read before a restore replaces it; empty when there is none (no file, a register
+    from before schema 0010, a file that is no database)."""
+    if not register.exists():
+        return []
+    try:
+        conn = connect_readonly(register)
+    except (sqlite3.Error, OSError, LaporError):
+        return []
+    try:
+        return conn.execute(
+            "SELECT nomor, waktu, oleh, alasan, kolom FROM penghapusan ORDER BY id"
+        ).fetchall()
+    except sqlite3.Error:
+        return []
+    finally:
+        conn.close()
+
+
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 

@@ -23,7 +23,7 @@ The JSON is the chain's own (``ensure_ascii=False``, sorted keys, no spaces); ti
 ``null``. Each value is brought to that form from whatever the database gave (SQLite's text
 times and 0/1 booleans, a server's own types), so a register digests the same on either.
 
-Identity, and erasing it later (``anonimkan``, a later issue). A digest of the identity
+Identity, and erasing it later (``anonimkan``, :mod:`lapor_cli.privacy`). A digest of the identity
 values alone could be reversed by trying every NIK (16 digits, but only some 10^11 plausible
 ones: region, birth date, serial) or phone number; the chain keeps its digests for ever, so
 it must not keep one of those. Each case therefore has its own random salt
@@ -34,8 +34,9 @@ the erasure's entry, whose state has ``identitas`` of ``[null, [null, …]]``. T
 entries keep only salted digests whose salt is gone: nothing in the register can confirm a
 guessed NIK any more, while every hash in the chain still verifies and the newest entry
 matches the erased row. (``sidik``, the bulk import's fingerprint of a form's content, holds
-the NIK unsalted: the erasure must clear or replace it too. Texts such as ``uraian`` are
-outside what an erasure can promise.)
+the NIK unsalted: the erasure clears it too. It also takes the identity out of the case's
+own texts and of its earlier entries' notes and data; how the chain still verifies those
+entries is told in :mod:`lapor_cli.history`.)
 
 The bulk import works a case out in a second process before its number is known:
 ``identity_json`` and ``state_tail`` are made there, and the writer finishes them with

@@ -14,6 +14,15 @@ have one too. An entry written from schema 0007 on also commits to when it was t
 ``[prev, nomor, keadaan, waktu, …, data, dicatat]``. The same rule holds: entries written
 before keep their hashes (``dicatat`` null), and once one entry has it every later one must.
 
+An erasure (``anonimkan``) may have to take an identity out of earlier entries' notes and
+data (a name in a closing result, a NIK typed into a note). Such an entry keeps its place
+and its stored ``hash`` (the next entry still chains from it), but its content no longer
+gives that hash. The erasure's own entry, chained after it, names each entry it blanked
+with the hash of its content as blanked (``data.disamarkan``: id → hash): ``verify_chain``
+checks a blanked entry against that hash instead. So a blanked entry is proved to be what
+the erasure left, and the erasure is proved to have happened and to name it; what it said
+before is no longer provable (that is the point of an erasure).
+
 The stored head (``pengaturan.rantai``) only says where the chain ends; anyone who can write
 the file can also delete the newest entries and set the head back, or recompute the whole
 chain. What that cannot fake is an anchor kept outside the register: the number of entries
@@ -121,11 +130,17 @@ class ChainBreak:
     reason: str
 
 
-def verify_chain(entries: Iterable[Mapping[str, object]], head: str) -> list[ChainBreak]:
+def verify_chain(
+    entries: Iterable[Mapping[str, object]],
+    head: str,
+    blanked: Mapping[int, tuple[str, str]] | None = None,
+) -> list[ChainBreak]:
     """Check entries (in id order, each with its case's ``nomor`` and, from schema 0006 on,
     its ``keadaan``, from 0007 on its ``dicatat``) against the stored head. An entry the
     reader found damaged (``rusak``: why) or whose values cannot be hashed is a break too,
-    never an exception."""
+    never an exception. ``blanked``: entry id → (hash of its content as an erasure blanked
+    it, the case's number), from the erasures' own entries (see the module's docstring)."""
+    blanked = blanked or {}
     breaks: list[ChainBreak] = []
     prev = GENESIS
     stated = False  # an entry with a state has been seen: every later one needs one
@@ -166,8 +181,14 @@ def verify_chain(entries: Iterable[Mapping[str, object]], head: str) -> list[Cha
             )
         except (TypeError, ValueError, AttributeError, UnicodeError):
             expected = None
+        erased = blanked.get(e["id"])
         if expected is None:
             breaks.append(ChainBreak(e["id"], e["nomor"], "isi entri rusak, tak dapat dihitung"))
+        elif erased is not None and erased[1] == e["nomor"]:
+            if expected != erased[0]:
+                breaks.append(
+                    ChainBreak(e["id"], e["nomor"], "isi entri berubah setelah disamarkan")
+                )
         elif expected != e["hash"]:
             breaks.append(ChainBreak(e["id"], e["nomor"], "isi entri berubah setelah dicatat"))
         prev = e["hash"]

@@ -207,3 +207,23 @@ def mask_phone(value: str | None) -> str | None:
     if len(value) <= keep_head + 4:
         return "*" * len(value)
     return value[:keep_head] + "*" * (len(value) - keep_head - 4) + value[-4:]
+
+
+def erase_from_text(text: str, values, replacement: str) -> str:
+    """``text`` without the given identity values (a name, an address, an e-mail, a NIK or a
+    phone number, compared without regard to case; a phone also as ``08…``) nor any NIK/KK
+    or mobile number at all, each replaced by ``replacement`` (``anonimkan``)."""
+    for value in values:
+        if not value:
+            continue
+        forms = {str(value)}
+        if str(value).startswith("+62"):
+            forms.add("0" + str(value)[3:])
+            forms.add("62" + str(value)[3:])
+        for form in sorted(forms, key=len, reverse=True):
+            if len(form) >= 3:
+                text = re.sub(re.escape(form), replacement, text, flags=re.IGNORECASE)
+    if _DIGIT.search(text) is None:
+        return text
+    text = _NIK_IN_TEXT.sub(replacement, text)
+    return _PHONE_IN_TEXT.sub(replacement, text)

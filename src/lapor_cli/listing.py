@@ -18,7 +18,7 @@ from lapor_cli.deadline_report import rule_text
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import desk_scope
 from lapor_cli.entries import append_history, case_history
-from lapor_cli.errors import RegisterError, ValidationError
+from lapor_cli.errors import RegisterError, StatusError, ValidationError
 from lapor_cli.handling import get_case, linked_cases
 from lapor_cli.identity import parse_nik, parse_phone
 from lapor_cli.models import Case, History
@@ -62,6 +62,14 @@ def _show_case(
 ) -> dict[str, object]:
     case = get_case(session, nomor)
     if reveal:
+        from lapor_cli.privacy import is_restricted
+
+        restricted = is_restricted(session, case)
+        if restricted:
+            raise StatusError(
+                f"Identitas kasus {case.nomor} dibatasi ({restricted}); tidak dapat dibuka "
+                "dengan --lengkap sampai `lapor lepas`."
+            )
         petugas = clean_text("petugas", petugas) or "petugas"
         append_history(
             session,

@@ -178,3 +178,31 @@ class PackageYear(SQLModel, table=True):
     tahun: int = Field(primary_key=True)
     versi: str = Field(max_length=40)
     hari: list = Field(default_factory=list, sa_type=sa.JSON)
+
+
+class Access(SQLModel, table=True):
+    """One case's identity handed out beyond the masked screens (``akses``): a workbook
+    exported, a subject-access report (``pelapor``). ``lihat --lengkap`` is in the history."""
+
+    __tablename__ = "akses"
+
+    id: int | None = Field(default=None, primary_key=True)
+    waktu: datetime = Field(sa_type=NaiveDateTime, index=True)
+    petugas: str = Field(max_length=100)
+    jenis: str = Field(max_length=20)
+    nomor: str | None = Field(default=None, max_length=40, index=True)
+    keterangan: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class Erasure(SQLModel, table=True):
+    """An identity erased for good (``anonimkan``, ``retensi``): kept across a restore, so
+    that an older backup never brings it back."""
+
+    __tablename__ = "penghapusan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    nomor: str = Field(max_length=40, index=True)
+    waktu: datetime = Field(sa_type=NaiveDateTime)
+    oleh: str = Field(max_length=100)
+    alasan: str = Field(sa_type=sa.Text)
+    kolom: list = Field(default_factory=list, sa_type=sa.JSON)

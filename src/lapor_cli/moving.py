@@ -17,9 +17,11 @@ import sqlalchemy as sa
 from lapor_cli.db import KNOWN_REVISIONS, Register, open_register, shown_location
 from lapor_cli.errors import RegisterError
 from lapor_cli.models import (
+    Access,
     Case,
     Counter,
     Desk,
+    Erasure,
     History,
     OfficeDay,
     PackageYear,
@@ -31,7 +33,18 @@ from lapor_cli.models import (
 #: source's, made by the same package version or refreshed on the next write).
 TABLES: tuple[sa.Table, ...] = tuple(
     model.__table__
-    for model in (Setting, Counter, Desk, OfficeDay, PackageYear, Case, History, Pause)
+    for model in (
+        Setting,
+        Counter,
+        Desk,
+        OfficeDay,
+        PackageYear,
+        Case,
+        History,
+        Pause,
+        Access,
+        Erasure,
+    )
 )
 #: Rows per insert batch: a million-case register streams through in bounded memory.
 CHUNK = 5_000

@@ -218,8 +218,34 @@ def _verify_history(reader: Reader, anchor: chain.Anchor | None) -> _Verified:
                 seen.stateless += 1
             yield _entry(r)
 
-    seen.breaks = chain.verify_chain(entries(), head)
+    seen.breaks = chain.verify_chain(entries(), head, _blanked(run))
     return seen
+
+
+def _erasure_keys(run) -> set[str]:
+    """Whether any erasure entry blanked earlier entries (a cheap look first)."""
+    found = run("SELECT count(*) FROM riwayat WHERE aksi = 'anonimkan'").fetchone()
+    return {"disamarkan"} if found and found[0] else set()
+
+
+def _blanked(run) -> dict[int, tuple[str, str]]:
+    """Entry id → (hash of its blanked content, case number), as the erasure entries name
+    them (``history.verify_chain``); only entries older than the erasure that names them."""
+    rows = run(
+        """SELECT r.id, k.nomor, r.data FROM riwayat r LEFT JOIN kasus k ON k.id = r.kasus_id
+           WHERE r.aksi = 'anonimkan' ORDER BY r.id"""
+    ).fetchall()
+    blanked: dict[int, tuple[str, str]] = {}
+    for erasure_id, nomor, data in rows:
+        try:
+            data = json.loads(data) if isinstance(data, str | bytes) else data
+            named = (data or {}).get("disamarkan") or {}
+            for key, digest in named.items():
+                if int(key) < erasure_id and isinstance(digest, str):
+                    blanked[int(key)] = (digest, nomor)
+        except (ValueError, TypeError, AttributeError):
+            continue  # a damaged erasure entry fails its own hash
+    return blanked
 
 
 def _entry(r) -> dict[str, object]:

@@ -128,6 +128,10 @@ ACTION_LABEL = {
     "batal": "Dibatalkan",
     "gabung": "Digabung",
     "buka": "Dibuka kembali",
+    "batasi": "Pemrosesan identitas dibatasi",
+    "lepas": "Pembatasan dilepas",
+    "anonimkan": "Identitas dihapus",
+    "pengecualian": "Permintaan data pribadi dikecualikan",
 }
 
 

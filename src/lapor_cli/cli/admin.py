@@ -11,6 +11,28 @@ from lapor_cli.console import console, emit_json, literal, message, styled
 from lapor_cli.errors import ValidationError
 
 
+def _erase_again(erasures: list[tuple]) -> list[str]:
+    """After a restore: keep the replaced register's erasure log and apply every erasure
+    again, so that an older backup never brings an erased identity back."""
+    import os
+
+    from lapor_cli.cli._app import officer
+    from lapor_cli.privacy import keep_erasures, scrub_storage
+
+    with opened(write=True) as ctx:
+        again = keep_erasures(
+            ctx.session, erasures, now=ctx.now, petugas=officer(os.environ.get("LAPOR_PETUGAS"))
+        )
+        register = ctx.register
+    if again:
+        problem = scrub_storage(register)
+        if problem:
+            from lapor_cli.console import warn
+
+            warn(f"Penghapusan diterapkan ulang, tetapi {problem}.")
+    return again
+
+
 def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel="Pengaturan")
     def kantor(
@@ -50,15 +72,27 @@ def register(app: typer.Typer) -> None:
                 rich_help_panel="Tanda tangan monev",
             ),
         ] = None,
+        retensi: Annotated[
+            int | None,
+            typer.Option(
+                help="Masa retensi data pelapor dalam tahun sejak kasus selesai (`lapor retensi`)."
+            ),
+        ] = None,
         meja: DeskOpt = None,
         json: JsonOpt = False,
     ) -> None:
-        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu, dan
+        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu, retensi, dan
         penanda tangan monev (kota, kepala, NIP, jabatan; nilai kosong "" menghapusnya)."""
         from lapor_cli.office import format_nip, office
 
-        changing = any(v is not None for v in (nama, prefiks, zona, kota, kepala, nip, jabatan))
+        changing = any(
+            v is not None for v in (nama, prefiks, zona, kota, kepala, nip, jabatan, retensi)
+        )
         with opened(write=changing) as ctx:
+            if retensi is not None:
+                from lapor_cli.privacy import set_retention
+
+                set_retention(ctx.session, retensi)
             info = office(
                 ctx.session,
                 meja=meja,
@@ -71,6 +105,10 @@ def register(app: typer.Typer) -> None:
                 jabatan=jabatan,
             )
             location = ctx.register.location
+            from lapor_cli.privacy import RETENTION_KEY
+            from lapor_cli.settings import get_settings
+
+            kept = get_settings(ctx.session).get(RETENTION_KEY)
         desk = info.meja
         sign = info.tanda_tangan
         view = {
@@ -84,6 +122,7 @@ def register(app: typer.Typer) -> None:
             "kepala": sign.nama or None,
             "nip": sign.nip or None,
             "jabatan_kepala": sign.jabatan,
+            "retensi_tahun": int(kept) if kept else None,
             "register": location if not ctx.register.in_memory else None,
         }
         if json:
@@ -107,6 +146,14 @@ def register(app: typer.Typer) -> None:
                 "              (tanda tangan monev: lapor kantor --kota KOTA --kepala NAMA "
                 "--nip NIP)"
             )
+        lines.append(
+            "Retensi     : "
+            + (
+                f"{kept} tahun sejak kasus selesai"
+                if kept
+                else "belum diatur (lapor kantor --retensi N)"
+            )
+        )
         lines.append(
             f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}"
         )
@@ -160,15 +207,28 @@ def register(app: typer.Typer) -> None:
                 abort=True,
                 err=True,
             )
+        erasures = backups.erasure_log(source)
         aside = backups.restore(target, source, KNOWN_REVISIONS, office_clock())
+        again: list[str] = []
+        if erasures:
+            again = _erase_again(erasures)
         if json:
             emit_json(
-                {"dipulihkan_dari": str(target), "register_lama": str(aside) if aside else None}
+                {
+                    "dipulihkan_dari": str(target),
+                    "register_lama": str(aside) if aside else None,
+                    "dianonimkan_ulang": again,
+                }
             )
         elif aside:
             message(f"Register dipulihkan dari {target}. Register lama disimpan: {aside}")
         else:
             message(f"Register dipulihkan dari {target} (sebelumnya belum ada register).")
+        if again and not json:
+            message(
+                f"Penghapusan identitas diterapkan ulang pada {len(again)} kasus "
+                f"(cadangan lebih lama dari penghapusannya): {', '.join(again)}."
+            )
 
     @app.command(rich_help_panel="Pemeliharaan")
     def pindah(

@@ -67,6 +67,25 @@ def _when(ctx, bulan: str | None, periode: str | None) -> dict[str, object]:
     }
 
 
+def _record_export(written) -> None:
+    """The workbook holds reporters' names (and masked NIK/HP): one ``akses`` row per case
+    (``lapor akses``), in a write transaction of its own after the file is written."""
+    import os
+
+    from lapor_cli.cli._app import officer
+    from lapor_cli.privacy import record_access
+
+    with opened(write=True) as ctx:
+        record_access(
+            ctx.session,
+            written.identitas,
+            now=ctx.now,
+            petugas=officer(os.environ.get("LAPOR_PETUGAS")),
+            jenis="ekspor",
+            keterangan=f"Workbook monev {written.report.period.key}: {written.path.resolve()}",
+        )
+
+
 def register(app: typer.Typer) -> None:
     @app.command(rich_help_panel="Melihat")
     def ekspor(
@@ -118,6 +137,8 @@ def register(app: typer.Typer) -> None:
                     progress=progress,
                     names=not tanpa_nama,
                 )
+        if written.identitas:
+            _record_export(written)
         if json:
             emit_json(written.as_json())
             return

@@ -73,10 +73,18 @@ def apply_updates(
     when ``errors`` is not empty."""
     from lapor_cli.correcting import check_correction, correct_case
     from lapor_cli.handling import get_case
+    from lapor_cli.privacy import erased_numbers
 
     done = Updates()
+    erased = erased_numbers(session, [r[3] for r in rows])
     for row, data, sidik, nomor in sorted(rows, key=lambda r: r[0]):
         case = get_case(session, nomor)
+        if nomor in erased:
+            done.notes.append(
+                f"Baris {row}: identitas kasus {nomor} sudah dihapus (`lapor anonimkan`); "
+                "kasus itu tidak diperbarui dari formulir lama."
+            )
+            continue
         if bool(case.anonim) != data.anonim:
             done.notes.append(
                 f"Baris {row}: tanda anonim berbeda dengan kasus {nomor}; kasus itu tidak "

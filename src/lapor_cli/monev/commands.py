@@ -54,6 +54,9 @@ class Export:
 
     path: Path
     report: Monev
+    #: The cases whose reporter's name, masked NIK or phone the workbook holds (for the
+    #: access log, ``lapor akses``); a restricted case's identity is left out of it.
+    identitas: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         """What ``lapor ekspor --json`` prints."""
@@ -102,16 +105,33 @@ def export_month(
     total = len(report.cases)
     if progress is not None:
         progress(0, total)
+    shown: list[str] = []
     write_workbook(
         report,
-        case_details(session, report),
+        _private_details(session, report, shown),
         target,
         overwrite=overwrite,
         progress=None if progress is None else lambda done: progress(done, total),
         signature=Signature.from_settings(get_settings(session)),
         names=names,
     )
-    return Export(target, report)
+    return Export(target, report, tuple(shown))
+
+
+def _private_details(session: Session, report: Monev, shown: list[str]):
+    """``case_details`` with a restricted case's identity left out (``lapor batasi``), and
+    the numbers of the cases whose identity is written put in ``shown``."""
+    from dataclasses import replace
+
+    from lapor_cli.privacy import RESTRICTED_TEXT, restricted_ids
+
+    restricted = restricted_ids(session)
+    for fact, detail in case_details(session, report):
+        if fact.id in restricted:
+            detail = replace(detail, nama=RESTRICTED_TEXT, nik=None, hp=None)
+        elif not detail.anonim and (detail.nama or detail.nik or detail.hp):
+            shown.append(fact.nomor)
+        yield fact, detail
 
 
 def _monthly(
