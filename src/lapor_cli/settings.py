@@ -28,6 +28,8 @@ DEFAULT_SETTINGS = {
     "zona_waktu": "Asia/Jakarta",
     "profil_sla": "kemensos",
     "rantai": chain.GENESIS,
+    "lampiran_maks_mb": "20",  # size cap of one attachment (``lapor kantor --lampiran-maks``)
+    "kantor_kontak": "",  # how a reporter asks about a case (receipt slip, letters)
 }
 ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 

@@ -128,6 +128,11 @@ ACTION_LABEL = {
     "batal": "Dibatalkan",
     "gabung": "Digabung",
     "buka": "Dibuka kembali",
+    "lampiran": "Lampiran ditambahkan",
+    "lampiran-ambil": "Lampiran diambil",
+    "lampiran-hapus": "Lampiran dihapus",
+    "tanda-terima": "Tanda terima dicetak",
+    "surat": "Surat dibuat",
 }
 
 

@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from lapor_cli import __version__
-from lapor_cli.cli import admin, cases, corrections, deadlines, desks, importing, monev
+from lapor_cli.cli import (
+    admin,
+    cases,
+    corrections,
+    deadlines,
+    desks,
+    importing,
+    monev,
+    paperwork,
+)
 from lapor_cli.cli._app import LaporTyper, state
 
 app = LaporTyper(
@@ -60,3 +69,4 @@ importing.register(app)
 monev.register(app)
 admin.register(app)
 desks.register(app)
+paperwork.register(app)

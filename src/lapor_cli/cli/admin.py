@@ -24,15 +24,34 @@ def register(app: typer.Typer) -> None:
         zona: Annotated[
             str | None, typer.Option(help="Zona waktu kantor: WIB, WITA atau WIT.")
         ] = None,
+        kontak: Annotated[
+            str | None,
+            typer.Option(
+                help="Cara pelapor menanyakan kasusnya (dicetak di tanda terima dan surat), "
+                "mis. 'WA 0812-0000-0000, loket pengaduan lt. 1'.",
+                show_default=False,
+            ),
+        ] = None,
+        lampiran_maks: Annotated[
+            int | None,
+            typer.Option(
+                "--lampiran-maks",
+                metavar="MB",
+                help="Ukuran terbesar satu lampiran, MB (bawaan 20).",
+                show_default=False,
+            ),
+        ] = None,
         meja: DeskOpt = None,
         json: JsonOpt = False,
     ) -> None:
-        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu."""
-        from lapor_cli.office import office
+        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu, kontak,
+        batas ukuran lampiran."""
+        from lapor_cli.office import office, paperwork_settings
 
-        changing = any(v is not None for v in (nama, prefiks, zona))
+        changing = any(v is not None for v in (nama, prefiks, zona, kontak, lampiran_maks))
         with opened(write=changing) as ctx:
             info = office(ctx.session, meja=meja, nama=nama, prefiks=prefiks, zona=zona)
+            paper = paperwork_settings(ctx.session, kontak=kontak, lampiran_maks=lampiran_maks)
             location = ctx.register.location
         desk = info.meja
         view = {
@@ -42,6 +61,7 @@ def register(app: typer.Typer) -> None:
             "semua_meja": info.semua_meja,
             "zona_waktu": info.zona_waktu,
             "profil_sla": info.profil_sla,
+            **paper,
             "register": location if not ctx.register.in_memory else None,
         }
         if json:
@@ -55,6 +75,8 @@ def register(app: typer.Typer) -> None:
             lines.append(f"Semua meja  : {', '.join(view['semua_meja'])} (rinciannya: lapor meja)")
         lines.append(f"Zona waktu  : {view['zona_waktu']}")
         lines.append(f"Profil SLA  : {view['profil_sla']}")
+        lines.append(f"Kontak      : {view['kontak'] or '(belum diisi: lapor kantor --kontak)'}")
+        lines.append(f"Lampiran    : paling besar {view['lampiran_maks_mb']} MB per berkas")
         lines.append(
             f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}"
         )

@@ -1,0 +1,162 @@
+"""The desk's paperwork: attachments (``lampiran``), the reporter's receipt slip
+(``tanda-terima``) and letters to the reporter (``surat``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lapor_cli.cli._app import JsonOpt, LaporTyper, OfficerOpt, officer, opened
+from lapor_cli.cli.usage import IndonesianGroup
+from lapor_cli.console import console, emit_json, literal, message, styled
+
+PANEL = "Berkas dan surat"
+NomorArg = Annotated[str, typer.Argument(help="Nomor register kasus, mis. DS-2026-00042.")]
+TimpaOpt = Annotated[bool, typer.Option("--timpa", help="Timpa berkas keluaran yang sudah ada.")]
+
+
+class ListByDefault(IndonesianGroup):
+    """``lampiran NOMOR`` is ``lampiran daftar NOMOR``: a first argument that names no
+    subcommand is the case number."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and not args[0].startswith("-") and args[0] not in self.commands:
+            args = ["daftar", *args]
+        return super().parse_args(ctx, args)
+
+
+def _render_attachments(nomor: str, items: list[dict]) -> None:
+    if not items:
+        message(
+            f"Kasus {nomor} belum punya lampiran. Tambahkan: lapor lampiran tambah {nomor} BERKAS"
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Lampiran {nomor}", title_justify="left", header_style="bold")
+    for col in ("ID", "Nama", "Jenis", "Ukuran", "Ditambahkan", "Oleh", "Keterangan"):
+        table.add_column(col, justify="right" if col in ("ID", "Ukuran") else "left")
+    for item in items:
+        when = (item["ditambahkan"] or "").replace("T", " ")[:16]
+        cells = (
+            item["id"],
+            item["nama"],
+            item["jenis_label"],
+            item["ukuran_teks"],
+            when,
+            item["oleh"],
+            item["keterangan"] or "",
+        )
+        table.add_row(*(literal(c) for c in cells))
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    lampiran_app = LaporTyper(
+        cls=ListByDefault,
+        help="Lampiran kasus (pindaian, foto, PDF, DOCX/XLSX): `lampiran NOMOR` menampilkan "
+        "daftarnya; `lampiran tambah NOMOR BERKAS…`; `lampiran ambil NOMOR ID --keluaran BERKAS`.",
+        subcommand_metavar="[NOMOR | tambah | ambil] ...",
+    )
+    app.add_typer(lampiran_app, name="lampiran", rich_help_panel=PANEL)
+
+    @lampiran_app.command("daftar")
+    def daftar(nomor: NomorArg, json: JsonOpt = False) -> None:
+        """Daftar lampiran satu kasus: nama, jenis, ukuran, kapan, oleh siapa."""
+        from lapor_cli.attachments import list_attachments
+
+        with opened(write=False) as ctx:
+            view = list_attachments(ctx.session, nomor)
+        if json:
+            emit_json(view)
+            return
+        _render_attachments(view["nomor"], view["lampiran"])
+
+    @lampiran_app.command("tambah")
+    def tambah(
+        nomor: NomorArg,
+        berkas: Annotated[
+            list[Path],
+            typer.Argument(
+                metavar="BERKAS...",
+                help="Berkas yang dilampirkan: PDF, JPEG, PNG, HEIC, DOCX, XLSX atau TXT.",
+            ),
+        ],
+        keterangan: Annotated[
+            str | None, typer.Option(help="Keterangan, mis. 'fotokopi KK'.", show_default=False)
+        ] = None,
+        petugas: OfficerOpt = None,
+        json: JsonOpt = False,
+    ) -> None:
+        """Lampirkan berkas ke kasus. Jenis dikenali dari isinya; program ditolak; berkas
+        yang sama disimpan sekali."""
+        from lapor_cli.attachments import add_attachments
+
+        with opened(write=True) as ctx:
+            added = add_attachments(
+                ctx.session,
+                nomor,
+                list(berkas),
+                now=ctx.now,
+                petugas=officer(petugas),
+                keterangan=keterangan,
+            )
+        if json:
+            emit_json(
+                {
+                    "nomor": added.nomor,
+                    "ditambahkan": added.ditambahkan,
+                    "sudah_ada": added.sudah_ada,
+                }
+            )
+            return
+        for item in added.ditambahkan:
+            message(
+                styled(
+                    f"Dilampirkan ke {added.nomor}: ",
+                    (f"#{item['id']}", "bold"),
+                    f" {item['nama']} ({item['jenis_label']}, {item['ukuran_teks']})",
+                )
+            )
+        for item in added.sudah_ada:
+            message(
+                f"Sudah ada di {added.nomor} sebagai lampiran #{item['id']} "
+                f"({item['nama']}): {item['berkas']} tidak dilampirkan lagi."
+            )
+        console.print(literal(added.nomor))
+
+    @lampiran_app.command("ambil")
+    def ambil(
+        nomor: NomorArg,
+        ident: Annotated[
+            int, typer.Argument(metavar="ID", help="ID lampiran (lapor lampiran NOMOR).")
+        ],
+        keluaran: Annotated[
+            Path, typer.Option("--keluaran", help="Berkas tujuan.", show_default=False)
+        ],
+        timpa: TimpaOpt = False,
+        petugas: OfficerOpt = None,
+        json: JsonOpt = False,
+    ) -> None:
+        """Salin satu lampiran ke berkas (hanya dapat dibaca pemiliknya; tercatat di riwayat)."""
+        from lapor_cli.attachments import fetch_attachment
+
+        with opened(write=True) as ctx:
+            view = fetch_attachment(
+                ctx.session,
+                nomor,
+                ident,
+                keluaran,
+                now=ctx.now,
+                petugas=officer(petugas),
+                overwrite=timpa,
+            )
+        if json:
+            emit_json(view)
+            return
+        message(
+            f"Lampiran #{view['id']} {view['nama']} ({view['ukuran_teks']}) ditulis ke "
+            f"{view['keluaran']}."
+        )
