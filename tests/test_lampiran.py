@@ -61,7 +61,7 @@ def nomor(run: Runner) -> str:
         (HEIC, "IMG_0001.HEIC", "heic"),
         (DOCX, "kronologi.docx", "docx"),
         (XLSX, "daftar.xlsx", "xlsx"),
-        ("Kronologi: bantuan belum cair.\r\n".encode(), "catatan.txt", "txt"),
+        ("Kronologi: bantuan belum cair — sudah 3 bulan.\r\n".encode(), "catatan.txt", "txt"),
         (PDF, "tanpa-akhiran", "pdf"),  # the name does not decide
         (JPEG, "foto.pdf", "jpeg"),
     ],
