@@ -160,3 +160,82 @@ def register(app: typer.Typer) -> None:
             f"Lampiran #{view['id']} {view['nama']} ({view['ukuran_teks']}) ditulis ke "
             f"{view['keluaran']}."
         )
+
+
+def _write(target: Path, data: bytes, overwrite: bool) -> None:
+    from lapor_cli.attachments import write_file
+
+    write_file(target, data, overwrite=overwrite)
+
+
+def register_receipt(app: typer.Typer) -> None:
+    @app.command("tanda-terima", rich_help_panel=PANEL)
+    def tanda_terima(
+        nomor: NomorArg,
+        keluaran: Annotated[
+            Path | None,
+            typer.Option(
+                "--keluaran",
+                help="Berkas tujuan (bawaan: tanda-terima-NOMOR.pdf; dengan --teks: layar).",
+                show_default=False,
+            ),
+        ] = None,
+        teks: Annotated[
+            bool,
+            typer.Option("--teks", help="Teks biasa untuk printer termal/dot-matrix, bukan PDF."),
+        ] = False,
+        lebar: Annotated[
+            int, typer.Option(help="Lebar teks (--teks) dalam kolom: 32 untuk rol 58 mm.")
+        ] = 40,
+        kertas: Annotated[
+            str, typer.Option(help="Ukuran kertas PDF: a5 atau a4.", show_default=True)
+        ] = "a5",
+        timpa: TimpaOpt = False,
+        petugas: OfficerOpt = None,
+        json: JsonOpt = False,
+    ) -> None:
+        """Tanda terima untuk pelapor: nomor register, waktu diterima, batas waktu, cara
+        menanyakan kasusnya. Tanpa NIK; isi kasus rahasia tidak dicetak."""
+        from lapor_cli.errors import ValidationError
+        from lapor_cli.files import target_problem
+        from lapor_cli.receipts import receipt, receipt_text
+
+        page = kertas.strip().upper()
+        if page not in ("A5", "A4"):
+            raise ValidationError("kertas", f"Kertas {kertas!r} tidak dikenal. Pilihan: a5, a4.")
+        target = keluaran
+        if target is None and not teks:
+            target = Path(f"tanda-terima-{nomor.strip().upper()}.pdf")
+        if target is not None:
+            problem = target_problem(target, overwrite=timpa)
+            if problem:
+                raise ValidationError("keluaran", problem)
+        text = None
+        with opened(write=True) as ctx:
+            slip = receipt(
+                ctx.session,
+                nomor,
+                now=ctx.now,
+                petugas=officer(petugas),
+                settings=ctx.settings,
+                kind="teks" if teks else "pdf",
+            )
+            if teks:
+                text = receipt_text(slip, lebar)
+                data = text.encode("utf-8")
+            else:
+                from lapor_cli.documents import receipt_pdf
+
+                data = receipt_pdf(slip, now=ctx.now, page=page)
+            if target is not None:
+                _write(target, data, timpa)
+        if json:
+            doc = {**slip.as_json(), "berkas": str(target) if target else None}
+            if target is None:
+                doc["teks"] = text
+            emit_json(doc)
+            return
+        if target is None:
+            console.out(text, end="", highlight=False)
+            return
+        message(f"Tanda terima {slip.nomor} ditulis ke {target}.")
