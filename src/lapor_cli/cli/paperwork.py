@@ -239,3 +239,91 @@ def register_receipt(app: typer.Typer) -> None:
             console.out(text, end="", highlight=False)
             return
         message(f"Tanda terima {slip.nomor} ditulis ke {target}.")
+
+
+def register_letter(app: typer.Typer) -> None:
+    @app.command("surat", rich_help_panel=PANEL)
+    def surat(
+        nomor: NomorArg,
+        jenis: Annotated[
+            str,
+            typer.Option(
+                "--jenis",
+                metavar="jawaban|rujukan|arsip",
+                help="jawaban (hasil/jawaban normatif), rujukan (bukan kewenangan, dirujuk ke "
+                "instansi lain) atau arsip (bukan kewenangan, diarsipkan).",
+                show_default=False,
+            ),
+        ],
+        keluaran: Annotated[
+            list[Path] | None,
+            typer.Option(
+                "--keluaran",
+                help="Berkas tujuan, .pdf atau .docx (boleh berulang; bawaan: "
+                "surat-JENIS-NOMOR.pdf dan .docx).",
+                show_default=False,
+            ),
+        ] = None,
+        nomor_surat: Annotated[
+            str | None,
+            typer.Option(
+                "--nomor-surat",
+                help="Nomor surat keluar dari buku agenda kantor (bawaan: dikosongkan).",
+                show_default=False,
+            ),
+        ] = None,
+        timpa: TimpaOpt = False,
+        petugas: OfficerOpt = None,
+        json: JsonOpt = False,
+    ) -> None:
+        """Surat untuk pelapor dari data kasusnya, dengan templat kantor (data/surat.toml):
+        PDF untuk dicetak dan DOCX untuk disunting."""
+        from lapor_cli.errors import ValidationError
+        from lapor_cli.files import target_problem
+
+        kind = jenis.strip().lower()
+        targets = list(keluaran or [])
+        if not targets:
+            stem = f"surat-{kind}-{nomor.strip().upper()}"
+            targets = [Path(f"{stem}.pdf"), Path(f"{stem}.docx")]
+        formats: list[str] = []
+        for target in targets:
+            suffix = target.suffix.lower().lstrip(".")
+            if suffix not in ("pdf", "docx"):
+                raise ValidationError(
+                    "keluaran",
+                    f"{target}: surat ditulis sebagai .pdf atau .docx; ganti akhiran namanya.",
+                )
+            problem = target_problem(target, overwrite=timpa)
+            if problem:
+                raise ValidationError("keluaran", problem)
+            formats.append(suffix)
+        from lapor_cli.documents import letter_docx, letter_pdf
+        from lapor_cli.letters import letter
+
+        with opened(write=True) as ctx:
+            made = letter(
+                ctx.session,
+                nomor,
+                jenis=jenis,
+                now=ctx.now,
+                petugas=officer(petugas),
+                settings=ctx.settings,
+                nomor_surat=nomor_surat,
+                formats=tuple(dict.fromkeys(formats)),
+            )
+            for target, kind_of_file in zip(targets, formats, strict=True):
+                render = letter_pdf if kind_of_file == "pdf" else letter_docx
+                _write(target, render(made, now=ctx.now), timpa)
+        if json:
+            emit_json(
+                {
+                    "nomor": nomor.strip().upper(),
+                    "jenis": kind,
+                    "perihal": made.perihal,
+                    "berkas": [str(t) for t in targets],
+                }
+            )
+            return
+        for target in targets:
+            message(f"Surat {kind} ditulis ke {target}.")
