@@ -107,7 +107,11 @@ def _refusal(case: Case, jenis: str) -> str | None:
         return (
             f"Kasus {case.nomor} tidak diarsipkan (status {status}): surat --jenis {jenis} "
             "hanya untuk kasus bukan kewenangan (`lapor verifikasi NOMOR --bukan-kewenangan`)"
-            + ("; untuk jawaban pakai --jenis jawaban." if status in ("selesai", "dijawab") else ".")
+            + (
+                "; untuk jawaban pakai --jenis jawaban."
+                if status in ("selesai", "dijawab")
+                else "."
+            )
         )
     return None
 
@@ -134,8 +138,9 @@ def letter(
     """The letter of kind ``jenis`` for case ``nomor``, recorded in its history."""
     kind = (jenis or "").strip().lower()
     if kind not in KINDS:
-        raise ValidationError("jenis", f"Jenis surat {jenis!r} tidak dikenal. Pilihan: "
-                              + ", ".join(KINDS) + ".")
+        raise ValidationError(
+            "jenis", f"Jenis surat {jenis!r} tidak dikenal. Pilihan: " + ", ".join(KINDS) + "."
+        )
     petugas = clean_text("petugas", petugas) or "petugas"
     outgoing = clean_text("nomor_surat", nomor_surat, label="Nomor surat")
     case = get_case(session, nomor)
@@ -201,6 +206,10 @@ def letter(
         dari=case.status,
         ke=case.status,
         catatan=f"Surat {kind} untuk pelapor dibuat ({', '.join(f.upper() for f in formats)})",
-        data={"jenis": kind, "format": list(formats), **({"nomor_surat": outgoing} if outgoing else {})},
+        data={
+            "jenis": kind,
+            "format": list(formats),
+            **({"nomor_surat": outgoing} if outgoing else {}),
+        },
     )
     return made
