@@ -93,7 +93,7 @@ def receipt_pdf(slip: Receipt, *, now: datetime, page: str = "A5") -> bytes:
     pdf.cell(0, 13 * scale, latin1(slip.nomor), border=1, align="C", **line)
     pdf.ln(4)
 
-    label_width = 34 * scale
+    label_width = 40 * scale
     for label, value in receipt_rows(slip)[1:]:
         bold = label == "Batas waktu"
         pdf.set_font("Helvetica", "B", 10 * scale)
