@@ -95,9 +95,7 @@ _EXECUTABLE_SUFFIXES = frozenset(
     ".wsh .hta .lnk .reg .jar .apk .app .sh .bash .run .bin .elf .py .pyw .pl .rb .php "
     ".docm .xlsm .pptm .dotm .xltm".split()
 )
-_HEIF_BRANDS = frozenset(
-    b"heic heix hevc hevx heim heis hevm hevs mif1 msf1 avif".split()  # avif: HEIF too
-)
+_HEIF_BRANDS = frozenset(b"heic heix hevc hevx heim heis hevm hevs mif1 msf1".split())
 
 
 def size_text(size: int) -> str:
