@@ -312,9 +312,13 @@ def register_letter(app: typer.Typer) -> None:
                 nomor_surat=nomor_surat,
                 formats=tuple(dict.fromkeys(formats)),
             )
-            for target, kind_of_file in zip(targets, formats, strict=True):
-                render = letter_pdf if kind_of_file == "pdf" else letter_docx
-                _write(target, render(made, now=ctx.now), timpa)
+            # every document made before the first is written: a failure writes none
+            made_files = [
+                (target, (letter_pdf if kind_of_file == "pdf" else letter_docx)(made, now=ctx.now))
+                for target, kind_of_file in zip(targets, formats, strict=True)
+            ]
+            for target, data in made_files:
+                _write(target, data, timpa)
         if json:
             emit_json(
                 {
