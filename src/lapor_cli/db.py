@@ -49,8 +49,8 @@ from lapor_cli.resources import app_dir
 
 #: The newest migration this code knows; a register stamped with any other unknown revision
 #: was made by a newer lapor-cli and is refused rather than touched.
-SCHEMA_HEAD = "0010"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0010")
+SCHEMA_HEAD = "0011"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0010", "0011")
 
 
 def default_location() -> str:

@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from lapor_cli.attachments import attachment_view, case_attachments
 from lapor_cli.deadline_report import rule_text
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import desk_scope
@@ -90,6 +91,11 @@ def _show_case(
     view["sla_keterangan"] = rule_text(book, case)
     # the duplicates merged into it: every reporter and channel the answer must reach
     view["gabungan"] = [linked_view(row) for row in linked_cases(session, case)]
+    # scans, photos, documents kept with the case (personal data: names hidden if rahasia)
+    view["lampiran"] = [
+        attachment_view(row, rahasia=case.rahasia, reveal=reveal)
+        for row in case_attachments(session, case)
+    ]
     damaged = _damaged(case, entries)
     if damaged:
         view["rusak"] = damaged

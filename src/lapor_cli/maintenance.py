@@ -11,6 +11,8 @@
   ``tunda``/``lanjut`` entries; its number's prefix against its desk;
 - the numbers: the counter is not behind any case, and every number it gave has a case;
 - the holidays cache: each year stored by the installed ``holidays`` is what it gives.
+- the attachments (``lampiran``): each stored content hashes to its SHA-256, and each case's
+  attachments are those its history entries added (``attachment_files.check_attachments``).
 
 Not proven (nothing in the chain covers them): the office's own days off (``hari_kantor``),
 desk names, and settings other than the chain's head (office name, time zone, SLA profile);

@@ -206,3 +206,30 @@ class Erasure(SQLModel, table=True):
     oleh: str = Field(max_length=100)
     alasan: str = Field(sa_type=sa.Text)
     kolom: list = Field(default_factory=list, sa_type=sa.JSON)
+
+
+class AttachmentContent(SQLModel, table=True):
+    """One file's content, stored once however often it is attached (keyed by SHA-256)."""
+
+    __tablename__ = "lampiran_isi"
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    ukuran: int
+    isi: bytes = Field(sa_type=sa.LargeBinary)
+
+
+class Attachment(SQLModel, table=True):
+    """A file kept with a case (``lampiran``): a scan, a photo, a document. Personal data:
+    never in the monev workbook."""
+
+    __tablename__ = "lampiran"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kasus_id: int = Field(foreign_key="kasus.id", index=True)
+    sha256: str = Field(foreign_key="lampiran_isi.sha256", max_length=64, index=True)
+    nama: str = Field(max_length=255)
+    jenis: str = Field(max_length=10)
+    ukuran: int
+    keterangan: str | None = Field(default=None, sa_type=sa.Text)
+    ditambahkan: datetime = Field(sa_type=NaiveDateTime)
+    oleh: str = Field(max_length=100)

@@ -18,6 +18,8 @@ from lapor_cli.db import KNOWN_REVISIONS, Register, open_register, shown_locatio
 from lapor_cli.errors import RegisterError
 from lapor_cli.models import (
     Access,
+    Attachment,
+    AttachmentContent,
     Case,
     Counter,
     Desk,
@@ -45,9 +47,11 @@ TABLES: tuple[sa.Table, ...] = tuple(
         Access,
         Erasure,
     )
-)
+) + (AttachmentContent.__table__, Attachment.__table__)
 #: Rows per insert batch: a million-case register streams through in bounded memory.
 CHUNK = 5_000
+#: Attachments' content is up to the size cap (20 MB) a row: a few rows per batch.
+CHUNKS = {AttachmentContent.__tablename__: 4}
 
 
 @dataclass
@@ -119,7 +123,8 @@ def _refuse_unless_empty(dst: sa.Connection, shown: str) -> None:
 def _copy(table: sa.Table, src: sa.Connection, dst: sa.Connection) -> int:
     order = list(table.primary_key.columns)
     # On the statement: Connection.execution_options() would change src for every later query.
-    rows = src.execute(sa.select(table).order_by(*order).execution_options(yield_per=CHUNK))
+    chunk = CHUNKS.get(table.name, CHUNK)
+    rows = src.execute(sa.select(table).order_by(*order).execution_options(yield_per=chunk))
     copied = 0
     for part in rows.partitions():
         dst.execute(table.insert(), [dict(row._mapping) for row in part])

@@ -13,7 +13,15 @@ from lapor_cli.errors import ValidationError
 from lapor_cli.settings import get_settings, normalize_zone, set_setting
 from lapor_cli.validation import clean_text
 
-__all__ = ["NIP_DIGITS", "OfficeInfo", "Signature", "format_nip", "office", "set_profile"]
+__all__ = [
+    "NIP_DIGITS",
+    "OfficeInfo",
+    "Signature",
+    "format_nip",
+    "office",
+    "paperwork_settings",
+    "set_profile",
+]
 
 NIP_DIGITS = 18
 
@@ -132,3 +140,26 @@ def set_profile(session: Session, name: str) -> profiles.Profile:
     chosen = profiles.load_profile(name)
     set_setting(session, "profil_sla", chosen.nama)
     return chosen
+
+
+def paperwork_settings(
+    session: Session, *, kontak: str | None = None, lampiran_maks: int | None = None
+) -> dict[str, object]:
+    """Set what is given and return the paperwork settings: how a reporter asks about a
+    case (``kontak``, printed on receipts and letters; empty text clears it) and the size
+    cap of one attachment in MB (``lampiran_maks``, 1–500)."""
+    if kontak is not None:
+        text = clean_text("kontak", kontak, label="Kontak kantor") or ""
+        set_setting(session, "kantor_kontak", " ".join(text.split()))
+    if lampiran_maks is not None:
+        if not 1 <= lampiran_maks <= 500:
+            raise ValidationError(
+                "lampiran_maks",
+                f"--lampiran-maks harus 1 sampai 500 MB (diberikan {lampiran_maks}).",
+            )
+        set_setting(session, "lampiran_maks_mb", str(lampiran_maks))
+    settings = get_settings(session)
+    return {
+        "kontak": settings["kantor_kontak"] or None,
+        "lampiran_maks_mb": int(settings["lampiran_maks_mb"]),
+    }

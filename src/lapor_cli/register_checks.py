@@ -179,6 +179,10 @@ def check_register(
         reader.section(report, "meja kasus", desks)
     if "kalender_paket" in tables:  # from schema 0003 on
         reader.section(report, "tembolok hari libur", lambda: _check_holiday_cache(run, report))
+    if "lampiran" in tables:  # from schema 0011 on
+        from lapor_cli.attachment_files import check_attachments
+
+        reader.section(report, "lampiran", lambda: check_attachments(run, report))
 
 
 @dataclass

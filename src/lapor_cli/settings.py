@@ -36,6 +36,8 @@ DEFAULT_SETTINGS = {
     "kepala_nama": "",
     "kepala_nip": "",
     "kepala_jabatan": "",
+    "lampiran_maks_mb": "20",  # size cap of one attachment (``lapor kantor --lampiran-maks``)
+    "kantor_kontak": "",  # how a reporter asks about a case (receipt slip, letters)
 }
 #: The setting ``lapor demo`` gives its register, and the demo office's name: a monev of it
 #: is named and marked DEMO (:func:`is_demo`).

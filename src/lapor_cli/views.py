@@ -158,6 +158,10 @@ def history_view(
         key: value if key in _IDENTIFIERS else private_text(value, reveal=reveal)
         for key, value in data.items()
     }
+    attached = data.get("lampiran")
+    if rahasia and not reveal and isinstance(attached, dict):  # a file's name tells content
+        view["lampiran"] = {**attached, "nama": RAHASIA_TEXT}
+        view.pop("keterangan", None)
     changes = data.get("perubahan")
     if isinstance(changes, dict):
         secret = not reveal and (rahasia or "rahasia" in changes)

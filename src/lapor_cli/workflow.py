@@ -132,6 +132,11 @@ ACTION_LABEL = {
     "lepas": "Pembatasan dilepas",
     "anonimkan": "Identitas dihapus",
     "pengecualian": "Permintaan data pribadi dikecualikan",
+    "lampiran": "Lampiran ditambahkan",
+    "lampiran-ambil": "Lampiran diambil",
+    "lampiran-hapus": "Lampiran dihapus",
+    "tanda-terima": "Tanda terima dicetak",
+    "surat": "Surat dibuat",
 }
 
 

@@ -16,6 +16,7 @@ from lapor_cli.cli import (
     desks,
     importing,
     monev,
+    paperwork,
     privacy,
 )
 from lapor_cli.cli._app import LaporTyper, state
@@ -70,3 +71,6 @@ monev.register(app)
 admin.register(app)
 desks.register(app)
 privacy.register(app)
+paperwork.register(app)
+paperwork.register_receipt(app)
+paperwork.register_letter(app)

@@ -78,16 +78,33 @@ def register(app: typer.Typer) -> None:
                 help="Masa retensi data pelapor dalam tahun sejak kasus selesai (`lapor retensi`)."
             ),
         ] = None,
+        kontak: Annotated[
+            str | None,
+            typer.Option(
+                help="Cara pelapor menanyakan kasusnya (dicetak di tanda terima dan surat), "
+                "mis. 'WA 0812-0000-0000, loket pengaduan lt. 1'.",
+                show_default=False,
+            ),
+        ] = None,
+        lampiran_maks: Annotated[
+            int | None,
+            typer.Option(
+                "--lampiran-maks",
+                metavar="MB",
+                help="Ukuran terbesar satu lampiran, MB (bawaan 20).",
+                show_default=False,
+            ),
+        ] = None,
         meja: DeskOpt = None,
         json: JsonOpt = False,
     ) -> None:
-        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu, retensi, dan
-        penanda tangan monev (kota, kepala, NIP, jabatan; nilai kosong "" menghapusnya)."""
-        from lapor_cli.office import format_nip, office
+        """Tampilkan atau ubah pengaturan kantor: nama, awalan nomor, zona waktu, kontak, batas
+        ukuran lampiran, retensi, dan penanda tangan monev (kota, kepala, NIP, jabatan; nilai
+        kosong "" menghapusnya)."""
+        from lapor_cli.office import format_nip, office, paperwork_settings
 
-        changing = any(
-            v is not None for v in (nama, prefiks, zona, kota, kepala, nip, jabatan, retensi)
-        )
+        given = (nama, prefiks, zona, kota, kepala, nip, jabatan, retensi, kontak, lampiran_maks)
+        changing = any(v is not None for v in given)
         with opened(write=changing) as ctx:
             if retensi is not None:
                 from lapor_cli.privacy import set_retention
@@ -104,6 +121,7 @@ def register(app: typer.Typer) -> None:
                 nip=nip,
                 jabatan=jabatan,
             )
+            paper = paperwork_settings(ctx.session, kontak=kontak, lampiran_maks=lampiran_maks)
             location = ctx.register.location
             from lapor_cli.privacy import RETENTION_KEY
             from lapor_cli.settings import get_settings
@@ -123,6 +141,7 @@ def register(app: typer.Typer) -> None:
             "nip": sign.nip or None,
             "jabatan_kepala": sign.jabatan,
             "retensi_tahun": int(kept) if kept else None,
+            **paper,
             "register": location if not ctx.register.in_memory else None,
         }
         if json:
@@ -154,6 +173,8 @@ def register(app: typer.Typer) -> None:
                 else "belum diatur (lapor kantor --retensi N)"
             )
         )
+        lines.append(f"Kontak      : {view['kontak'] or '(belum diisi: lapor kantor --kontak)'}")
+        lines.append(f"Lampiran    : paling besar {view['lampiran_maks_mb']} MB per berkas")
         lines.append(
             f"Register    : {view['register'] or '(belum ada; dibuat saat kasus pertama)'}"
         )

@@ -189,6 +189,14 @@ def render_case(view: dict) -> None:
         rows.append(("Penilaian", rating))
     for number, linked in enumerate(view.get("gabungan") or (), start=1):
         rows.append((f"Aduan ganda {number}" if number > 1 else "Aduan ganda", _linked(linked)))
+    for number, item in enumerate(view.get("lampiran") or (), start=1):
+        rows.append(
+            (
+                "Lampiran" if number == 1 else "",
+                f"#{item['id']} {item['nama']} ({item['jenis_label']}, {item['ukuran_teks']}), "
+                f"{_short(item['ditambahkan'])}, {item['oleh']}",
+            )
+        )
     for label, value in rows:
         head.add_row(label, value if isinstance(value, Text) else literal(value))
     console.print(head)
