@@ -234,3 +234,28 @@ def test_earlier_entries_are_blanked_and_still_verified(run: Runner):
     code, out, _ = run("periksa", "--json")
     assert code == 1
     assert any("setelah disamarkan" in p for p in json.loads(out)["masalah"])
+
+
+def test_anonimkan_removes_the_cases_attachments_and_their_bytes(run: Runner, tmp_path: Path):
+    """The reporter's papers (a scan of the KK) are personal data: they go with the identity;
+    content another case still holds stays; periksa knows they left on purpose."""
+    nomor = _closed_case(run)
+    other = _closed_case(run, waktu="2026-10-06 09:00")
+    scan = tmp_path / "kk-siti.txt"
+    scan.write_text(f"Kartu Keluarga {NAMA} {NIK} ZZ-ISI-LAMPIRAN-UNIK\n", encoding="utf-8")
+    shared = tmp_path / "surat-bersama.txt"
+    shared.write_text("Surat edaran penyaluran PKH tahap 4\n", encoding="utf-8")
+    assert run("lampiran", "tambah", nomor, str(scan), str(shared))[0] == 0
+    assert run("lampiran", "tambah", other, str(shared))[0] == 0
+    if BACKEND == "sqlite":
+        assert b"ZZ-ISI-LAMPIRAN-UNIK" in _register_bytes()  # the test can see it
+
+    code, out, err = run("anonimkan", nomor, "--alasan", "Permintaan pelapor")
+    assert code == 0, err
+    assert "2 lampiran (berkas pelapor) dihapus" in err
+    assert ok_json(run, "lihat", nomor)["lampiran"] == []
+    assert len(ok_json(run, "lihat", other)["lampiran"]) == 1  # the shared content stays
+    assert ok_json(run, "periksa")["masalah"] == []
+    assert query_register("SELECT count(*) FROM lampiran_isi") == [(1,)]
+    if BACKEND == "sqlite":
+        assert b"ZZ-ISI-LAMPIRAN-UNIK" not in _register_bytes()

@@ -178,12 +178,14 @@ def _step(
 @dataclass
 class Erased:
     """One case erased: which identity fields held a value, which free texts were changed,
-    and the earlier history entries whose notes or data were blanked."""
+    the earlier history entries whose notes or data were blanked, and how many attachments
+    (scans of a KK, photos: personal data) were removed."""
 
     nomor: str
     kolom: list[str]
     teks: list[str] = field(default_factory=list)
     catatan_riwayat: list[int] = field(default_factory=list)
+    lampiran: int = 0
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -191,6 +193,7 @@ class Erased:
             "kolom": self.kolom,
             "teks": self.teks,
             "riwayat_disamarkan": len(self.catatan_riwayat),
+            "lampiran_dihapus": self.lampiran,
         }
 
 
@@ -242,9 +245,14 @@ def _secure_delete(session: Session) -> None:
 def _erase(
     session: Session, case: Case, *, now: datetime, petugas: str, alasan: str, paksa: bool
 ) -> Erased:
+    from lapor_cli.attachments import erase_attachments
+
     values = [getattr(case, c) for c in IDENTITY_COLUMNS]
     kolom = [c for c in IDENTITY_COLUMNS if getattr(case, c) is not None]
     done = Erased(case.nomor, kolom)
+    # the files kept with the case are the reporter's papers: gone with the identity (an
+    # identity value in a file's name in the earlier entries is blanked below with the rest)
+    done.lampiran = erase_attachments(session, case, now=now, petugas=petugas, alasan=alasan)
     for name in FREE_TEXT:
         old = getattr(case, name)
         if old:
@@ -279,6 +287,8 @@ def _erase(
         done.catatan_riwayat.append(entry.id)
     session.add(case)
     data: dict[str, object] = {"kolom": kolom, "teks": done.teks}
+    if done.lampiran:
+        data["lampiran"] = done.lampiran
     if blanked:
         data["disamarkan"] = blanked
     if paksa:

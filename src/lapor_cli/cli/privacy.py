@@ -300,4 +300,6 @@ def _tell_erased(done, json: bool) -> None:
                 f"  {len(d.catatan_riwayat)} entri riwayat disamarkan (identitas di catatan/"
                 "datanya diganti [dihapus]; rantai tetap terbukti)."
             )
+        if d.lampiran:
+            message(f"  {d.lampiran} lampiran (berkas pelapor) dihapus.")
         console.print(literal(d.nomor))
