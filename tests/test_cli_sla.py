@@ -624,7 +624,7 @@ def test_minute_deadline_runs_on_the_clock() -> None:
     assert sla_of(fresh, now="2026-11-23 10:05")["terlambat"] is False
     line = sla_of(fresh, now="2026-11-23 10:06")
     assert line["terlambat"] is True and line["batas_waktu"] == "2026-11-23T10:05"
-    assert line["sisa_hari_kerja"] == 0  # same day
+    assert line["sisa_hari_kerja"] == -1  # same day, but late: negative (issue 18, item 5)
 
 
 def test_profil_unknown_is_refused_and_nothing_changes() -> None:

@@ -304,8 +304,10 @@ def test_sla_report_limit_keeps_the_most_urgent_and_counts_all(session: Session)
             full.hari_ini,
         )
     assert full.terbuka == 18
-    # 18/11 is due 23/11 (today), 19 and 20/11 within 2 days, 02/11 late, 23/11 safe.
-    assert (full.terlambat, full.hari_ini, full.jatuh_tempo) == (6, 3, 9)
+    # 18/11 is due 23/11 (today), 19 and 20/11 in 1-2 days (today not again: the counts of
+    # the summary line do not overlap), 02/11 late, 23/11 safe.
+    assert (full.terlambat, full.hari_ini, full.jatuh_tempo, full.aman) == (6, 3, 6, 3)
+    assert full.terlambat + full.hari_ini + full.jatuh_tempo + full.aman == full.terbuka
 
 
 def test_sla_report_minute_case_json(session: Session) -> None:

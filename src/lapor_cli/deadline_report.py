@@ -14,6 +14,7 @@ from sqlmodel import Session
 from lapor_cli import sla
 from lapor_cli.deadlines import STAGED, Deadlines
 from lapor_cli.desks import desk_scope
+from lapor_cli.errors import ValidationError
 from lapor_cli.handling import get_case
 from lapor_cli.models import Case
 from lapor_cli.views import due_iso, iso
@@ -91,11 +92,14 @@ class SlaReport:
     terbuka: int  # open cases counted (only the late ones with ``only_late``)
     terlambat: int
     hari_ini: int  # due today, not late yet
-    jatuh_tempo: int  # due within 2 working days, today included, not late
+    jatuh_tempo: int  # due in 1 or 2 working days (not today: the two counts do not overlap)
     siap_ditutup: int
+    aman: int = 0  # more than 2 working days left
+    ditunda: int = 0  # paused, not late: terlambat + hari_ini + jatuh_tempo + aman + ditunda
+    #: == terbuka
 
 
-_RANK = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2}
+_RANK = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2, sla.DITUNDA: 3}
 
 
 def sla_report(
@@ -118,19 +122,21 @@ def sla_report(
     desk = desk_scope(session, meja, every=semua_meja)
     book = Deadlines(session, as_of)
     pauses = book.all_pauses()  # every pause, before the cases stream in
-    query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))
+    # As of a moment: a case received after it did not exist yet.
+    query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES), Case.diterima <= as_of)
     if desk is not None:
         # Wrapped so that no index on meja is used: the open cases (status index) are few,
         # a desk's cases of every year many.
         query = query.where(sa.func.coalesce(Case.meja, "") == desk.kode)
-    as_of_day = as_of.date()
     dues: dict[tuple, tuple[datetime, int, str]] = {}
-    counts = {"terbuka": 0, "terlambat": 0, "hari_ini": 0, "jatuh_tempo": 0, "siap_ditutup": 0}
+    counts = dict.fromkeys(
+        ("terbuka", "terlambat", "hari_ini", "jatuh_tempo", "aman", "ditunda", "siap_ditutup"), 0
+    )
 
     def judged(row) -> tuple[datetime, int, str]:
         due = book.due(row)
-        remaining = sla.remaining_workdays(as_of_day, due.date(), book.calendar(row.sla_profil))
-        return due, remaining, sla.flag(as_of, due, remaining)
+        remaining = sla.remaining_workdays(as_of, due, book.calendar(row.sla_profil))
+        return due, remaining, sla.flag(as_of, due, remaining, paused=book.paused(row))
 
     def entries() -> Iterator[tuple]:
         for row in session.connection().execute(query):
@@ -149,11 +155,10 @@ def sla_report(
             ready = status == "ditindaklanjuti" and book.ready_to_close(row, as_of)
             counts["terbuka"] += 1
             counts["siap_ditutup"] += ready
-            if tanda == sla.TERLAMBAT:
-                counts["terlambat"] += 1
-            elif tanda == sla.SEGERA:
-                counts["jatuh_tempo"] += 1
-                counts["hari_ini"] += remaining == 0
+            if tanda == sla.SEGERA:
+                counts["hari_ini" if remaining == 0 else "jatuh_tempo"] += 1
+            else:
+                counts[tanda] += 1
             # nomor is unique: the row itself is never compared.
             yield _RANK[tanda], due, nomor, remaining, tanda, ready, row
 
@@ -178,7 +183,7 @@ def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> 
         stage[0] if stage else None,
         stage[1] if stage else None,
         ready,
-        case_id in pauses and any(end is None for _, end in pauses[case_id]),
+        tanda == sla.DITUNDA or (case_id in pauses and book.paused(row)),
         bool(segera),
         satuan,
         unit,
@@ -198,15 +203,29 @@ def as_of_moment(text: str | None, now: datetime) -> datetime:
 
 
 def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, object]:
-    """``sla NOMOR --jelaskan``: the case's deadline counted day by day, as of ``as_of``."""
+    """``sla NOMOR --jelaskan``: the case's deadline counted day by day, as of ``as_of`` (as a
+    register frozen at that moment would count it). A case closed by then: the count runs to
+    its closing, with the verdict given at closing and its working days to close (the same
+    number as the monev's "hari kerja sampai selesai"); no days left."""
     case = get_case(session, nomor)
+    if case.diterima > as_of:
+        raise ValidationError(
+            "per",
+            f"Kasus {case.nomor} diterima {case.diterima:%d/%m/%Y %H:%M}, sesudah "
+            f"{as_of:%d/%m/%Y %H:%M}: per saat itu kasus ini belum ada. "
+            "Pilih --per yang lebih akhir.",
+        )
     book = Deadlines(session, as_of)
     due = book.due(case)
     cal = book.calendar(case.sla_profil)
     names = {d.tanggal: d.keterangan + (" (perkiraan)" if d.perkiraan else "") for d in book.days()}
-    pauses = [(s, e or as_of.date()) for s, e in book.counted_pauses(case)]
     start, rule, extended = book.counting(case)
-    lines = sla.explain(start, rule, cal, names, pauses, extended=extended)
+    closed = case.ditutup if case.ditutup is not None and case.ditutup <= as_of else None
+    pauses = book.counted_pauses(case)
+    end = book.pause_end(case)
+    lines = sla.explain(
+        start, rule, cal, names, pauses, extended=extended, as_of=end, closed=closed
+    )
     if case.dibuka is not None:  # counted from the reopening, not the receipt
         lines = [
             replace(d, keterangan=d.keterangan.replace("diterima", "dibuka kembali"))
@@ -214,7 +233,18 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
             else d
             for d in lines
         ]
-    remaining = sla.remaining_workdays(as_of.date(), due.date(), cal)
+    paused = book.paused(case)
+    if closed is not None:
+        remaining = None
+        late = not case.tepat_waktu
+        stopping = sla.stopping_pauses(start, rule, cal, pauses, end, extended=extended)
+        to_close = sla.workdays_to(start, closed, cal, stopping)
+        tanda = sla.TERLAMBAT if late else "tepat_waktu"
+    else:
+        remaining = sla.remaining_workdays(as_of, due, cal)
+        late = as_of > due
+        to_close = None
+        tanda = sla.flag(as_of, due, remaining, paused=paused)
     return {
         "nomor": case.nomor,
         "status": case.status,
@@ -224,7 +254,12 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
         "profil": case.sla_profil,
         "batas_waktu": due_iso(case, due),
         "sisa_hari_kerja": remaining,
-        "terlambat": as_of > due if case.ditutup is None else not case.tepat_waktu,
+        "terlambat": late,
+        "tanda": tanda,
+        "ditunda": paused,
+        "ditutup": iso(closed),
+        "tepat_waktu": None if closed is None else not late,
+        "hari_kerja_sampai_selesai": to_close,
         "hari": [
             {
                 "tanggal": d.tanggal.isoformat(),

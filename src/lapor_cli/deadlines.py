@@ -266,18 +266,31 @@ class Deadlines:
         self.ensure_years(year, year + YEARS_AHEAD)
         while True:
             cal = self.calendar(row.sla_profil)
-            paused = 0
             if pauses:
-                as_of = (self.as_of or start).date()
-                if row.ditutup is not None:
-                    as_of = row.ditutup.date()
-                paused = sla.paused_workdays(pauses, cal, as_of)
-            due = sla.deadline(start, rule, cal, paused, extended=extended)
+                due = sla.deadline_as_of(
+                    start, rule, cal, pauses, self.pause_end(row), extended=extended
+                )
+            else:
+                due = sla.deadline(start, rule, cal, extended=extended)
             if due.year <= max(self._years):
                 if not pauses:
                     self._due_cache[key] = due
                 return due
             self.ensure_years(year, due.year + YEARS_AHEAD)
+
+    def pause_end(self, row) -> date:
+        """The day the case's pauses are counted up to: its closing, else the book's as-of
+        day (an open pause runs until then; nothing after it counts), else its receipt."""
+        if row.ditutup is not None and (self.as_of is None or row.ditutup <= self.as_of):
+            return row.ditutup.date()
+        start = self.counting(row)[0]
+        return (self.as_of or start).date()
+
+    def paused(self, row) -> bool:
+        """Whether the case was paused as of the book's moment (now, or ``--per``'s)."""
+        if self.as_of is None or row.ditutup is not None and row.ditutup <= self.as_of:
+            return False
+        return sla.paused_at(self.pauses(row.id), self.as_of.date())
 
     def stage_due(self, row) -> tuple[str, datetime] | None:
         """The SP4N-LAPOR! stage deadline now running: verification or the unit's follow-up

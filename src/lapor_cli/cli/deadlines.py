@@ -30,8 +30,13 @@ from lapor_cli.errors import ValidationError
 
 #: Cases listed on a screen unless --batas says otherwise (the summary line counts them all).
 SCREEN_ROWS = 50
-FLAG_STYLE = {"terlambat": "bold red", "jatuh_tempo": "yellow", "aman": "green"}
-FLAG_LABEL = {"terlambat": "terlambat", "jatuh_tempo": "jatuh tempo", "aman": "aman"}
+FLAG_STYLE = {"terlambat": "bold red", "jatuh_tempo": "yellow", "aman": "green", "ditunda": "cyan"}
+FLAG_LABEL = {
+    "terlambat": "terlambat",
+    "jatuh_tempo": "jatuh tempo",
+    "aman": "aman",
+    "ditunda": "ditunda",
+}
 SOURCE_LABEL = {"nasional": "libur nasional", "cuti_bersama": "cuti bersama", "kantor": "kantor"}
 
 
@@ -363,9 +368,23 @@ def _render_explanation(view: dict) -> None:
         )
         table.add_row(literal(d["tanggal"]), literal(d["hari"]), count, literal(d["keterangan"]))
     console.print(table)
-    console.print(
-        literal(f"Batas waktu: {view['batas_waktu']}; sisa hari kerja: {view['sisa_hari_kerja']}")
-    )
+    if view["ditutup"] is not None:
+        verdict = "terlambat" if view["terlambat"] else "tepat waktu"
+        closed = view["ditutup"].replace("T", " ")
+        console.print(
+            literal(
+                f"Batas waktu: {view['batas_waktu']}; ditutup {closed}: {verdict}; "
+                f"hari kerja sampai selesai: {view['hari_kerja_sampai_selesai']}"
+            )
+        )
+    else:
+        paused = "; ditunda (jam berhenti)" if view["ditunda"] else ""
+        console.print(
+            literal(
+                f"Batas waktu: {view['batas_waktu']}; "
+                f"sisa hari kerja: {view['sisa_hari_kerja']}{paused}"
+            )
+        )
     for note in view["catatan"]:
         message(literal(note, "yellow"))
 
@@ -381,7 +400,8 @@ def _render_sla(report, as_of) -> None:
             (f"{report.terlambat} terlambat", "bold red"),
             ", ",
             (f"{report.hari_ini} jatuh tempo hari ini", "yellow"),
-            f", {report.jatuh_tempo} dalam 2 hari kerja, {report.terbuka} kasus terbuka"
+            f", {report.jatuh_tempo} jatuh tempo 1–2 hari kerja lagi, {report.aman} aman, "
+            f"{report.ditunda} ditunda; {report.terbuka} kasus terbuka"
             + (f", {ready} siap ditutup" if ready else "")
             + ".",
         ),
@@ -404,7 +424,7 @@ def _render_sla(report, as_of) -> None:
             notes.append(stage)
         if line.segera:
             notes.append("mendesak")
-        if line.ditunda:
+        if line.ditunda and line.tanda != "ditunda":
             notes.append("ditunda")
         if line.siap_ditutup:
             notes.append("siap ditutup")

@@ -1,0 +1,159 @@
+"""Issue 18: one deadline the desk can defend. The screens around a deadline (`sla`, `sla NOMOR
+--jelaskan`, `lihat`, the monev) agree with each other and with the day they are asked about.
+
+Hand-checked on the 2026 calendar: no holiday in November or early December 2026.
+"""
+
+from __future__ import annotations
+
+from conftest import Runner, ok_json, record
+
+
+def _sla(run: Runner, *extra: str, waktu: str | None = None) -> list[dict]:
+    return ok_json(run, "sla", *extra, waktu=waktu)  # type: ignore[return-value]
+
+
+def _line(run: Runner, nomor: str, *extra: str, waktu: str | None = None) -> dict:
+    return next(line for line in _sla(run, *extra, waktu=waktu) if line["nomor"] == nomor)
+
+
+def _ok(run: Runner, *args: str, waktu: str | None = None) -> str:
+    code, out, err = run(*args, waktu=waktu)
+    assert code == 0, err
+    return out
+
+
+# -- 1. a pause started after the deadline does not make a late case on time --------------------
+
+
+def test_pause_after_the_deadline_does_not_turn_a_late_case_on_time(run: Runner) -> None:
+    # received Tue 17 Nov, due Fri 20 Nov; paused Sat 21, resumed and closed Mon 23 Nov
+    nomor = record(run, waktu="2026-11-17 09:00")["nomor"]
+    _ok(run, "verifikasi", nomor, "--kategori", "PKH", waktu="2026-11-18 09:00")
+    _ok(run, "distribusi", nomor, "--jawaban-normatif", "Dijelaskan.", waktu="2026-11-18 10:00")
+    paused = ok_json(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-21 09:00")
+    assert paused["batas_waktu"] == "2026-11-20"
+    resumed = ok_json(run, "lanjut", nomor, waktu="2026-11-23 08:00")
+    assert resumed["batas_waktu"] == "2026-11-20"
+    closed = ok_json(run, "tutup", nomor, "--hasil", "Selesai", waktu="2026-11-23 09:00")
+    assert closed["tepat_waktu"] is False
+    assert closed["batas_waktu"] == "2026-11-20"
+
+
+def test_pause_on_the_due_day_still_stops_the_clock(run: Runner) -> None:
+    nomor = record(run, waktu="2026-11-17 09:00")["nomor"]  # due Fri 20 Nov
+    ok_json(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-20 15:00")
+    resumed = ok_json(run, "lanjut", nomor, waktu="2026-11-24 08:00")  # Mon 23, Tue 24 frozen
+    assert resumed["batas_waktu"] == "2026-11-24"
+
+
+def test_pause_while_late_keeps_it_late_in_sla(run: Runner) -> None:
+    nomor = record(run, waktu="2026-11-17 09:00")["nomor"]  # due Fri 20 Nov
+    ok_json(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-23 09:00")
+    line = _line(run, nomor, waktu="2026-11-25 09:00")
+    assert (line["batas_waktu"], line["terlambat"], line["tanda"]) == (
+        "2026-11-20",
+        True,
+        "terlambat",
+    )
+    assert line["sisa_hari_kerja"] == -3
+
+
+# -- 2. a paused case is not "jatuh tempo", and its explanation shows the paused days -------------
+
+
+def test_paused_case_is_flagged_ditunda_not_due_soon(run: Runner) -> None:
+    nomor = record(run, waktu="2026-11-23 09:00")["nomor"]  # due Thu 26 Nov
+    _ok(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-24 09:00")
+    line = _line(run, nomor, waktu="2026-11-26 09:00")
+    assert line["ditunda"] is True
+    assert line["tanda"] == "ditunda"
+    assert line["terlambat"] is False
+    code, out, _ = run("sla", waktu="2026-11-26 09:00")
+    assert code == 0
+    row = next(r for r in out.splitlines() if r.startswith(nomor))
+    assert "jatuh tempo" not in row and "ditunda" in row
+
+
+def test_explanation_of_a_paused_case_shows_the_paused_days(run: Runner) -> None:
+    nomor = record(run, waktu="2026-11-23 09:00")["nomor"]  # Mon 23, due Thu 26 Nov
+    _ok(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-24 09:00")
+    view = ok_json(run, "sla", nomor, "--jelaskan", waktu="2026-11-26 09:00")
+    paused = [d["tanggal"] for d in view["hari"] if d["keterangan"] == "ditunda"]
+    assert paused == ["2026-11-25", "2026-11-26"]
+    counted = [d for d in view["hari"] if d["ke"] is not None]
+    assert counted[-1]["tanggal"] == view["batas_waktu"] == "2026-11-30"
+    assert view["ditunda"] is True
+    code, out, _ = run("sla", nomor, "--jelaskan", waktu="2026-11-26 09:00")
+    assert "ditunda" in out
+
+
+# -- 3. as of DATE means as of DATE --------------------------------------------------------------
+
+
+def test_explanation_per_date_before_the_pause_ended_agrees_with_its_deadline(
+    run: Runner,
+) -> None:
+    nomor = record(run, waktu="2026-11-02 09:00")["nomor"]  # Mon 2 Nov, due Thu 5 Nov
+    _ok(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-03 09:00")
+    _ok(run, "lanjut", nomor, waktu="2026-11-10 09:00")
+    view = ok_json(run, "sla", nomor, "--jelaskan", "--per", "2026-11-05", waktu="2026-11-23 09:00")
+    counted = [d for d in view["hari"] if d["ke"] is not None]
+    # as of Thu 5 Nov: paused since Tue 3, so Wed 4 and Thu 5 frozen -> Mon 9 Nov
+    assert view["batas_waktu"] == "2026-11-09"
+    assert counted[-1]["tanggal"] == "2026-11-09"
+    line = _line(run, nomor, "--per", "2026-11-05", waktu="2026-11-23 09:00")
+    assert line["batas_waktu"] == "2026-11-09"
+    assert line["ditunda"] is True
+
+
+def test_ditunda_per_date_is_the_state_at_that_date(run: Runner) -> None:
+    nomor = record(run, waktu="2026-11-02 09:00")["nomor"]
+    _ok(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-10 09:00")
+    # paused now, but not yet on 4 Nov
+    line = _line(run, nomor, "--per", "2026-11-04", waktu="2026-11-23 09:00")
+    assert line["ditunda"] is False
+    assert line["tanda"] == "jatuh_tempo"
+
+
+def test_sla_per_date_leaves_out_cases_received_later(run: Runner) -> None:
+    early = record(run, waktu="2026-11-02 09:00")["nomor"]
+    late = record(run, waktu="2026-11-20 09:00")["nomor"]
+    numbers = [line["nomor"] for line in _sla(run, "--per", "2026-11-05", waktu="2026-11-23 09:00")]
+    assert early in numbers and late not in numbers
+
+
+# -- 5. sisa_hari_kerja is negative whenever the case is late -----------------------------------
+
+
+def test_sisa_is_negative_on_the_weekend_after_a_friday_deadline(run: Runner) -> None:
+    nomor = record(run, waktu="2026-11-17 09:00")["nomor"]  # due Fri 20 Nov
+    for day, sisa in (
+        ("2026-11-20", 0),
+        ("2026-11-21", -1),
+        ("2026-11-22", -1),
+        ("2026-11-23", -1),
+        ("2026-11-24", -2),
+    ):
+        line = _line(run, nomor, "--per", day, waktu="2026-11-25 09:00")
+        assert (day, line["sisa_hari_kerja"], line["terlambat"]) == (day, sisa, day != "2026-11-20")
+    view = ok_json(run, "sla", nomor, "--jelaskan", "--per", "2026-11-21", waktu="2026-11-25 09:00")
+    assert (view["sisa_hari_kerja"], view["terlambat"]) == (-1, True)
+
+
+# -- 8. the summary line adds up ----------------------------------------------------------------
+
+
+def test_summary_line_numbers_add_up(run: Runner) -> None:
+    record(run, waktu="2026-11-17 09:00")  # due Fri 20 Nov: late on Tue 24
+    record(run, waktu="2026-11-19 09:00")  # due Tue 24 Nov: due today
+    record(run, waktu="2026-11-20 09:00")  # due Wed 25 Nov: in 1 working day
+    record(run, waktu="2026-11-24 09:00")  # due Fri 27 Nov: 3 working days left, aman
+    paused = record(run, waktu="2026-11-23 09:00")["nomor"]
+    _ok(run, "tunda", paused, "--alasan", "Menunggu KK", waktu="2026-11-24 08:00")
+    code, out, _ = run("sla", waktu="2026-11-24 10:00")
+    summary = out.splitlines()[0]
+    assert summary == (
+        "Per Selasa, 24 November 2026 10:00: 1 terlambat, 1 jatuh tempo hari ini, "
+        "1 jatuh tempo 1–2 hari kerja lagi, 1 aman, 1 ditunda; 5 kasus terbuka."
+    )
