@@ -157,3 +157,55 @@ def test_summary_line_numbers_add_up(run: Runner) -> None:
         "Per Selasa, 24 November 2026 10:00: 1 terlambat, 1 jatuh tempo hari ini, "
         "1 jatuh tempo 1–2 hari kerja lagi, 1 aman, 1 ditunda; 5 kasus terbuka."
     )
+
+
+# -- 6. a closed case's explanation ends at its closing, one "working days to close" -------------
+
+
+def _close(run: Runner, nomor: str, waktu: str) -> dict:
+    _ok(run, "verifikasi", nomor, "--kategori", "PKH", waktu=waktu)
+    _ok(run, "distribusi", nomor, "--jawaban-normatif", "Dijelaskan.", waktu=waktu)
+    return ok_json(run, "tutup", nomor, "--hasil", "Selesai", waktu=waktu)
+
+
+def test_closed_case_explanation_has_its_verdict_and_no_days_left(run: Runner) -> None:
+    nomor = record(run, waktu="2026-11-23 09:00")["nomor"]  # Mon 23, due Thu 26 Nov
+    _close(run, nomor, "2026-11-24 10:00")
+    view = ok_json(run, "sla", nomor, "--jelaskan", waktu="2026-11-30 09:00")
+    assert view["sisa_hari_kerja"] is None
+    assert (view["ditutup"], view["tepat_waktu"], view["terlambat"]) == (
+        "2026-11-24T10:00",
+        True,
+        False,
+    )
+    assert view["hari_kerja_sampai_selesai"] == 1
+    closing = next(d for d in view["hari"] if d["tanggal"] == "2026-11-24")
+    assert closing["ke"] == 1 and "ditutup pukul 10:00" in closing["keterangan"]
+    code, out, _ = run("sla", nomor, "--jelaskan", waktu="2026-11-30 09:00")
+    assert "sisa hari kerja" not in out
+    assert "ditutup 2026-11-24 10:00: tepat waktu; hari kerja sampai selesai: 1" in out
+
+
+def test_working_days_to_close_are_the_same_in_the_explanation_and_the_monev(run: Runner) -> None:
+    # received on a Saturday (day 0 is Monday 23), paused Tue 24 -> Wed 25, closed Fri 27
+    nomor = record(run, waktu="2026-11-21 09:00")["nomor"]
+    _ok(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-24 09:00")
+    _ok(run, "lanjut", nomor, waktu="2026-11-25 09:00")
+    _close(run, nomor, "2026-11-27 10:00")
+    view = ok_json(run, "sla", nomor, "--jelaskan", waktu="2026-11-30 09:00")
+    closing = next(d for d in view["hari"] if d["tanggal"] == "2026-11-27")
+    # Mon 23 = 0, Tue 24 = 1, Wed 25 paused, Thu 26 = 2, Fri 27 = 3
+    assert closing["ke"] == view["hari_kerja_sampai_selesai"] == 3
+    rekap = ok_json(run, "rekap", "--bulan", "2026-11", waktu="2026-11-30 09:00")
+    assert rekap["rata_hari_kerja"] == 3
+
+
+def test_a_late_closing_is_counted_on_to_the_closing_day(run: Runner) -> None:
+    nomor = record(run, waktu="2026-11-17 09:00")["nomor"]  # due Fri 20 Nov
+    _close(run, nomor, "2026-11-24 10:00")
+    view = ok_json(run, "sla", nomor, "--jelaskan", waktu="2026-11-30 09:00")
+    assert view["hari"][-1]["tanggal"] == "2026-11-24"
+    assert view["hari"][-1]["ke"] == view["hari_kerja_sampai_selesai"] == 5
+    due = [d for d in view["hari"] if "batas waktu" in d["keterangan"]]
+    assert [d["tanggal"] for d in due] == [view["batas_waktu"]] == ["2026-11-20"]
+    assert (view["terlambat"], view["tepat_waktu"]) == (True, False)

@@ -237,8 +237,7 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
     if closed is not None:
         remaining = None
         late = not case.tepat_waktu
-        stopping = sla.stopping_pauses(start, rule, cal, pauses, end, extended=extended)
-        to_close = sla.workdays_to(start, closed, cal, stopping)
+        to_close = book.workdays_to_close(case)
         tanda = sla.TERLAMBAT if late else "tepat_waktu"
     else:
         remaining = sla.remaining_workdays(as_of, due, cal)

@@ -286,6 +286,25 @@ class Deadlines:
         start = self.counting(row)[0]
         return (self.as_of or start).date()
 
+    def workdays_to_close(self, row) -> int | None:
+        """ "Hari kerja sampai selesai" of a closed case: the working days from day 0 to its
+        closing day, the days its clock was stopped not counted (:func:`sla.workdays_to`), the
+        same number its explanation gives the closing day; a reopened case's from its
+        reopening. None while open; 0 for a deadline in minutes (closed on the clock)."""
+        if row.ditutup is None:
+            return None
+        start, rule, extended = self.counting(row)
+        if rule.satuan == sla.MENIT:
+            return 0
+        self.due(row)  # loads the years the count needs
+        cal = self.calendar(row.sla_profil)
+        pauses = self.counted_pauses(row)
+        stopping = sla.stopping_pauses(
+            start, rule, cal, pauses, row.ditutup.date(), extended=extended
+        )
+        self.ensure_years(start.year, row.ditutup.year)
+        return sla.workdays_to(start, row.ditutup, self.calendar(row.sla_profil), stopping)
+
     def paused(self, row) -> bool:
         """Whether the case was paused as of the book's moment (now, or ``--per``'s)."""
         if self.as_of is None or row.ditutup is not None and row.ditutup <= self.as_of:
