@@ -209,3 +209,37 @@ def test_a_late_closing_is_counted_on_to_the_closing_day(run: Runner) -> None:
     due = [d for d in view["hari"] if "batas waktu" in d["keterangan"]]
     assert [d["tanggal"] for d in due] == [view["batas_waktu"]] == ["2026-11-20"]
     assert (view["terlambat"], view["tepat_waktu"]) == (True, False)
+
+
+# -- 9. warnings: cuti bersama added by the office, estimated holidays ---------------------------
+
+
+def _notes(run: Runner, nomor: str, waktu: str) -> list[str]:
+    return ok_json(run, "sla", nomor, "--jelaskan", waktu=waktu)["catatan"]
+
+
+def test_cuti_bersama_added_by_the_office_silences_the_warning(run: Runner) -> None:
+    nomor = record(run, waktu="2028-06-05 09:00")["nomor"]  # Mon 5 Jun 2028: no estimate near
+    assert [n for n in _notes(run, nomor, "2028-06-05 10:00") if "Cuti bersama tahun 2028" in n]
+    _ok(
+        run,
+        "libur",
+        "tambah",
+        "2028-12-26",
+        "Cuti Bersama Hari Raya Natal",
+        "--sk",
+        "SKB 3 Menteri 2027",
+        waktu="2028-06-05 10:00",
+    )
+    assert not [n for n in _notes(run, nomor, "2028-06-05 11:00") if "Cuti bersama" in n]
+
+
+def test_an_estimated_holiday_in_the_count_is_warned_about(run: Runner) -> None:
+    nomor = record(run, waktu="2027-03-08 09:00")["nomor"]  # Idul Fitri 10-11 Mar 2027 (perkiraan)
+    notes = _notes(run, nomor, "2027-03-08 10:00")
+    assert any("perkiraan" in n and "10/03/2027" in n for n in notes), notes
+    # the office confirms the day: its own day replaces the estimate
+    _ok(run, "libur", "tambah", "2027-03-10", "Hari Raya Idul Fitri", waktu="2027-03-08 10:00")
+    notes = _notes(run, nomor, "2027-03-08 11:00")
+    assert not any("10/03/2027" in n for n in notes), notes
+    assert any("11/03/2027" in n for n in notes), notes

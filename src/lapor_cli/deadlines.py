@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -349,18 +349,44 @@ class Deadlines:
         return moment <= self.due(row)
 
     def notes(self, row) -> list[str]:
-        """Plain warnings about a deadline, e.g. one in a year whose cuti bersama the holidays
-        package does not know yet (judged from the days already loaded: no extra cost)."""
+        """Plain warnings about a deadline (judged from the days already loaded: no extra
+        cost), one for each reason it may still move:
+
+        - a year of its count (receipt to deadline) whose cuti bersama the holidays package
+          does not know yet, unless the office has added that year's cuti bersama itself
+          (``libur tambah`` with "cuti bersama" in its description);
+        - a holiday the package only estimates ("perkiraan": Islamic and lunar dates not yet
+          decreed) within its count or two days either side of it, unless the office has
+          confirmed or moved that day itself (its own day then replaces the estimate).
+        """
         if row.sla_satuan == sla.MENIT:
             return []
         due = self.due(row)
-        if not self.profile(row.sla_profil).cuti_bersama_libur:
-            return []
-        known = any(d.sumber == CUTI_BERSAMA and d.tanggal.year == due.year for d in self._package)
-        if known:
-            return []
-        return [
-            f"Cuti bersama tahun {due.year} belum diketahui paket holidays; batas waktu "
-            "dihitung tanpa cuti bersama. Tambahkan dengan `lapor libur tambah` bila SKB "
-            "sudah terbit."
-        ]
+        start = self.counting(row)[0]
+        notes: list[str] = []
+        if self.profile(row.sla_profil).cuti_bersama_libur:
+            added, _ = self._office_days()
+            for year in range(start.year, due.year + 1):
+                if any(d.sumber == CUTI_BERSAMA and d.tanggal.year == year for d in self._package):
+                    continue
+                if any(
+                    d.tanggal.year == year and "cuti bersama" in d.keterangan.casefold()
+                    for d in added
+                ):
+                    continue
+                notes.append(
+                    f"Cuti bersama tahun {year} belum diketahui paket holidays; batas waktu "
+                    "dihitung tanpa cuti bersama. Tambahkan dengan `lapor libur tambah` bila "
+                    "SKB sudah terbit."
+                )
+        first = start.date() - timedelta(days=2)
+        last = due.date() + timedelta(days=2)
+        estimated = [d for d in self.days() if d.perkiraan and first <= d.tanggal <= last]
+        if estimated:
+            days = ", ".join(f"{d.keterangan} {d.tanggal:%d/%m/%Y}" for d in estimated)
+            notes.append(
+                f"Tanggal libur berikut masih perkiraan paket holidays: {days}. Batas waktu "
+                "dapat bergeser bila tanggal resminya lain; setelah SKB terbit, tetapkan dengan "
+                "`lapor libur tambah` (atau `lapor libur hapus`)."
+            )
+        return notes
