@@ -243,3 +243,63 @@ def test_an_estimated_holiday_in_the_count_is_warned_about(run: Runner) -> None:
     notes = _notes(run, nomor, "2027-03-08 11:00")
     assert not any("10/03/2027" in n for n in notes), notes
     assert any("11/03/2027" in n for n in notes), notes
+
+
+# -- 4. one binding deadline per row ------------------------------------------------------------
+
+
+def test_a_late_case_does_not_show_a_later_stage_deadline(run: Runner) -> None:
+    # kemensos: 3 working days for the case, 5 for the unit's stage from distribution
+    nomor = record(run, waktu="2026-11-23 09:00")["nomor"]  # due Thu 26 Nov
+    _ok(run, "verifikasi", nomor, "--kategori", "PKH", waktu="2026-11-24 09:00")
+    _ok(run, "distribusi", nomor, "--unit", "Sekretariat", waktu="2026-11-25 09:00")
+    line = _line(run, nomor, waktu="2026-11-30 09:00")
+    assert (line["tahap"], line["tahap_batas"]) == ("tindak lanjut", "2026-12-02")
+    assert (line["mengikat"], line["batas_mengikat"], line["batas_waktu"]) == (
+        "kasus",
+        "2026-11-26",
+        "2026-11-26",
+    )
+    assert (line["tanda"], line["sisa_hari_kerja"]) == ("terlambat", -2)
+    code, out, _ = run("sla", waktu="2026-11-30 09:00")
+    row = next(r for r in out.splitlines() if r.startswith(nomor))
+    assert "terlambat" in row and "02/12" not in row and "tindak lanjut" not in row
+
+
+def test_a_walk_in_case_is_bound_by_its_minutes(run: Runner) -> None:
+    _ok(run, "profil", "kota-kupang")
+    nomor = record(run, kanal="tatap-muka", waktu="2026-11-30 09:00")["nomor"]
+    line = _line(run, nomor, waktu="2026-11-30 09:30")
+    assert (line["mengikat"], line["batas_mengikat"], line["tanda"]) == (
+        "kasus",
+        "2026-11-30T09:15",
+        "terlambat",
+    )
+    code, out, _ = run("sla", waktu="2026-11-30 09:30")
+    row = next(r for r in out.splitlines() if r.startswith(nomor))
+    assert "verifikasi" not in row and "03/12" not in row
+
+
+def test_a_stage_that_comes_first_binds_and_is_named(run: Runner) -> None:
+    _ok(run, "profil", "kota-kupang")  # letter: 7 working days; verification stage: 3
+    nomor = record(run, kanal="surat", waktu="2026-11-16 09:00")["nomor"]
+    line = _line(run, nomor, waktu="2026-11-20 09:00")  # Fri 20: verification was due Thu 19
+    assert (line["batas_waktu"], line["mengikat"], line["batas_mengikat"]) == (
+        "2026-11-25",
+        "verifikasi",
+        "2026-11-19",
+    )
+    assert (line["tanda"], line["terlambat"], line["sisa_hari_kerja"]) == ("terlambat", True, -1)
+    view = ok_json(run, "sla", nomor, "--jelaskan", waktu="2026-11-20 09:00")
+    assert (view["mengikat"], view["terlambat"], view["sisa_hari_kerja"]) == (
+        "verifikasi",
+        True,
+        -1,
+    )
+    code, out, _ = run("sla", waktu="2026-11-20 09:00")
+    row = next(r for r in out.splitlines() if r.startswith(nomor))
+    assert "19/11/2026" in row and "tahap verifikasi" in row and "batas kasus 25/11/2026" in row
+    # once verified, the stage is over: the case's own deadline binds again
+    _ok(run, "verifikasi", nomor, "--kategori", "PKH", waktu="2026-11-20 10:00")
+    line = _line(run, nomor, waktu="2026-11-20 11:00")
+    assert (line["mengikat"], line["tanda"], line["sisa_hari_kerja"]) == ("kasus", "aman", 3)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from lapor_cli import sla
-from lapor_cli.deadlines import STAGED, Deadlines
+from lapor_cli.deadlines import KASUS, STAGED, Deadlines
 from lapor_cli.desks import desk_scope
 from lapor_cli.errors import ValidationError
 from lapor_cli.handling import get_case
@@ -29,10 +29,10 @@ class SlaLine:
 
     nomor: str
     status: str
-    batas_waktu: datetime
-    sisa_hari_kerja: int
+    batas_waktu: datetime  # the case's own deadline (as `lihat` and the monev show it)
+    sisa_hari_kerja: int  # to the binding deadline (batas_mengikat)
     terlambat: bool
-    tanda: str  # sla.TERLAMBAT | sla.SEGERA | sla.AMAN
+    tanda: str  # sla.TERLAMBAT | sla.SEGERA | sla.AMAN | sla.DITUNDA, by the binding deadline
     tahap: str | None
     tahap_batas: datetime | None
     siap_ditutup: bool
@@ -40,6 +40,8 @@ class SlaLine:
     segera: bool
     satuan: str
     unit: str | None
+    mengikat: str = "kasus"  # which deadline binds: "kasus", "verifikasi", "tindak lanjut"
+    batas_mengikat: datetime | None = None  # that deadline; sisa and tanda are judged by it
 
     def as_json(self) -> dict[str, object]:
         def when(value: datetime | None) -> str | None:
@@ -62,6 +64,8 @@ class SlaLine:
             "ditunda": self.ditunda,
             "segera": self.segera,
             "unit": self.unit,
+            "mengikat": self.mengikat,
+            "batas_mengikat": when(self.batas_mengikat),
         }
 
 
@@ -128,28 +132,26 @@ def sla_report(
         # Wrapped so that no index on meja is used: the open cases (status index) are few,
         # a desk's cases of every year many.
         query = query.where(sa.func.coalesce(Case.meja, "") == desk.kode)
-    dues: dict[tuple, tuple[datetime, int, str]] = {}
+    dues: dict[tuple, datetime] = {}
     counts = dict.fromkeys(
         ("terbuka", "terlambat", "hari_ini", "jatuh_tempo", "aman", "ditunda", "siap_ditutup"), 0
     )
-
-    def judged(row) -> tuple[datetime, int, str]:
-        due = book.due(row)
-        remaining = sla.remaining_workdays(as_of, due, book.calendar(row.sla_profil))
-        return due, remaining, sla.flag(as_of, due, remaining, paused=book.paused(row))
 
     def entries() -> Iterator[tuple]:
         for row in session.connection().execute(query):
             _id, nomor, status, diterima, *_, satuan, nilai, perpanjangan, extended, dibuka = row
             profil = row.sla_profil
             if _id in pauses or dibuka is not None:  # its own computation: paused or reopened
-                due, remaining, tanda = judged(row)
+                due = book.due(row)
             else:
                 day = diterima if satuan == sla.MENIT else diterima.date()
                 key = (profil, satuan, nilai, perpanjangan, extended, day)
-                if (known := dues.get(key)) is None:
-                    known = dues[key] = judged(row)
-                due, remaining, tanda = known
+                if (due := dues.get(key)) is None:
+                    due = dues[key] = book.due(row)
+            binds, binding_due = book.binding(row, due)
+            remaining = sla.remaining_workdays(as_of, binding_due, book.calendar(profil))
+            paused = _id in pauses and book.paused(row)
+            tanda = sla.flag(as_of, binding_due, remaining, paused=paused)
             if only_late and tanda != sla.TERLAMBAT:
                 continue
             ready = status == "ditindaklanjuti" and book.ready_to_close(row, as_of)
@@ -160,22 +162,23 @@ def sla_report(
             else:
                 counts[tanda] += 1
             # nomor is unique: the row itself is never compared.
-            yield _RANK[tanda], due, nomor, remaining, tanda, ready, row
+            judged = (due, binds, binding_due, remaining, tanda, ready, paused)
+            yield _RANK[tanda], binding_due, nomor, judged, row
 
     if limit is None:  # every line (--json): one line per case, no row kept beside it
-        lines = [_line(book, pauses, *entry[1:]) for entry in entries()]
-        lines.sort(key=lambda line: (_RANK[line.tanda], line.batas_waktu, line.nomor))
+        lines = [_line(book, *entry[2:]) for entry in entries()]
+        lines.sort(key=lambda line: (_RANK[line.tanda], line.batas_mengikat, line.nomor))
     else:
-        lines = [_line(book, pauses, *entry[1:]) for entry in heapq.nsmallest(limit, entries())]
+        lines = [_line(book, *entry[2:]) for entry in heapq.nsmallest(limit, entries())]
     return SlaReport(lines, **counts)
 
 
-def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> SlaLine:
-    case_id, status, segera, unit, satuan = row.id, row.status, row.segera, row.unit, row.sla_satuan
-    stage = book.stage_due(row) if status in STAGED else None
+def _line(book: Deadlines, nomor: str, judged: tuple, row) -> SlaLine:
+    due, binds, binding_due, remaining, tanda, ready, paused = judged
+    stage = book.stage_due(row) if row.status in STAGED else None
     return SlaLine(
         nomor,
-        status,
+        row.status,
         due,
         remaining,
         tanda == sla.TERLAMBAT,
@@ -183,10 +186,12 @@ def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> 
         stage[0] if stage else None,
         stage[1] if stage else None,
         ready,
-        tanda == sla.DITUNDA or (case_id in pauses and book.paused(row)),
-        bool(segera),
-        satuan,
-        unit,
+        paused,
+        bool(row.segera),
+        row.sla_satuan,
+        row.unit,
+        binds,
+        binding_due,
     )
 
 
@@ -234,16 +239,18 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
             for d in lines
         ]
     paused = book.paused(case)
+    binds, binding_due = KASUS, due
     if closed is not None:
         remaining = None
         late = not case.tepat_waktu
         to_close = book.workdays_to_close(case)
         tanda = sla.TERLAMBAT if late else "tepat_waktu"
     else:
-        remaining = sla.remaining_workdays(as_of, due, cal)
-        late = as_of > due
+        binds, binding_due = book.binding(case, due)
+        remaining = sla.remaining_workdays(as_of, binding_due, cal)
+        late = as_of > binding_due
         to_close = None
-        tanda = sla.flag(as_of, due, remaining, paused=paused)
+        tanda = sla.flag(as_of, binding_due, remaining, paused=paused)
     return {
         "nomor": case.nomor,
         "status": case.status,
@@ -252,6 +259,8 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
         "aturan": rule_text(book, case) if case.dibuka else Deadlines.describe(case),
         "profil": case.sla_profil,
         "batas_waktu": due_iso(case, due),
+        "mengikat": binds,
+        "batas_mengikat": due_iso(case, binding_due),
         "sisa_hari_kerja": remaining,
         "terlambat": late,
         "tanda": tanda,

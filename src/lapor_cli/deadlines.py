@@ -39,6 +39,9 @@ from lapor_cli.workdays import WorkCalendar
 #: The statuses with a stage deadline running (see :meth:`Deadlines.stage_due`).
 STAGED = frozenset({"diterima", "didisposisikan"})
 
+#: The name of a case's own deadline where the binding deadline is named (:meth:`binding`).
+KASUS = "kasus"
+
 #: Years loaded past a case's receipt year: room for 60-working-day rules and pauses.
 YEARS_AHEAD = 1
 
@@ -313,7 +316,8 @@ class Deadlines:
 
     def stage_due(self, row) -> tuple[str, datetime] | None:
         """The SP4N-LAPOR! stage deadline now running: verification or the unit's follow-up
-        (None unless the case's status is one of :data:`STAGED`)."""
+        (None unless the case's status is one of :data:`STAGED`). A pause stops this clock
+        too: the pauses begun since the stage began move it as they move the case's."""
         if row.status == "diterima":
             start, days, name = (
                 row.diterima,
@@ -328,12 +332,30 @@ class Deadlines:
             days, name = self.profile(row.sla_profil).tahap_tindaklanjut, "tindak lanjut"
         else:
             return None
+        rule = _rule(sla.HARI_KERJA, days, 0)
+        pauses = [p for p in self.pauses(row.id) if p[0] >= start.date()]
+        if pauses:
+            self.ensure_years(start.year, start.year + YEARS_AHEAD)
+            cal = self.calendar(row.sla_profil)
+            return name, sla.deadline_as_of(start, rule, cal, pauses, self.pause_end(row))
         key = (row.sla_profil, days, start.date())
         if key not in self._due_cache:
             self.ensure_years(start.year, start.year + YEARS_AHEAD)
-            rule = _rule(sla.HARI_KERJA, days, 0)
             self._due_cache[key] = sla.deadline(start, rule, self.calendar(row.sla_profil))
         return name, self._due_cache[key]
+
+    def binding(self, row, due: datetime | None = None) -> tuple[str, datetime]:
+        """The deadline that binds an open case: whichever comes first of its own deadline
+        (``"kasus"``) and the SP4N-LAPOR! stage deadline now running (``"verifikasi"``,
+        ``"tindak lanjut"``); the case's own on a tie. ``sla``'s flag and days left follow
+        it, so no row reads late by one deadline and not yet due by the other. ``due``: the
+        case's deadline when already known."""
+        due = self.due(row) if due is None else due
+        if row.status in STAGED and row.ditutup is None:
+            stage = self.stage_due(row)
+            if stage is not None and stage[1] < due:
+                return stage
+        return KASUS, due
 
     def ready_to_close(self, row, as_of: datetime) -> bool:
         """A follow-up given and no reply for ``tanpa_respons`` working days: SP4N-LAPOR! closes

@@ -379,9 +379,12 @@ def _render_explanation(view: dict) -> None:
         )
     else:
         paused = "; ditunda (jam berhenti)" if view["ditunda"] else ""
+        binds = ""
+        if view["mengikat"] != "kasus":  # a stage deadline comes first: it is the one judged
+            binds = f"; yang mengikat: tahap {view['mengikat']} {view['batas_mengikat']}"
         console.print(
             literal(
-                f"Batas waktu: {view['batas_waktu']}; "
+                f"Batas waktu: {view['batas_waktu']}{binds}; "
                 f"sisa hari kerja: {view['sisa_hari_kerja']}{paused}"
             )
         )
@@ -410,25 +413,32 @@ def _render_sla(report, as_of) -> None:
     shown = report.lines
     if not shown:
         return
-    # Under 100 columns the running stage goes into the notes: numbers and dates stay whole.
-    stage_column = console.width >= 100
+    # The row is judged by the deadline that binds first (the case's own or the SP4N-LAPOR!
+    # stage now running): "Batas waktu" shows that one, "Mengikat" names it, and a binding
+    # stage shows the case's own deadline in the notes. Under 100 columns "Mengikat" goes into
+    # the notes (only when a stage binds): numbers and dates stay whole.
+    wide = console.width >= 100
     table = list_table()
     columns = ["Nomor", "Status", "Batas waktu", "Sisa", "Tanda"]
-    columns += ["Tahap berjalan", "Ket."] if stage_column else ["Ket."]
+    columns += ["Mengikat", "Ket."] if wide else ["Ket."]
     for col in columns:
         table.add_column(col, no_wrap=col != "Ket.", justify="right" if col == "Sisa" else "left")
+    minutes = "%d/%m/%Y %H:%M"
     for line in shown:
         notes = []
-        stage = f"{line.tahap} {line.tahap_batas:%d/%m}" if line.tahap else "-"
-        if not stage_column and line.tahap:
-            notes.append(stage)
+        fmt = minutes if line.satuan == "menit" else "%d/%m/%Y"
+        stage_binds = line.mengikat != "kasus"
+        if stage_binds:
+            if not wide:
+                notes.append(f"tahap {line.mengikat}")
+            notes.append(f"batas kasus {line.batas_waktu.strftime(fmt)}")
         if line.segera:
             notes.append("mendesak")
         if line.ditunda and line.tanda != "ditunda":
             notes.append("ditunda")
         if line.siap_ditutup:
             notes.append("siap ditutup")
-        due = line.batas_waktu.strftime("%d/%m/%Y %H:%M" if line.satuan == "menit" else "%d/%m/%Y")
+        due = (line.batas_mengikat or line.batas_waktu).strftime(fmt)
         cells = [
             literal(line.nomor),
             literal(line.status),
@@ -436,8 +446,8 @@ def _render_sla(report, as_of) -> None:
             literal(str(line.sisa_hari_kerja)),
             literal(FLAG_LABEL[line.tanda], FLAG_STYLE[line.tanda]),
         ]
-        if stage_column:
-            cells.append(literal(stage))
+        if wide:
+            cells.append(literal(f"tahap {line.mengikat}" if stage_binds else "kasus"))
         cells.append(literal(", ".join(notes)))
         table.add_row(*cells)
     console.print(table)
