@@ -40,11 +40,23 @@ def test_pause_after_the_deadline_does_not_turn_a_late_case_on_time(run: Runner)
     assert closed["batas_waktu"] == "2026-11-20"
 
 
-def test_pause_on_the_due_day_still_stops_the_clock(run: Runner) -> None:
+def test_pause_the_day_before_the_deadline_stops_the_clock(run: Runner) -> None:
+    nomor = record(run, waktu="2026-11-17 09:00")["nomor"]  # due Fri 20 Nov
+    ok_json(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-19 15:00")
+    # Fri 20 and Mon 23 frozen: the 3rd working day not frozen after Tue 17 is Tue 24
+    resumed = ok_json(run, "lanjut", nomor, waktu="2026-11-23 08:00")
+    assert resumed["batas_waktu"] == "2026-11-24"
+
+
+def test_pause_begun_on_the_due_day_freezes_only_days_after_it(run: Runner) -> None:
+    # a pause freezes the working days after the day it began: begun on the deadline's own
+    # day, it freezes only days after the deadline, and the deadline stays where it was
     nomor = record(run, waktu="2026-11-17 09:00")["nomor"]  # due Fri 20 Nov
     ok_json(run, "tunda", nomor, "--alasan", "Menunggu KK", waktu="2026-11-20 15:00")
-    resumed = ok_json(run, "lanjut", nomor, waktu="2026-11-24 08:00")  # Mon 23, Tue 24 frozen
-    assert resumed["batas_waktu"] == "2026-11-24"
+    resumed = ok_json(run, "lanjut", nomor, waktu="2026-11-24 08:00")
+    assert resumed["batas_waktu"] == "2026-11-20"
+    view = ok_json(run, "sla", nomor, "--jelaskan", waktu="2026-11-24 09:00")
+    assert view["hari"][-1]["tanggal"] == "2026-11-20" and view["terlambat"] is True
 
 
 def test_pause_while_late_keeps_it_late_in_sla(run: Runner) -> None:

@@ -219,16 +219,19 @@ def stopping_pauses(
 ) -> list[tuple[date, date]]:
     """The pauses that stop the case's clock, as of ``as_of``: merged, clipped to ``as_of``
     (see :func:`paused_workdays`), and only those begun while the clock was still running, i.e.
-    on or before the deadline as it stood with the pauses before them. A pause begun after the
-    deadline stops nothing: a late case stays late. A deadline in minutes has no pauses.
+    before the deadline as it stood with the pauses before them. A pause freezes the working
+    days in ``(start, end]``, so one begun on the deadline's day or later freezes only days
+    after the deadline and stops nothing: a late case stays late, and the deadline is always
+    the N-th working day after day 0 that was not frozen (as :func:`explain` counts it). A
+    deadline in minutes has no pauses.
     """
     if rule.satuan == MENIT:
         return []
     counted: list[tuple[date, date]] = []
     paused = 0
     for start, end in _merged_pauses(pauses, None if as_of is None else _as_date(as_of)):
-        if start > deadline(received, rule, cal, paused, extended=extended).date():
-            break  # this one and every later one began after the deadline
+        if start >= deadline(received, rule, cal, paused, extended=extended).date():
+            break  # it freezes only days after the deadline; so does every later one
         counted.append((start, end))
         paused += cal.count_workdays(start, end)
     return counted
