@@ -315,3 +315,32 @@ def test_a_stage_that_comes_first_binds_and_is_named(run: Runner) -> None:
     _ok(run, "verifikasi", nomor, "--kategori", "PKH", waktu="2026-11-20 10:00")
     line = _line(run, nomor, waktu="2026-11-20 11:00")
     assert (line["mengikat"], line["tanda"], line["sisa_hari_kerja"]) == ("kasus", "aman", 3)
+
+
+# -- 7. a closed case's verdict and deadline are fixed at its closing ----------------------------
+
+
+def test_a_day_off_added_later_moves_neither_verdict_nor_deadline_of_a_closed_case(
+    run: Runner,
+) -> None:
+    nomor = record(run, waktu="2026-11-23 09:00")["nomor"]  # due Thu 26 Nov
+    closed = _close(run, nomor, "2026-11-27 10:00")  # Fri 27: late
+    assert (closed["batas_waktu"], closed["tepat_waktu"]) == ("2026-11-26", False)
+    _ok(run, "libur", "tambah", "2026-11-25", "Kantor tutup", waktu="2026-11-30 09:00")
+    seen = ok_json(run, "lihat", nomor, waktu="2026-11-30 10:00")
+    assert (seen["batas_waktu"], seen["tepat_waktu"]) == ("2026-11-26", False)
+    listed = next(
+        c for c in ok_json(run, "daftar", waktu="2026-11-30 10:00") if c["nomor"] == nomor
+    )
+    assert (listed["batas_waktu"], listed["tepat_waktu"]) == ("2026-11-26", False)
+    view = ok_json(run, "sla", nomor, "--jelaskan", waktu="2026-11-30 10:00")
+    assert (view["batas_waktu"], view["tepat_waktu"], view["terlambat"]) == (
+        "2026-11-26",
+        False,
+        True,
+    )
+    assert "saat ditutup: 2026-11-26" in view["catatan"][0]
+    assert "kalender kini 2026-11-27" in view["catatan"][0]
+    # an open case received the same day does move: the calendar applies as it stands now
+    other = record(run, waktu="2026-11-23 09:00")["nomor"]
+    assert ok_json(run, "lihat", other, waktu="2026-11-30 10:00")["batas_waktu"] == "2026-11-27"

@@ -251,6 +251,17 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
         late = as_of > binding_due
         to_close = None
         tanda = sla.flag(as_of, binding_due, remaining, paused=paused)
+    notes = book.notes(case)
+    if closed is not None:
+        counted_now = book.due(case, recompute=True)
+        if counted_now != due:
+            notes.insert(
+                0,
+                f"Batas waktu saat ditutup: {due_iso(case, due)}; dengan kalender kini "
+                f"{due_iso(case, counted_now)} (hari libur diubah sesudah kasus ditutup). "
+                "Putusan tepat waktu tetap seperti saat ditutup; tabel di atas memakai "
+                "kalender kini.",
+            )
     return {
         "nomor": case.nomor,
         "status": case.status,
@@ -277,7 +288,7 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
             }
             for d in lines
         ],
-        "catatan": book.notes(case),
+        "catatan": notes,
     }
 
 

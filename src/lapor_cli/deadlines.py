@@ -31,7 +31,7 @@ from lapor_cli.holiday_calendar import (
     merge_days,
     package_days,
 )
-from lapor_cli.models import OfficeDay, PackageYear, Pause
+from lapor_cli.models import History, OfficeDay, PackageYear, Pause
 from lapor_cli.sla import SlaRule
 from lapor_cli.validation import CaseInput
 from lapor_cli.workdays import WorkCalendar
@@ -41,6 +41,13 @@ STAGED = frozenset({"diterima", "didisposisikan"})
 
 #: The name of a case's own deadline where the binding deadline is named (:meth:`binding`).
 KASUS = "kasus"
+
+#: The key of a closing entry's data (``tutup``, an archiving ``verifikasi``, an ``ubah`` that
+#: judged a closed case again) that keeps the deadline as it stood when the verdict was given.
+CLOSING_DUE = "batas_waktu_saat_ditutup"
+
+#: The entries that may carry it.
+_JUDGING = ("tutup", "verifikasi", "ubah")
 
 #: Years loaded past a case's receipt year: room for 60-working-day rules and pauses.
 YEARS_AHEAD = 1
@@ -123,6 +130,8 @@ class Deadlines:
         self._office: tuple[list[NonWorkingDay], list[date]] | None = None
         self._calendars: dict[str, WorkCalendar] = {}
         self._profiles: dict[str, profiles.Profile] = {}
+        self._closing: dict[int, datetime] | None = None  # every case's, once loaded
+        self._closing_one: dict[int, datetime | None] = {}
 
     # ------------------------------------------------------------ profiles and calendars
 
@@ -256,8 +265,47 @@ class Deadlines:
             pauses = [p for p in pauses if p[0] >= reopened.date()]
         return pauses
 
-    def due(self, row) -> datetime:
-        """The deadline of a case (a row or a Case) under today's calendar, pauses included."""
+    def closing_dues(self) -> dict[int, datetime]:
+        """Every closed case's deadline as it stood when its verdict was given (one query;
+        for commands that show many closed cases: ``daftar``, the monev)."""
+        if self._closing is None:
+            t = History.__table__
+            self._closing = {}
+            query = sa.select(t.c.kasus_id, t.c.data).where(t.c.aksi.in_(_JUDGING))
+            for kasus_id, data in self.session.execute(query.order_by(t.c.id)):
+                if isinstance(data, dict) and data.get(CLOSING_DUE):
+                    self._closing[kasus_id] = datetime.fromisoformat(data[CLOSING_DUE])
+        return self._closing
+
+    def closing_due(self, row) -> datetime | None:
+        """The deadline a closed case was judged by when it was closed (or judged again by
+        ``ubah``); None for a case closed before lapor-cli kept it (its deadline is then
+        computed, as for an open case)."""
+        if self._closing is not None:
+            return self._closing.get(row.id)
+        if row.id not in self._closing_one:
+            t = History.__table__
+            query = (
+                sa.select(t.c.data)
+                .where(t.c.kasus_id == row.id, t.c.aksi.in_(_JUDGING))
+                .order_by(t.c.id.desc())
+            )
+            found = None
+            for (data,) in self.session.execute(query):
+                if isinstance(data, dict) and data.get(CLOSING_DUE):
+                    found = datetime.fromisoformat(data[CLOSING_DUE])
+                    break
+            self._closing_one[row.id] = found
+        return self._closing_one[row.id]
+
+    def due(self, row, *, recompute: bool = False) -> datetime:
+        """The deadline of a case (a row or a Case), pauses included: under today's calendar,
+        except for a case closed (as of the book's moment), whose deadline is fixed at its
+        closing, as its verdict is (:meth:`closing_due`). ``recompute``: under today's
+        calendar all the same (``ubah`` judging a closed case again)."""
+        closed = row.ditutup is not None and (self.as_of is None or row.ditutup <= self.as_of)
+        if closed and not recompute and (fixed := self.closing_due(row)) is not None:
+            return fixed
         start, rule, extended = self.counting(row)
         if rule.satuan == sla.MENIT:
             return sla.deadline(start, rule, WorkCalendar(()))
