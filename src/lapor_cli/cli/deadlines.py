@@ -447,7 +447,7 @@ def _render_sla(report, as_of) -> None:
             literal(FLAG_LABEL[line.tanda], FLAG_STYLE[line.tanda]),
         ]
         if wide:
-            cells.append(literal(f"tahap {line.mengikat}" if stage_binds else "kasus"))
+            cells.append(literal(line.mengikat))
         cells.append(literal(", ".join(notes)))
         table.add_row(*cells)
     console.print(table)
