@@ -310,7 +310,7 @@ def test_a_stage_that_comes_first_binds_and_is_named(run: Runner) -> None:
     )
     code, out, _ = run("sla", waktu="2026-11-20 09:00")
     row = next(r for r in out.splitlines() if r.startswith(nomor))
-    assert "19/11/2026" in row and "tahap verifikasi" in row and "batas kasus 25/11/2026" in row
+    assert "19/11/2026" in row and " verifikasi " in row and "batas kasus 25/11/2026" in row
     # once verified, the stage is over: the case's own deadline binds again
     _ok(run, "verifikasi", nomor, "--kategori", "PKH", waktu="2026-11-20 10:00")
     line = _line(run, nomor, waktu="2026-11-20 11:00")
