@@ -344,3 +344,19 @@ def test_a_day_off_added_later_moves_neither_verdict_nor_deadline_of_a_closed_ca
     # an open case received the same day does move: the calendar applies as it stands now
     other = record(run, waktu="2026-11-23 09:00")["nomor"]
     assert ok_json(run, "lihat", other, waktu="2026-11-30 10:00")["batas_waktu"] == "2026-11-27"
+
+
+def test_sla_per_date_shows_the_cases_open_then_in_their_status_then(run: Runner) -> None:
+    closed_later = record(run, waktu="2026-11-02 09:00")["nomor"]  # due Thu 5 Nov
+    _close(run, closed_later, "2026-11-10 09:00")
+    distributed_later = record(run, waktu="2026-11-03 09:00")["nomor"]
+    _ok(run, "verifikasi", distributed_later, "--kategori", "PKH", waktu="2026-11-09 09:00")
+    closed_before = record(run, waktu="2026-11-02 10:00")["nomor"]
+    _close(run, closed_before, "2026-11-03 09:00")
+    lines = {line["nomor"]: line for line in _sla(run, "--per", "2026-11-06", waktu="2026-11-23")}
+    assert closed_before not in lines
+    assert (lines[closed_later]["status"], lines[closed_later]["terlambat"]) == ("diterima", True)
+    assert lines[closed_later]["sisa_hari_kerja"] == -1
+    assert lines[distributed_later]["status"] == "diterima"
+    # today, the closed case has left the list
+    assert closed_later not in {line["nomor"] for line in _sla(run, waktu="2026-11-23 09:00")}

@@ -16,9 +16,9 @@ from lapor_cli.deadlines import KASUS, STAGED, Deadlines
 from lapor_cli.desks import desk_scope
 from lapor_cli.errors import ValidationError
 from lapor_cli.handling import get_case
-from lapor_cli.models import Case
+from lapor_cli.models import Case, History
 from lapor_cli.views import due_iso, iso
-from lapor_cli.workflow import OPEN_STATUSES
+from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES
 
 __all__ = ["SlaLine", "SlaReport", "as_of_moment", "explain_case", "rule_text", "sla_report"]
 
@@ -114,10 +114,12 @@ def sla_report(
     limit: int | None = None,
     meja: str | None = None,
     semua_meja: bool = False,
+    now: datetime | None = None,
 ) -> SlaReport:
     """Every open case (of desk ``meja`` only, when one is chosen) judged as of ``as_of``:
     the counts of all of them and, most urgent first, the lines of the first ``limit`` (all
-    when None).
+    when None). With ``now`` and an ``as_of`` before it, the register as it stood then: a case
+    closed since is still open, in the status it had (its history says which).
 
     One pass over the rows, streamed: a case's deadline depends only on its rule and its day
     of receipt, which most cases of a large register share, so each is computed once; with a
@@ -126,8 +128,15 @@ def sla_report(
     desk = desk_scope(session, meja, every=semua_meja)
     book = Deadlines(session, as_of)
     pauses = book.all_pauses()  # every pause, before the cases stream in
-    # As of a moment: a case received after it did not exist yet.
-    query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES), Case.diterima <= as_of)
+    # As of a moment: a case received after it did not exist yet; one closed since was open.
+    past = now is not None and as_of < now
+    still_open = Case.status.in_(OPEN_STATUSES)
+    if past:
+        still_open = sa.or_(
+            still_open, sa.and_(Case.status.in_(CLOSED_STATUSES), Case.ditutup > as_of)
+        )
+    query = sa.select(*SLA_COLUMNS).where(still_open, Case.diterima <= as_of)
+    statuses = _statuses_at(session, as_of, query) if past else None
     if desk is not None:
         # Wrapped so that no index on meja is used: the open cases (status index) are few,
         # a desk's cases of every year many.
@@ -139,8 +148,14 @@ def sla_report(
 
     def entries() -> Iterator[tuple]:
         for row in session.connection().execute(query):
-            _id, nomor, status, diterima, *_, satuan, nilai, perpanjangan, extended, dibuka = row
-            profil = row.sla_profil
+            if statuses is not None:  # the row as it stood at as_of
+                status = statuses.get(row.id, "diterima")
+                if status not in OPEN_STATUSES:
+                    continue
+                row = _AsOf(row, status, as_of)
+            _id, nomor, status, diterima = row.id, row.nomor, row.status, row.diterima
+            satuan, nilai, perpanjangan = row.sla_satuan, row.sla_nilai, row.sla_perpanjangan
+            extended, dibuka, profil = row.diperpanjang, row.dibuka, row.sla_profil
             if _id in pauses or dibuka is not None:  # its own computation: paused or reopened
                 due = book.due(row)
             else:
@@ -193,6 +208,43 @@ def _line(book: Deadlines, nomor: str, judged: tuple, row) -> SlaLine:
         binds,
         binding_due,
     )
+
+
+class _AsOf:
+    """A case row as it stood at ``as_of`` (``sla --per`` a past moment): its status then, not
+    closed, and none of the steps taken since (a reopening, a distribution, a follow-up)."""
+
+    __slots__ = ("_row", "status", "dibuka", "didistribusikan", "tindaklanjut_terakhir")
+
+    def __init__(self, row, status: str, as_of: datetime) -> None:
+        def then(value: datetime | None) -> datetime | None:
+            return value if value is not None and value <= as_of else None
+
+        self._row = row
+        self.status = status
+        self.dibuka = then(row.dibuka)
+        self.didistribusikan = then(row.didistribusikan)
+        self.tindaklanjut_terakhir = then(row.tindaklanjut_terakhir)
+
+    ditutup = None
+
+    def __getattr__(self, name: str):
+        return getattr(self._row, name)
+
+
+def _statuses_at(session: Session, as_of: datetime, cases: sa.Select) -> dict[int, str]:
+    """Each case's status at ``as_of`` (of the cases ``cases`` selects): the ``ke_status`` of
+    its last history entry by then."""
+    h = History.__table__
+    ids = cases.with_only_columns(Case.id)
+    last = (
+        sa.select(sa.func.max(h.c.id).label("last_id"))
+        .where(h.c.waktu <= as_of, h.c.ke_status.is_not(None), h.c.kasus_id.in_(ids))
+        .group_by(h.c.kasus_id)
+        .subquery()
+    )
+    query = sa.select(h.c.kasus_id, h.c.ke_status).join(last, h.c.id == last.c.last_id)
+    return dict(session.connection().execute(query).all())
 
 
 def as_of_moment(text: str | None, now: datetime) -> datetime:

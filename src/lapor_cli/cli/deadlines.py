@@ -91,6 +91,7 @@ def register(app: typer.Typer) -> None:
                     limit=limit or None,
                     meja=meja,
                     semua_meja=semua_meja,
+                    now=ctx.now,
                 )
         if nomor:
             if json:
