@@ -3,7 +3,15 @@
 A case stores its rule (N working days or N minutes, fixed when it was recorded); its deadline
 is derived here every time from that rule and today's calendar — the ``holidays`` package's
 days plus the office's own additions and cancellations — so a day added later with
-``libur tambah`` moves every deadline that spans it and no stored date can go stale.
+``libur tambah`` moves every deadline that spans it and no stored date can go stale. A closed
+case is the exception: its verdict (``tepat_waktu``) was given at its closing against the
+deadline as it stood then, which its closing entry keeps (:data:`CLOSING_DUE`); every screen
+shows that one, so a calendar changed later moves neither (:meth:`Deadlines.due`).
+
+Pauses (``tunda``/``lanjut``) stop the clock only while it runs: a pause freezes the working
+days after the day it began, and one begun on the deadline's day or later freezes nothing
+before the deadline (:func:`sla.stopping_pauses`). The deadline that binds an open case is the
+first of its own and the running SP4N-LAPOR! stage's (:meth:`Deadlines.binding`).
 
 A reopened case (``buka``: the reporter disputed its answer) is counted from the reopening
 instead, by the unit's follow-up stage of its profile (``tahap.tindaklanjut``, 5 working days
