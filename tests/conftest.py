@@ -63,6 +63,7 @@ BACKEND = os.environ.get("LAPOR_UJI_BACKEND", "sqlite")
 #: Modules with no register in them (pure functions, help text): the PostgreSQL run skips them.
 NO_REGISTER = {
     "test_sla",
+    "test_sla_properties",
     "test_validation",
     "test_workdays",
     "test_workflow",

@@ -273,7 +273,9 @@ def test_libur_hapus_of_package_day_makes_a_working_day() -> None:
     assert batas(nomor) == "2026-12-29"
     assert "2026-12-24" not in libur(2026)
     assert "2026-12-25" in libur(2026)  # Natal itself untouched
-    counted = {d["tanggal"]: d["ke"] for d in ok_json("sla", nomor, "--jelaskan")["hari"]}
+    # as of a moment after its receipt (before it, the case did not exist yet: refused)
+    view = ok_json("sla", nomor, "--jelaskan", now="2026-12-23 12:00")
+    counted = {d["tanggal"]: d["ke"] for d in view["hari"]}
     assert counted["2026-12-24"] == 1
     # and it can be a day off again (e.g. the decree is moved back)
     ok("libur", "tambah", "2026-12-24", "Cuti Bersama Natal (SKB baru)")

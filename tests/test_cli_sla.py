@@ -414,7 +414,9 @@ def test_sla_screen_keeps_numbers_and_dates_whole_in_80_columns() -> None:
     result = ok("sla", env={"LAPOR_LEBAR": "80"})
     for nomor in n.values():
         assert nomor in result.stdout
-    assert "05/11/2026" in result.stdout and "verifikasi 26/11" in result.stdout
+    # kemensos: the verification stage (3 days) never comes before the case (3 days), so the
+    # case's own deadline binds every row and no stage date is shown (issue 18 item 4)
+    assert "05/11/2026" in result.stdout and "verifikasi" not in result.stdout
     assert max(len(line.rstrip()) for line in result.stdout.splitlines()[1:]) <= 80
 
 
@@ -624,7 +626,7 @@ def test_minute_deadline_runs_on_the_clock() -> None:
     assert sla_of(fresh, now="2026-11-23 10:05")["terlambat"] is False
     line = sla_of(fresh, now="2026-11-23 10:06")
     assert line["terlambat"] is True and line["batas_waktu"] == "2026-11-23T10:05"
-    assert line["sisa_hari_kerja"] == 0  # same day
+    assert line["sisa_hari_kerja"] == -1  # same day, but late: negative (issue 18, item 5)
 
 
 def test_profil_unknown_is_refused_and_nothing_changes() -> None:

@@ -190,6 +190,7 @@ def test_a_stage_overdue_alone_puts_the_case_among_the_late(run: Runner):
     document = ok_json(run, "sla", "--per-unit")
     (unit,) = document["unit"]
     (line,) = unit["terlambat"]
+    # each deadline with its own lateness: the case's 14 days still run, its stage's are over
     assert (line["nomor"], line["terlambat"], line["tahap_terlambat"]) == (nomor, False, True)
     assert (line["tahap_batas"], line["tahap_sisa_hari_kerja"]) == ("2026-11-20", -1)
     out = run("sla", "--per-unit")[1]
@@ -245,7 +246,7 @@ def test_a_deadline_in_minutes_is_shown_with_its_time(run: Runner):
     ok_json(run, "verifikasi", nomor, "--kategori", "PELAYANAN", "--pada", "2026-11-23 08:05")
     ok_json(run, "distribusi", nomor, "--unit", "SEKRE", "--pada", "2026-11-23 08:10")
     out = run("sla", "--per-unit")[1]
-    assert "batas kasus Senin 23/11/2026 08:15 (sudah lewat)" in out
+    assert "batas kasus Senin 23/11/2026 08:15 (lewat 1 hari kerja)" in out
     line = json.loads(run("sla", "--per-unit", "--json")[1])["unit"][0]["terlambat"][0]
     assert line["batas_waktu"] == "2026-11-23T08:15"
 

@@ -141,7 +141,11 @@ def test_forwarded_case_walks_the_whole_sop(session: Session) -> None:
     ]
     entries = case_history(session, get_case(session, nomor))
     assert entries[3].data == {"oleh": "TKSK Oebobo", "ditugaskan": "SDM Kesos"}
-    assert entries[5].data == {"tepat_waktu": True}
+    # the closing keeps the deadline its verdict was given against (issue 18 item 7)
+    assert entries[5].data == {
+        "tepat_waktu": True,
+        "batas_waktu_saat_ditutup": "2026-11-26T23:59:59",
+    }
     assert {e.oleh for e in entries} == {PETUGAS}
     assert check_connection(session.connection(), KNOWN_REVISIONS).problems == []
 
@@ -166,7 +170,11 @@ def test_sp4n_lapor_case_is_reported_back_once(session: Session) -> None:
     follow_up_case(session, nomor, now=at("2026-11-24 10:00"), petugas=PETUGAS, catatan="Dicek")
     done = close_case(session, nomor, now=at("2026-11-25 10:00"), petugas=PETUGAS, hasil="Beres")
     assert done.view["dilaporkan_balik"] is False  # still to be done on SP4N-LAPOR!
-    assert done.step.data == {"tepat_waktu": True, "dilaporkan_balik": False}
+    assert done.step.data == {
+        "tepat_waktu": True,
+        "dilaporkan_balik": False,
+        "batas_waktu_saat_ditutup": "2026-11-26T23:59:59",
+    }
 
     done = report_back_case(session, nomor, now=at("2026-11-25 11:00"), petugas=PETUGAS)
     assert (done.step.aksi, done.view["status"], done.view["dilaporkan_balik"]) == (
@@ -374,12 +382,17 @@ def test_pause_and_resume_move_the_deadline_by_the_paused_working_days(
     # Paused Wed 4, Thu 5, Fri 6: 3 + 3 working days after Mon 2 Nov = Tue 10 Nov.
     assert done.batas_waktu == eod("2026-11-10")
 
-    # A second pause adds its own days: Wed 11 and Thu 12 -> Thu 12 Nov.
-    pause_case(session, nomor, now=at("2026-11-10 09:00"), petugas=PETUGAS, alasan="Menunggu SKTM")
+    # A second pause adds its own days: Tue 10, Wed 11 and Thu 12 -> Fri 13 Nov.
+    pause_case(session, nomor, now=at("2026-11-09 09:00"), petugas=PETUGAS, alasan="Menunggu SKTM")
     done = resume_case(session, nomor, now=at("2026-11-12 09:00"), petugas=PETUGAS)
-    assert done.batas_waktu == eod("2026-11-12")
+    assert done.batas_waktu == eod("2026-11-13")
+    # One begun on the deadline's own day freezes only days after the deadline: nothing moves
+    # (issue 18: a pause stops only a clock still running; the day a pause begins counts).
+    pause_case(session, nomor, now=at("2026-11-13 09:00"), petugas=PETUGAS, alasan="Menunggu KTP")
+    done = resume_case(session, nomor, now=at("2026-11-17 09:00"), petugas=PETUGAS)
+    assert done.batas_waktu == eod("2026-11-13")
     actions = [aksi for aksi, _, _ in steps(session, nomor)]
-    assert actions == ["catat", "tunda", "lanjut", "tunda", "lanjut"]
+    assert actions == ["catat", "tunda", "lanjut", "tunda", "lanjut", "tunda", "lanjut"]
     assert {(d, k) for _, d, k in steps(session, nomor)[1:]} == {("diterima", "diterima")}
 
 

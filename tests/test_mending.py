@@ -102,7 +102,7 @@ def test_a_friday_close_typed_in_on_monday_is_on_time(session: Session) -> None:
     assert done.pada == at("2026-11-20 15:00")
     entry = case_history(session, get_case(session, on_time))[-1]
     assert (entry.aksi, entry.waktu, entry.dicatat) == ("tutup", at("2026-11-20 15:00"), MON_23)
-    assert entry.data == {"tepat_waktu": True}
+    assert entry.data == {"tepat_waktu": True, "batas_waktu_saat_ditutup": "2026-11-20T23:59:59"}
     shown = show_case(session, on_time, now=MON_23)["riwayat"][-1]
     assert (shown["waktu"], shown["dicatat"]) == ("2026-11-20T15:00", "2026-11-23T10:00")
     # a bare date: the end of that day (a deadline is the end of a day)

@@ -128,8 +128,10 @@ def test_kota_kupang_rule_per_channel_is_stored_with_the_case(session: Session) 
 
 def test_deadline_in_a_year_without_known_cuti_bersama_is_noted(session: Session) -> None:
     made = catat(session, now=datetime(2028, 3, 1, 10))
-    assert len(made.notes) == 1
+    # 1 Mar 2028: cuti bersama unknown, and Idul Fitri 27-28 Feb 2028 still an estimate
+    assert len(made.notes) == 2
     assert "2028" in made.notes[0] and "libur tambah" in made.notes[0]
+    assert "perkiraan" in made.notes[1]
 
 
 # -- the history entry ---------------------------------------------------------------------------

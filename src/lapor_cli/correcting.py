@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from lapor_cli import workflow
-from lapor_cli.deadlines import Deadlines
+from lapor_cli.deadlines import CLOSING_DUE, Deadlines
 from lapor_cli.entries import append_history
 from lapor_cli.errors import StatusError, ValidationError
 from lapor_cli.handling import get_case
@@ -165,9 +165,13 @@ def correct_case(
         elif case.dilaporkan_balik is None:
             case.dilaporkan_balik = False
     book = Deadlines(session, now)  # afresh: rule and receipt may have changed
-    if case.ditutup is not None and case.status in workflow.CLOSED_STATUSES:
-        case.tepat_waktu = book.met(case, case.ditutup)
-    after = book.due(case)
+    judged_again = None
+    refacts = ({"diterima"} | set(_RULE_FACTS)) & set(changed)
+    if refacts and case.ditutup is not None and case.status in workflow.CLOSED_STATUSES:
+        # the facts of its deadline corrected: judged again, by the deadline they give now
+        judged_again = book.due(case, recompute=True)
+        case.tepat_waktu = case.ditutup <= judged_again
+    after = judged_again or book.due(case)
 
     detail: dict[str, object] = {
         "alasan": reason,
@@ -178,6 +182,8 @@ def correct_case(
         detail["sla"] = {"lama": old_rule, "baru": new_rule}
     if case.tepat_waktu != old_verdict:
         detail["tepat_waktu"] = {"lama": old_verdict, "baru": case.tepat_waktu}
+    if judged_again is not None:
+        detail[CLOSING_DUE] = judged_again.isoformat()
     labels = ", ".join(CORRECTABLE[name] for name in changed)
     session.add(case)
     append_history(

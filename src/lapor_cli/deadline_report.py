@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from lapor_cli import sla
-from lapor_cli.deadlines import STAGED, Deadlines
+from lapor_cli.deadlines import KASUS, STAGED, Deadlines
 from lapor_cli.desks import desk_scope
+from lapor_cli.errors import ValidationError
 from lapor_cli.handling import get_case
-from lapor_cli.models import Case
+from lapor_cli.models import Case, History
 from lapor_cli.views import due_iso, iso
-from lapor_cli.workflow import OPEN_STATUSES
+from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES
 
 __all__ = ["SlaLine", "SlaReport", "as_of_moment", "explain_case", "rule_text", "sla_report"]
 
@@ -28,10 +29,10 @@ class SlaLine:
 
     nomor: str
     status: str
-    batas_waktu: datetime
-    sisa_hari_kerja: int
+    batas_waktu: datetime  # the case's own deadline (as `lihat` and the monev show it)
+    sisa_hari_kerja: int  # to the binding deadline (batas_mengikat)
     terlambat: bool
-    tanda: str  # sla.TERLAMBAT | sla.SEGERA | sla.AMAN
+    tanda: str  # sla.TERLAMBAT | sla.SEGERA | sla.AMAN | sla.DITUNDA, by the binding deadline
     tahap: str | None
     tahap_batas: datetime | None
     siap_ditutup: bool
@@ -39,6 +40,8 @@ class SlaLine:
     segera: bool
     satuan: str
     unit: str | None
+    mengikat: str = "kasus"  # which deadline binds: "kasus", "verifikasi", "tindak lanjut"
+    batas_mengikat: datetime | None = None  # that deadline; sisa and tanda are judged by it
 
     def as_json(self) -> dict[str, object]:
         def when(value: datetime | None) -> str | None:
@@ -61,6 +64,8 @@ class SlaLine:
             "ditunda": self.ditunda,
             "segera": self.segera,
             "unit": self.unit,
+            "mengikat": self.mengikat,
+            "batas_mengikat": when(self.batas_mengikat),
         }
 
 
@@ -91,11 +96,14 @@ class SlaReport:
     terbuka: int  # open cases counted (only the late ones with ``only_late``)
     terlambat: int
     hari_ini: int  # due today, not late yet
-    jatuh_tempo: int  # due within 2 working days, today included, not late
+    jatuh_tempo: int  # due in 1 or 2 working days (not today: the two counts do not overlap)
     siap_ditutup: int
+    aman: int = 0  # more than 2 working days left
+    ditunda: int = 0  # paused, not late: terlambat + hari_ini + jatuh_tempo + aman + ditunda
+    #: == terbuka
 
 
-_RANK = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2}
+_RANK = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2, sla.DITUNDA: 3}
 
 
 def sla_report(
@@ -106,10 +114,12 @@ def sla_report(
     limit: int | None = None,
     meja: str | None = None,
     semua_meja: bool = False,
+    now: datetime | None = None,
 ) -> SlaReport:
     """Every open case (of desk ``meja`` only, when one is chosen) judged as of ``as_of``:
     the counts of all of them and, most urgent first, the lines of the first ``limit`` (all
-    when None).
+    when None). With ``now`` and an ``as_of`` before it, the register as it stood then: a case
+    closed since is still open, in the status it had (its history says which).
 
     One pass over the rows, streamed: a case's deadline depends only on its rule and its day
     of receipt, which most cases of a large register share, so each is computed once; with a
@@ -118,59 +128,72 @@ def sla_report(
     desk = desk_scope(session, meja, every=semua_meja)
     book = Deadlines(session, as_of)
     pauses = book.all_pauses()  # every pause, before the cases stream in
-    query = sa.select(*SLA_COLUMNS).where(Case.status.in_(OPEN_STATUSES))
+    # As of a moment: a case received after it did not exist yet; one closed since was open.
+    past = now is not None and as_of < now
+    still_open = Case.status.in_(OPEN_STATUSES)
+    if past:
+        still_open = sa.or_(
+            still_open, sa.and_(Case.status.in_(CLOSED_STATUSES), Case.ditutup > as_of)
+        )
+    query = sa.select(*SLA_COLUMNS).where(still_open, Case.diterima <= as_of)
+    statuses = _statuses_at(session, as_of, query) if past else None
     if desk is not None:
         # Wrapped so that no index on meja is used: the open cases (status index) are few,
         # a desk's cases of every year many.
         query = query.where(sa.func.coalesce(Case.meja, "") == desk.kode)
-    as_of_day = as_of.date()
-    dues: dict[tuple, tuple[datetime, int, str]] = {}
-    counts = {"terbuka": 0, "terlambat": 0, "hari_ini": 0, "jatuh_tempo": 0, "siap_ditutup": 0}
-
-    def judged(row) -> tuple[datetime, int, str]:
-        due = book.due(row)
-        remaining = sla.remaining_workdays(as_of_day, due.date(), book.calendar(row.sla_profil))
-        return due, remaining, sla.flag(as_of, due, remaining)
+    dues: dict[tuple, datetime] = {}
+    counts = dict.fromkeys(
+        ("terbuka", "terlambat", "hari_ini", "jatuh_tempo", "aman", "ditunda", "siap_ditutup"), 0
+    )
 
     def entries() -> Iterator[tuple]:
         for row in session.connection().execute(query):
-            _id, nomor, status, diterima, *_, satuan, nilai, perpanjangan, extended, dibuka = row
-            profil = row.sla_profil
+            if statuses is not None:  # the row as it stood at as_of
+                status = statuses.get(row.id, "diterima")
+                if status not in OPEN_STATUSES:
+                    continue
+                row = _AsOf(row, status, as_of)
+            _id, nomor, status, diterima = row.id, row.nomor, row.status, row.diterima
+            satuan, nilai, perpanjangan = row.sla_satuan, row.sla_nilai, row.sla_perpanjangan
+            extended, dibuka, profil = row.diperpanjang, row.dibuka, row.sla_profil
             if _id in pauses or dibuka is not None:  # its own computation: paused or reopened
-                due, remaining, tanda = judged(row)
+                due = book.due(row)
             else:
                 day = diterima if satuan == sla.MENIT else diterima.date()
                 key = (profil, satuan, nilai, perpanjangan, extended, day)
-                if (known := dues.get(key)) is None:
-                    known = dues[key] = judged(row)
-                due, remaining, tanda = known
+                if (due := dues.get(key)) is None:
+                    due = dues[key] = book.due(row)
+            binds, binding_due = book.binding(row, due)
+            remaining = sla.remaining_workdays(as_of, binding_due, book.calendar(profil))
+            paused = _id in pauses and book.paused(row)
+            tanda = sla.flag(as_of, binding_due, remaining, paused=paused)
             if only_late and tanda != sla.TERLAMBAT:
                 continue
             ready = status == "ditindaklanjuti" and book.ready_to_close(row, as_of)
             counts["terbuka"] += 1
             counts["siap_ditutup"] += ready
-            if tanda == sla.TERLAMBAT:
-                counts["terlambat"] += 1
-            elif tanda == sla.SEGERA:
-                counts["jatuh_tempo"] += 1
-                counts["hari_ini"] += remaining == 0
+            if tanda == sla.SEGERA:
+                counts["hari_ini" if remaining == 0 else "jatuh_tempo"] += 1
+            else:
+                counts[tanda] += 1
             # nomor is unique: the row itself is never compared.
-            yield _RANK[tanda], due, nomor, remaining, tanda, ready, row
+            judged = (due, binds, binding_due, remaining, tanda, ready, paused)
+            yield _RANK[tanda], binding_due, nomor, judged, row
 
     if limit is None:  # every line (--json): one line per case, no row kept beside it
-        lines = [_line(book, pauses, *entry[1:]) for entry in entries()]
-        lines.sort(key=lambda line: (_RANK[line.tanda], line.batas_waktu, line.nomor))
+        lines = [_line(book, *entry[2:]) for entry in entries()]
+        lines.sort(key=lambda line: (_RANK[line.tanda], line.batas_mengikat, line.nomor))
     else:
-        lines = [_line(book, pauses, *entry[1:]) for entry in heapq.nsmallest(limit, entries())]
+        lines = [_line(book, *entry[2:]) for entry in heapq.nsmallest(limit, entries())]
     return SlaReport(lines, **counts)
 
 
-def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> SlaLine:
-    case_id, status, segera, unit, satuan = row.id, row.status, row.segera, row.unit, row.sla_satuan
-    stage = book.stage_due(row) if status in STAGED else None
+def _line(book: Deadlines, nomor: str, judged: tuple, row) -> SlaLine:
+    due, binds, binding_due, remaining, tanda, ready, paused = judged
+    stage = book.stage_due(row) if row.status in STAGED else None
     return SlaLine(
         nomor,
-        status,
+        row.status,
         due,
         remaining,
         tanda == sla.TERLAMBAT,
@@ -178,11 +201,50 @@ def _line(book: Deadlines, pauses, due, nomor, remaining, tanda, ready, row) -> 
         stage[0] if stage else None,
         stage[1] if stage else None,
         ready,
-        case_id in pauses and any(end is None for _, end in pauses[case_id]),
-        bool(segera),
-        satuan,
-        unit,
+        paused,
+        bool(row.segera),
+        row.sla_satuan,
+        row.unit,
+        binds,
+        binding_due,
     )
+
+
+class _AsOf:
+    """A case row as it stood at ``as_of`` (``sla --per`` a past moment): its status then, not
+    closed, and none of the steps taken since (a reopening, a distribution, a follow-up)."""
+
+    __slots__ = ("_row", "status", "dibuka", "didistribusikan", "tindaklanjut_terakhir")
+
+    def __init__(self, row, status: str, as_of: datetime) -> None:
+        def then(value: datetime | None) -> datetime | None:
+            return value if value is not None and value <= as_of else None
+
+        self._row = row
+        self.status = status
+        self.dibuka = then(row.dibuka)
+        self.didistribusikan = then(row.didistribusikan)
+        self.tindaklanjut_terakhir = then(row.tindaklanjut_terakhir)
+
+    ditutup = None
+
+    def __getattr__(self, name: str):
+        return getattr(self._row, name)
+
+
+def _statuses_at(session: Session, as_of: datetime, cases: sa.Select) -> dict[int, str]:
+    """Each case's status at ``as_of`` (of the cases ``cases`` selects): the ``ke_status`` of
+    its last history entry by then."""
+    h = History.__table__
+    ids = cases.with_only_columns(Case.id)
+    last = (
+        sa.select(sa.func.max(h.c.id).label("last_id"))
+        .where(h.c.waktu <= as_of, h.c.ke_status.is_not(None), h.c.kasus_id.in_(ids))
+        .group_by(h.c.kasus_id)
+        .subquery()
+    )
+    query = sa.select(h.c.kasus_id, h.c.ke_status).join(last, h.c.id == last.c.last_id)
+    return dict(session.connection().execute(query).all())
 
 
 def as_of_moment(text: str | None, now: datetime) -> datetime:
@@ -198,15 +260,29 @@ def as_of_moment(text: str | None, now: datetime) -> datetime:
 
 
 def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, object]:
-    """``sla NOMOR --jelaskan``: the case's deadline counted day by day, as of ``as_of``."""
+    """``sla NOMOR --jelaskan``: the case's deadline counted day by day, as of ``as_of`` (as a
+    register frozen at that moment would count it). A case closed by then: the count runs to
+    its closing, with the verdict given at closing and its working days to close (the same
+    number as the monev's "hari kerja sampai selesai"); no days left."""
     case = get_case(session, nomor)
+    if case.diterima > as_of:
+        raise ValidationError(
+            "per",
+            f"Kasus {case.nomor} diterima {case.diterima:%d/%m/%Y %H:%M}, sesudah "
+            f"{as_of:%d/%m/%Y %H:%M}: per saat itu kasus ini belum ada. "
+            "Pilih --per yang lebih akhir.",
+        )
     book = Deadlines(session, as_of)
     due = book.due(case)
     cal = book.calendar(case.sla_profil)
     names = {d.tanggal: d.keterangan + (" (perkiraan)" if d.perkiraan else "") for d in book.days()}
-    pauses = [(s, e or as_of.date()) for s, e in book.counted_pauses(case)]
     start, rule, extended = book.counting(case)
-    lines = sla.explain(start, rule, cal, names, pauses, extended=extended)
+    closed = case.ditutup if case.ditutup is not None and case.ditutup <= as_of else None
+    pauses = book.counted_pauses(case)
+    end = book.pause_end(case)
+    lines = sla.explain(
+        start, rule, cal, names, pauses, extended=extended, as_of=end, closed=closed
+    )
     if case.dibuka is not None:  # counted from the reopening, not the receipt
         lines = [
             replace(d, keterangan=d.keterangan.replace("diterima", "dibuka kembali"))
@@ -214,7 +290,30 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
             else d
             for d in lines
         ]
-    remaining = sla.remaining_workdays(as_of.date(), due.date(), cal)
+    paused = book.paused(case)
+    binds, binding_due = KASUS, due
+    if closed is not None:
+        remaining = None
+        late = not case.tepat_waktu
+        to_close = book.workdays_to_close(case)
+        tanda = sla.TERLAMBAT if late else "tepat_waktu"
+    else:
+        binds, binding_due = book.binding(case, due)
+        remaining = sla.remaining_workdays(as_of, binding_due, cal)
+        late = as_of > binding_due
+        to_close = None
+        tanda = sla.flag(as_of, binding_due, remaining, paused=paused)
+    notes = book.notes(case)
+    if closed is not None:
+        counted_now = book.due(case, recompute=True)
+        if counted_now != due:
+            notes.insert(
+                0,
+                f"Batas waktu saat ditutup: {due_iso(case, due)}; dengan kalender kini "
+                f"{due_iso(case, counted_now)} (hari libur diubah sesudah kasus ditutup). "
+                "Putusan tepat waktu tetap seperti saat ditutup; tabel di atas memakai "
+                "kalender kini.",
+            )
     return {
         "nomor": case.nomor,
         "status": case.status,
@@ -223,8 +322,15 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
         "aturan": rule_text(book, case) if case.dibuka else Deadlines.describe(case),
         "profil": case.sla_profil,
         "batas_waktu": due_iso(case, due),
+        "mengikat": binds,
+        "batas_mengikat": due_iso(case, binding_due),
         "sisa_hari_kerja": remaining,
-        "terlambat": as_of > due if case.ditutup is None else not case.tepat_waktu,
+        "terlambat": late,
+        "tanda": tanda,
+        "ditunda": paused,
+        "ditutup": iso(closed),
+        "tepat_waktu": None if closed is None else not late,
+        "hari_kerja_sampai_selesai": to_close,
         "hari": [
             {
                 "tanggal": d.tanggal.isoformat(),
@@ -234,7 +340,7 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
             }
             for d in lines
         ],
-        "catatan": book.notes(case),
+        "catatan": notes,
     }
 
 

@@ -3,7 +3,15 @@
 A case stores its rule (N working days or N minutes, fixed when it was recorded); its deadline
 is derived here every time from that rule and today's calendar — the ``holidays`` package's
 days plus the office's own additions and cancellations — so a day added later with
-``libur tambah`` moves every deadline that spans it and no stored date can go stale.
+``libur tambah`` moves every deadline that spans it and no stored date can go stale. A closed
+case is the exception: its verdict (``tepat_waktu``) was given at its closing against the
+deadline as it stood then, which its closing entry keeps (:data:`CLOSING_DUE`); every screen
+shows that one, so a calendar changed later moves neither (:meth:`Deadlines.due`).
+
+Pauses (``tunda``/``lanjut``) stop the clock only while it runs: a pause freezes the working
+days after the day it began, and one begun on the deadline's day or later freezes nothing
+before the deadline (:func:`sla.stopping_pauses`). The deadline that binds an open case is the
+first of its own and the running SP4N-LAPOR! stage's (:meth:`Deadlines.binding`).
 
 A reopened case (``buka``: the reporter disputed its answer) is counted from the reopening
 instead, by the unit's follow-up stage of its profile (``tahap.tindaklanjut``, 5 working days
@@ -15,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
@@ -31,13 +39,23 @@ from lapor_cli.holiday_calendar import (
     merge_days,
     package_days,
 )
-from lapor_cli.models import OfficeDay, PackageYear, Pause
+from lapor_cli.models import History, OfficeDay, PackageYear, Pause
 from lapor_cli.sla import SlaRule
 from lapor_cli.validation import CaseInput
 from lapor_cli.workdays import WorkCalendar
 
 #: The statuses with a stage deadline running (see :meth:`Deadlines.stage_due`).
 STAGED = frozenset({"diterima", "didisposisikan"})
+
+#: The name of a case's own deadline where the binding deadline is named (:meth:`binding`).
+KASUS = "kasus"
+
+#: The key of a closing entry's data (``tutup``, an archiving ``verifikasi``, an ``ubah`` that
+#: judged a closed case again) that keeps the deadline as it stood when the verdict was given.
+CLOSING_DUE = "batas_waktu_saat_ditutup"
+
+#: The entries that may carry it.
+_JUDGING = ("tutup", "verifikasi", "ubah")
 
 #: Years loaded past a case's receipt year: room for 60-working-day rules and pauses.
 YEARS_AHEAD = 1
@@ -120,6 +138,8 @@ class Deadlines:
         self._office: tuple[list[NonWorkingDay], list[date]] | None = None
         self._calendars: dict[str, WorkCalendar] = {}
         self._profiles: dict[str, profiles.Profile] = {}
+        self._closing: dict[int, datetime] | None = None  # every case's, once loaded
+        self._closing_one: dict[int, datetime | None] = {}
 
     # ------------------------------------------------------------ profiles and calendars
 
@@ -274,8 +294,47 @@ class Deadlines:
             pauses = [p for p in pauses if p[0] >= reopened.date()]
         return pauses
 
-    def due(self, row) -> datetime:
-        """The deadline of a case (a row or a Case) under today's calendar, pauses included."""
+    def closing_dues(self) -> dict[int, datetime]:
+        """Every closed case's deadline as it stood when its verdict was given (one query;
+        for commands that show many closed cases: ``daftar``, the monev)."""
+        if self._closing is None:
+            t = History.__table__
+            self._closing = {}
+            query = sa.select(t.c.kasus_id, t.c.data).where(t.c.aksi.in_(_JUDGING))
+            for kasus_id, data in self.session.execute(query.order_by(t.c.id)):
+                if isinstance(data, dict) and data.get(CLOSING_DUE):
+                    self._closing[kasus_id] = datetime.fromisoformat(data[CLOSING_DUE])
+        return self._closing
+
+    def closing_due(self, row) -> datetime | None:
+        """The deadline a closed case was judged by when it was closed (or judged again by
+        ``ubah``); None for a case closed before lapor-cli kept it (its deadline is then
+        computed, as for an open case)."""
+        if self._closing is not None:
+            return self._closing.get(row.id)
+        if row.id not in self._closing_one:
+            t = History.__table__
+            query = (
+                sa.select(t.c.data)
+                .where(t.c.kasus_id == row.id, t.c.aksi.in_(_JUDGING))
+                .order_by(t.c.id.desc())
+            )
+            found = None
+            for (data,) in self.session.execute(query):
+                if isinstance(data, dict) and data.get(CLOSING_DUE):
+                    found = datetime.fromisoformat(data[CLOSING_DUE])
+                    break
+            self._closing_one[row.id] = found
+        return self._closing_one[row.id]
+
+    def due(self, row, *, recompute: bool = False) -> datetime:
+        """The deadline of a case (a row or a Case), pauses included: under today's calendar,
+        except for a case closed (as of the book's moment), whose deadline is fixed at its
+        closing, as its verdict is (:meth:`closing_due`). ``recompute``: under today's
+        calendar all the same (``ubah`` judging a closed case again)."""
+        closed = row.ditutup is not None and (self.as_of is None or row.ditutup <= self.as_of)
+        if closed and not recompute and (fixed := self.closing_due(row)) is not None:
+            return fixed
         start, rule, extended = self.counting(row)
         if rule.satuan == sla.MENIT:
             return sla.deadline(start, rule, WorkCalendar(()))
@@ -287,22 +346,55 @@ class Deadlines:
         self.ensure_years(year, year + YEARS_AHEAD)
         while True:
             cal = self.calendar(row.sla_profil)
-            paused = 0
             if pauses:
-                as_of = (self.as_of or start).date()
-                if row.ditutup is not None:
-                    as_of = row.ditutup.date()
-                paused = sla.paused_workdays(pauses, cal, as_of)
-            due = sla.deadline(start, rule, cal, paused, extended=extended)
+                due = sla.deadline_as_of(
+                    start, rule, cal, pauses, self.pause_end(row), extended=extended
+                )
+            else:
+                due = sla.deadline(start, rule, cal, extended=extended)
             if due.year <= max(self._years):
                 if not pauses:
                     self._due_cache[key] = due
                 return due
             self.ensure_years(year, due.year + YEARS_AHEAD)
 
+    def pause_end(self, row) -> date:
+        """The day the case's pauses are counted up to: its closing, else the book's as-of
+        day (an open pause runs until then; nothing after it counts), else its receipt."""
+        if row.ditutup is not None and (self.as_of is None or row.ditutup <= self.as_of):
+            return row.ditutup.date()
+        start = self.counting(row)[0]
+        return (self.as_of or start).date()
+
+    def workdays_to_close(self, row) -> int | None:
+        """ "Hari kerja sampai selesai" of a closed case: the working days from day 0 to its
+        closing day, the days its clock was stopped not counted (:func:`sla.workdays_to`), the
+        same number its explanation gives the closing day; a reopened case's from its
+        reopening. None while open; 0 for a deadline in minutes (closed on the clock)."""
+        if row.ditutup is None:
+            return None
+        start, rule, extended = self.counting(row)
+        if rule.satuan == sla.MENIT:
+            return 0
+        self.due(row)  # loads the years the count needs
+        cal = self.calendar(row.sla_profil)
+        pauses = self.counted_pauses(row)
+        stopping = sla.stopping_pauses(
+            start, rule, cal, pauses, row.ditutup.date(), extended=extended
+        )
+        self.ensure_years(start.year, row.ditutup.year)
+        return sla.workdays_to(start, row.ditutup, self.calendar(row.sla_profil), stopping)
+
+    def paused(self, row) -> bool:
+        """Whether the case was paused as of the book's moment (now, or ``--per``'s)."""
+        if self.as_of is None or row.ditutup is not None and row.ditutup <= self.as_of:
+            return False
+        return sla.paused_at(self.pauses(row.id), self.as_of.date())
+
     def stage_due(self, row) -> tuple[str, datetime] | None:
         """The SP4N-LAPOR! stage deadline now running: verification or the unit's follow-up
-        (None unless the case's status is one of :data:`STAGED`)."""
+        (None unless the case's status is one of :data:`STAGED`). A pause stops this clock
+        too: the pauses begun since the stage began move it as they move the case's."""
         if row.status == "diterima":
             start, days, name = (
                 row.diterima,
@@ -317,12 +409,30 @@ class Deadlines:
             days, name = self.profile(row.sla_profil).tahap_tindaklanjut, "tindak lanjut"
         else:
             return None
+        rule = _rule(sla.HARI_KERJA, days, 0)
+        pauses = [p for p in self.pauses(row.id) if p[0] >= start.date()]
+        if pauses:
+            self.ensure_years(start.year, start.year + YEARS_AHEAD)
+            cal = self.calendar(row.sla_profil)
+            return name, sla.deadline_as_of(start, rule, cal, pauses, self.pause_end(row))
         key = (row.sla_profil, days, start.date())
         if key not in self._due_cache:
             self.ensure_years(start.year, start.year + YEARS_AHEAD)
-            rule = _rule(sla.HARI_KERJA, days, 0)
             self._due_cache[key] = sla.deadline(start, rule, self.calendar(row.sla_profil))
         return name, self._due_cache[key]
+
+    def binding(self, row, due: datetime | None = None) -> tuple[str, datetime]:
+        """The deadline that binds an open case: whichever comes first of its own deadline
+        (``"kasus"``) and the SP4N-LAPOR! stage deadline now running (``"verifikasi"``,
+        ``"tindak lanjut"``); the case's own on a tie. ``sla``'s flag and days left follow
+        it, so no row reads late by one deadline and not yet due by the other. ``due``: the
+        case's deadline when already known."""
+        due = self.due(row) if due is None else due
+        if row.status in STAGED and row.ditutup is None:
+            stage = self.stage_due(row)
+            if stage is not None and stage[1] < due:
+                return stage
+        return KASUS, due
 
     def ready_to_close(self, row, as_of: datetime) -> bool:
         """A follow-up given and no reply for ``tanpa_respons`` working days: SP4N-LAPOR! closes
@@ -338,18 +448,44 @@ class Deadlines:
         return moment <= self.due(row)
 
     def notes(self, row) -> list[str]:
-        """Plain warnings about a deadline, e.g. one in a year whose cuti bersama the holidays
-        package does not know yet (judged from the days already loaded: no extra cost)."""
+        """Plain warnings about a deadline (judged from the days already loaded: no extra
+        cost), one for each reason it may still move:
+
+        - a year of its count (receipt to deadline) whose cuti bersama the holidays package
+          does not know yet, unless the office has added that year's cuti bersama itself
+          (``libur tambah`` with "cuti bersama" in its description);
+        - a holiday the package only estimates ("perkiraan": Islamic and lunar dates not yet
+          decreed) within its count or two days either side of it, unless the office has
+          confirmed or moved that day itself (its own day then replaces the estimate).
+        """
         if row.sla_satuan == sla.MENIT:
             return []
         due = self.due(row)
-        if not self.profile(row.sla_profil).cuti_bersama_libur:
-            return []
-        known = any(d.sumber == CUTI_BERSAMA and d.tanggal.year == due.year for d in self._package)
-        if known:
-            return []
-        return [
-            f"Cuti bersama tahun {due.year} belum diketahui paket holidays; batas waktu "
-            "dihitung tanpa cuti bersama. Tambahkan dengan `lapor libur tambah` bila SKB "
-            "sudah terbit."
-        ]
+        start = self.counting(row)[0]
+        notes: list[str] = []
+        if self.profile(row.sla_profil).cuti_bersama_libur:
+            added, _ = self._office_days()
+            for year in range(start.year, due.year + 1):
+                if any(d.sumber == CUTI_BERSAMA and d.tanggal.year == year for d in self._package):
+                    continue
+                if any(
+                    d.tanggal.year == year and "cuti bersama" in d.keterangan.casefold()
+                    for d in added
+                ):
+                    continue
+                notes.append(
+                    f"Cuti bersama tahun {year} belum diketahui paket holidays; batas waktu "
+                    "dihitung tanpa cuti bersama. Tambahkan dengan `lapor libur tambah` bila "
+                    "SKB sudah terbit."
+                )
+        first = start.date() - timedelta(days=2)
+        last = due.date() + timedelta(days=2)
+        estimated = [d for d in self.days() if d.perkiraan and first <= d.tanggal <= last]
+        if estimated:
+            days = ", ".join(f"{d.keterangan} {d.tanggal:%d/%m/%Y}" for d in estimated)
+            notes.append(
+                f"Tanggal libur berikut masih perkiraan paket holidays: {days}. Batas waktu "
+                "dapat bergeser bila tanggal resminya lain; setelah SKB terbit, tetapkan dengan "
+                "`lapor libur tambah` (atau `lapor libur hapus`)."
+            )
+        return notes

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from lapor_cli import workflow
-from lapor_cli.deadlines import Deadlines
+from lapor_cli.deadlines import CLOSING_DUE, Deadlines
 from lapor_cli.entries import append_history
 from lapor_cli.errors import LaporError, NotFoundError, StatusError
 from lapor_cli.models import Case, History, Pause
@@ -220,6 +220,7 @@ def verify_case(
     kelas = normalize_klasifikasi(t["klasifikasi"]) if t["klasifikasi"] else None
 
     def decide(case: Case, book: Deadlines, at: datetime) -> Step:
+        due = book.due(case)
         step = workflow.verify(
             case.nomor,
             case.status,
@@ -230,11 +231,13 @@ def verify_case(
             dirujuk_ke=t["dirujuk_ke"],
             nomor_surat=t["nomor_surat"],
             catatan=t["catatan"],
-            tepat_waktu=None if kewenangan else book.met(case, at),
+            tepat_waktu=None if kewenangan else at <= due,
             kanal=case.kanal,
             jenis=case.jenis,
             klasifikasi=kelas,
         )
+        if not kewenangan:  # archived: closed, judged against this deadline for good
+            step.data[CLOSING_DUE] = due.isoformat()
         new_rule = book.rule_for_category(case, kode, kelas) if kewenangan else None
         if new_rule is not None:
             step.changes.update(
@@ -320,22 +323,24 @@ def close_case(
     """SOP step 8: close with the result; whether it was on time is judged at the moment it
     was closed (``pada``: a Friday close typed in on Monday is judged on Friday)."""
     petugas, t = _clean(petugas, hasil=hasil)
-    return _handle(
-        session,
-        nomor,
-        lambda case, book, at: workflow.close(
+
+    def decide(case: Case, book: Deadlines, at: datetime) -> Step:
+        due = book.due(case)
+        step = workflow.close(
             case.nomor,
             case.status,
             kanal=case.kanal,
             now=at,
             hasil=t["hasil"],
-            tepat_waktu=book.met(case, at),
+            tepat_waktu=at <= due,
             dilaporkan_balik=dilaporkan,
-        ),
-        now=now,
-        petugas=petugas,
-        pada=pada,
-    )
+        )
+        # The verdict and the deadline it was given against are fixed from now on: a day
+        # added to or cancelled from the calendar later moves neither (issue 18).
+        step.data[CLOSING_DUE] = due.isoformat()
+        return step
+
+    return _handle(session, nomor, decide, now=now, petugas=petugas, pada=pada)
 
 
 def report_back_case(

@@ -200,6 +200,7 @@ def list_cases(
         query = query.limit(limit)
     deadlines = Deadlines(session, now)
     deadlines.all_pauses()  # every pause loaded before the cases stream in
+    deadlines.closing_dues()  # and every closed case's deadline as it stood at closing
     views = (
         case_view(r, batas_waktu=deadlines.due(r)) for r in session.connection().execute(query)
     )

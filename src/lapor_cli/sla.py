@@ -11,7 +11,7 @@ that day (:data:`END_OF_DAY`). A deadline in minutes runs on the clock from rece
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from lapor_cli.errors import ValidationError
@@ -31,8 +31,12 @@ __all__ = [
     "deadline",
     "explain",
     "flag",
+    "deadline_as_of",
+    "paused_at",
     "paused_workdays",
     "remaining_workdays",
+    "stopping_pauses",
+    "workdays_to",
 ]
 
 # Rule units.
@@ -43,11 +47,10 @@ MENIT = "menit"
 TERLAMBAT = "terlambat"  # the as-of moment is past the deadline
 SEGERA = "jatuh_tempo"  # due soon ("segera jatuh tempo"); not the urgent-case key `segera`
 AMAN = "aman"  # on time
+DITUNDA = "ditunda"  # paused: the clock is stopped, so the case is neither due soon nor late
 
 END_OF_DAY = time(23, 59, 59)
 """A deadline in working days ends at this time of its last day."""
-
-DITUNDA = "ditunda"
 
 
 # -- rules and profiles ------------------------------------------------------------------------
@@ -126,17 +129,30 @@ def _as_date(value: date) -> date:
 def remaining_workdays(as_of: date, due: date, cal: WorkCalendar) -> int:
     """``sisa_hari_kerja``: working days after ``as_of`` up to and including ``due``'s day.
 
-    0 on the due day itself, negative once overdue (minus the working days in
-    ``(due, as_of]``). Datetimes are taken by their date.
+    0 on the due day itself (until the deadline passes). Negative exactly when the case is late
+    (``as_of`` past ``due``: compared as moments when both are datetimes, else by date, a
+    deadline in working days ending with its day): minus the working days in ``(due, as_of]``,
+    and at least -1, so the Saturday after a Friday deadline, or the evening of a 15-minute
+    deadline's day, reads -1 and not 0.
     """
-    return cal.count_workdays(_as_date(as_of), _as_date(due))
+    count = cal.count_workdays(_as_date(as_of), _as_date(due))
+    if isinstance(as_of, datetime) and isinstance(due, datetime):
+        late = as_of > due
+    else:
+        late = _as_date(as_of) > _as_date(due)
+    return min(count, -1) if late else count
 
 
-def flag(as_of: datetime, due: datetime, remaining: int, soon: int = 2) -> str:
-    """:data:`TERLAMBAT` once ``as_of`` is past ``due``; :data:`SEGERA` when at most ``soon``
-    working days remain; otherwise :data:`AMAN`."""
+def flag(
+    as_of: datetime, due: datetime, remaining: int, soon: int = 2, *, paused: bool = False
+) -> str:
+    """:data:`TERLAMBAT` once ``as_of`` is past ``due``; else :data:`DITUNDA` while the clock
+    is stopped (``paused``); :data:`SEGERA` when at most ``soon`` working days remain;
+    otherwise :data:`AMAN`."""
     if as_of > due:
         return TERLAMBAT
+    if paused:
+        return DITUNDA
     if remaining <= soon:
         return SEGERA
     return AMAN
@@ -156,6 +172,8 @@ def _merged_pauses(
         if end is None:
             if as_of is None:
                 raise ValueError("an open pause needs as_of")
+            if start > as_of:
+                continue  # begun after as_of: it had not happened yet
             end = as_of
         end = _as_date(end)
         if end < start:
@@ -190,6 +208,82 @@ def paused_workdays(
     return sum(cal.count_workdays(s, e) for s, e in _merged_pauses(pauses, _as_date(as_of)))
 
 
+def stopping_pauses(
+    received: datetime,
+    rule: Rule,
+    cal: WorkCalendar,
+    pauses: Sequence[tuple[date, date | None]],
+    as_of: date | None,
+    *,
+    extended: bool = False,
+) -> list[tuple[date, date]]:
+    """The pauses that stop the case's clock, as of ``as_of``: merged, clipped to ``as_of``
+    (see :func:`paused_workdays`), and only those begun while the clock was still running, i.e.
+    before the deadline as it stood with the pauses before them. A pause freezes the working
+    days in ``(start, end]``, so one begun on the deadline's day or later freezes only days
+    after the deadline and stops nothing: a late case stays late, and the deadline is always
+    the N-th working day after day 0 that was not frozen (as :func:`explain` counts it). A
+    deadline in minutes has no pauses.
+    """
+    if rule.satuan == MENIT:
+        return []
+    counted: list[tuple[date, date]] = []
+    paused = 0
+    for start, end in _merged_pauses(pauses, None if as_of is None else _as_date(as_of)):
+        if start >= deadline(received, rule, cal, paused, extended=extended).date():
+            break  # it freezes only days after the deadline; so does every later one
+        counted.append((start, end))
+        paused += cal.count_workdays(start, end)
+    return counted
+
+
+def deadline_as_of(
+    received: datetime,
+    rule: Rule,
+    cal: WorkCalendar,
+    pauses: Sequence[tuple[date, date | None]],
+    as_of: date | None,
+    *,
+    extended: bool = False,
+) -> datetime:
+    """:func:`deadline` with the pauses that stop the clock (:func:`stopping_pauses`) as of
+    ``as_of``."""
+    stopping = stopping_pauses(received, rule, cal, pauses, as_of, extended=extended)
+    paused = sum(cal.count_workdays(s, e) for s, e in stopping)
+    return deadline(received, rule, cal, paused, extended=extended)
+
+
+def paused_at(pauses: Sequence[tuple[date, date | None]], as_of: date) -> bool:
+    """Whether the case was paused on ``as_of``: a pause begun by then and not yet resumed
+    (resumed on ``as_of`` itself: running again)."""
+    day = _as_date(as_of)
+    return any(
+        _as_date(start) <= day and (end is None or _as_date(end) > day) for start, end in pauses
+    )
+
+
+def workdays_to(
+    received: datetime,
+    moment: datetime,
+    cal: WorkCalendar,
+    stopping: Sequence[tuple[date, date]] = (),
+) -> int:
+    """Working days from day 0 to ``moment``'s day, the days the clock was stopped not counted:
+    the ordinal ``moment``'s day has in :func:`explain` (a day not counted: the last counted
+    one before it), never below 0. The one definition of "hari kerja sampai selesai"."""
+    first = cal.day_zero(received.date())
+    day = _as_date(moment)
+    if day <= first:
+        return 0
+    # A pause begun before day 0 freezes day 0 itself (the count then starts after it):
+    # count_workdays(a, b) counts (a, b], so such a pause is counted from the day before.
+    before_first = first - timedelta(days=1)
+    frozen = sum(
+        max(0, cal.count_workdays(max(s, before_first), min(e, day))) for s, e in stopping
+    )
+    return max(0, cal.count_workdays(first, day) - frozen)
+
+
 # -- explanation -------------------------------------------------------------------------------
 
 
@@ -212,36 +306,51 @@ def explain(
     rule: Rule,
     cal: WorkCalendar,
     names: Mapping[date, str],
-    pauses: Sequence[tuple[date, date]] = (),
+    pauses: Sequence[tuple[date, date | None]] = (),
     *,
     extended: bool = False,
+    as_of: date | None = None,
+    closed: datetime | None = None,
 ) -> list[DayLine]:
     """Each calendar date from receipt to the deadline, counted or with the reason it was not.
 
     ``names`` gives the holidays' names (e.g. ``{d.tanggal: d.keterangan for d in days}``); a
     skipped day without a name is shown by its weekday (outside the work week) or as "hari
-    libur". The last line is always the day :func:`deadline` returns.
+    libur". Pauses count as :func:`deadline_as_of` counts them as of ``as_of`` (an open pause
+    runs until then; one begun after the deadline stops nothing). The line marked as the
+    deadline is always the day :func:`deadline_as_of` returns, and it is the last line of an
+    open case. A case ``closed`` after its deadline runs on to its closing day, the working
+    days counted on, so the closing day's ordinal is :func:`workdays_to` of it.
     """
-    pause_list = _merged_pauses(pauses, None)
-    paused = sum(cal.count_workdays(s, e) for s, e in pause_list)
+    if as_of is None and closed is not None:
+        as_of = closed.date()
+    stopping = stopping_pauses(received, rule, cal, pauses, as_of, extended=extended)
+    paused = sum(cal.count_workdays(s, e) for s, e in stopping)
     due = deadline(received, rule, cal, paused, extended=extended)
     if rule.satuan == MENIT:
-        return _explain_minutes(received, rule, due)
+        return _explain_minutes(received, rule, due, closed)
 
     first, last = received.date(), due.date()
+    end = max(last, closed.date()) if closed is not None else last
     lines: list[DayLine] = []
     ordinal = -1
     day = first
-    while day <= last:
+    while day <= end:
         hari = HARI[day.weekday()]
         if not cal.is_workday(day):
             default = hari if day.weekday() not in cal.workweek else "hari libur"
-            lines.append(DayLine(day, hari, None, names.get(day, default)))
-        elif any(s < day <= e for s, e in pause_list):
-            lines.append(DayLine(day, hari, None, DITUNDA))
+            line = DayLine(day, hari, None, names.get(day, default))
+        elif any(s < day <= e for s, e in stopping):
+            line = DayLine(day, hari, None, DITUNDA)
         else:
             ordinal += 1
-            lines.append(DayLine(day, hari, ordinal, _counted_note(day, first, last, ordinal)))
+            line = DayLine(day, hari, ordinal, _counted_note(day, first, last, ordinal))
+        if closed is not None and day == closed.date():
+            note = f"ditutup pukul {closed:%H:%M}"
+            line = replace(
+                line, keterangan=f"{line.keterangan}; {note}" if line.keterangan else note
+            )
+        lines.append(line)
         day += timedelta(days=1)
     return lines
 
@@ -255,8 +364,13 @@ def _counted_note(day: date, received: date, due: date, ordinal: int) -> str:
     return "; ".join(notes)
 
 
-def _explain_minutes(received: datetime, rule: Rule, due: datetime) -> list[DayLine]:
+def _explain_minutes(
+    received: datetime, rule: Rule, due: datetime, closed: datetime | None = None
+) -> list[DayLine]:
     """A deadline in minutes runs on the clock: one line, whatever the calendar says."""
     due_at = f"{due:%H:%M}" if due.date() == received.date() else f"{due:%H:%M} {due:%d/%m/%Y}"
     note = f"diterima pukul {received:%H:%M}; batas waktu {rule.nilai} menit, pukul {due_at}"
+    if closed is not None:
+        at = f"{closed:%H:%M}" if closed.date() == received.date() else f"{closed:%H:%M %d/%m/%Y}"
+        note += f"; ditutup pukul {at}"
     return [DayLine(received.date(), HARI[received.weekday()], None, note)]

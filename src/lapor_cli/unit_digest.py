@@ -187,17 +187,23 @@ def _profiles(session: Session, numbers: list[str]) -> dict[str, str]:
 
 
 def _entry(line: SlaLine, book: Deadlines, profil: str | None, as_of: datetime) -> DigestLine:
+    """The digest names both deadlines, each with its own days left: ``sla``'s line judges
+    ``sisa``/``terlambat`` by the binding one, which is the case's own only when it binds."""
+    cal = book.calendar(profil) if profil is not None else None
+    case_left, case_late = line.sisa_hari_kerja, line.terlambat
+    if line.mengikat != "kasus" and cal is not None:
+        case_left = sla.remaining_workdays(as_of, line.batas_waktu, cal)
+        case_late = as_of > line.batas_waktu
     stage_left, stage_late = None, False
-    if line.tahap_batas is not None and profil is not None:
-        cal = book.calendar(profil)
+    if line.tahap_batas is not None and cal is not None:
         stage_left = sla.remaining_workdays(as_of.date(), line.tahap_batas.date(), cal)
         stage_late = as_of > line.tahap_batas
     return DigestLine(
         nomor=line.nomor,
         status=line.status,
         batas_waktu=line.batas_waktu,
-        sisa_hari_kerja=line.sisa_hari_kerja,
-        terlambat=line.terlambat,
+        sisa_hari_kerja=case_left,
+        terlambat=case_late,
         tahap=line.tahap,
         tahap_batas=line.tahap_batas,
         tahap_sisa=stage_left,

@@ -31,8 +31,13 @@ from lapor_cli.errors import ValidationError
 
 #: Cases listed on a screen unless --batas says otherwise (the summary line counts them all).
 SCREEN_ROWS = 50
-FLAG_STYLE = {"terlambat": "bold red", "jatuh_tempo": "yellow", "aman": "green"}
-FLAG_LABEL = {"terlambat": "terlambat", "jatuh_tempo": "jatuh tempo", "aman": "aman"}
+FLAG_STYLE = {"terlambat": "bold red", "jatuh_tempo": "yellow", "aman": "green", "ditunda": "cyan"}
+FLAG_LABEL = {
+    "terlambat": "terlambat",
+    "jatuh_tempo": "jatuh tempo",
+    "aman": "aman",
+    "ditunda": "ditunda",
+}
 SOURCE_LABEL = {"nasional": "libur nasional", "cuti_bersama": "cuti bersama", "kantor": "kantor"}
 
 
@@ -111,6 +116,7 @@ def register(app: typer.Typer) -> None:
                     limit=limit or None,
                     meja=meja,
                     semua_meja=semua_meja,
+                    now=ctx.now,
                 )
         if nomor:
             if json:
@@ -445,9 +451,26 @@ def _render_explanation(view: dict) -> None:
         )
         table.add_row(literal(d["tanggal"]), literal(d["hari"]), count, literal(d["keterangan"]))
     console.print(table)
-    console.print(
-        literal(f"Batas waktu: {view['batas_waktu']}; sisa hari kerja: {view['sisa_hari_kerja']}")
-    )
+    if view["ditutup"] is not None:
+        verdict = "terlambat" if view["terlambat"] else "tepat waktu"
+        closed = view["ditutup"].replace("T", " ")
+        console.print(
+            literal(
+                f"Batas waktu: {view['batas_waktu']}; ditutup {closed}: {verdict}; "
+                f"hari kerja sampai selesai: {view['hari_kerja_sampai_selesai']}"
+            )
+        )
+    else:
+        paused = "; ditunda (jam berhenti)" if view["ditunda"] else ""
+        binds = ""
+        if view["mengikat"] != "kasus":  # a stage deadline comes first: it is the one judged
+            binds = f"; yang mengikat: tahap {view['mengikat']} {view['batas_mengikat']}"
+        console.print(
+            literal(
+                f"Batas waktu: {view['batas_waktu']}{binds}; "
+                f"sisa hari kerja: {view['sisa_hari_kerja']}{paused}"
+            )
+        )
     for note in view["catatan"]:
         message(literal(note, "yellow"))
 
@@ -463,7 +486,8 @@ def _render_sla(report, as_of) -> None:
             (f"{report.terlambat} terlambat", "bold red"),
             ", ",
             (f"{report.hari_ini} jatuh tempo hari ini", "yellow"),
-            f", {report.jatuh_tempo} dalam 2 hari kerja, {report.terbuka} kasus terbuka"
+            f", {report.jatuh_tempo} jatuh tempo 1–2 hari kerja lagi, {report.aman} aman, "
+            f"{report.ditunda} ditunda; {report.terbuka} kasus terbuka"
             + (f", {ready} siap ditutup" if ready else "")
             + ".",
         ),
@@ -472,25 +496,32 @@ def _render_sla(report, as_of) -> None:
     shown = report.lines
     if not shown:
         return
-    # Under 100 columns the running stage goes into the notes: numbers and dates stay whole.
-    stage_column = console.width >= 100
+    # The row is judged by the deadline that binds first (the case's own or the SP4N-LAPOR!
+    # stage now running): "Batas waktu" shows that one, "Mengikat" names it, and a binding
+    # stage shows the case's own deadline in the notes. Under 100 columns "Mengikat" goes into
+    # the notes (only when a stage binds): numbers and dates stay whole.
+    wide = console.width >= 100
     table = list_table()
     columns = ["Nomor", "Status", "Batas waktu", "Sisa", "Tanda"]
-    columns += ["Tahap berjalan", "Ket."] if stage_column else ["Ket."]
+    columns += ["Mengikat", "Ket."] if wide else ["Ket."]
     for col in columns:
         table.add_column(col, no_wrap=col != "Ket.", justify="right" if col == "Sisa" else "left")
+    minutes = "%d/%m/%Y %H:%M"
     for line in shown:
         notes = []
-        stage = f"{line.tahap} {line.tahap_batas:%d/%m}" if line.tahap else "-"
-        if not stage_column and line.tahap:
-            notes.append(stage)
+        fmt = minutes if line.satuan == "menit" else "%d/%m/%Y"
+        stage_binds = line.mengikat != "kasus"
+        if stage_binds:
+            if not wide:
+                notes.append(f"tahap {line.mengikat}")
+            notes.append(f"batas kasus {line.batas_waktu.strftime(fmt)}")
         if line.segera:
             notes.append("mendesak")
-        if line.ditunda:
+        if line.ditunda and line.tanda != "ditunda":
             notes.append("ditunda")
         if line.siap_ditutup:
             notes.append("siap ditutup")
-        due = line.batas_waktu.strftime("%d/%m/%Y %H:%M" if line.satuan == "menit" else "%d/%m/%Y")
+        due = (line.batas_mengikat or line.batas_waktu).strftime(fmt)
         cells = [
             literal(line.nomor),
             literal(line.status),
@@ -498,8 +529,8 @@ def _render_sla(report, as_of) -> None:
             literal(str(line.sisa_hari_kerja)),
             literal(FLAG_LABEL[line.tanda], FLAG_STYLE[line.tanda]),
         ]
-        if stage_column:
-            cells.append(literal(stage))
+        if wide:
+            cells.append(literal(line.mengikat))
         cells.append(literal(", ".join(notes)))
         table.add_row(*cells)
     console.print(table)

@@ -45,15 +45,18 @@ Definitions (the workbook's *Catatan* block says the same in Indonesian)
 - **Completion rate** = closed ÷ received. **On-time share** = closed on time ÷ closed, where
   "on time" is the ``tepat_waktu`` stored when the case was closed (or archived); a closed case
   without it is judged against its deadline now.
-- **Working days to close** = ``calendar.count_workdays(diterima.date(), ditutup.date())``:
-  the working days in (day of receipt, day of closing] under the case's profile calendar as it
-  stands now (``Deadlines.calendar``); 0 = closed on the day it came in. Average and median
-  over the closed cases.
+- **Working days to close** = ``Deadlines.workdays_to_close(row)`` (``sla.workdays_to``):
+  the working days from day 0 (the day of receipt, or the next working day) to the day of
+  closing, the days the clock was stopped (``tunda``) not counted, under the case's profile
+  calendar as it stands now; the same number ``sla NOMOR --jelaskan`` gives the closing day
+  ("hari kerja sampai selesai"). 0 = closed on day 0; a reopened case counts from its
+  reopening. Average and median over the closed cases.
 - **Deadline** = ``Deadlines.due(row)``: the rule the case keeps, today's calendar, pauses
   counted up to month end.
 - **Overdue at month end**: open at month end and month end is past the deadline. **Days
-  late**: for such a case the working days in (deadline day, month-end day]; for a case closed
-  late the working days in (deadline day, closing day]; never negative; blank otherwise.
+  late** = minus ``sla.remaining_workdays`` (``sisa_hari_kerja``) at month end, or at closing
+  for a case closed late: the working days in (deadline day, that day], and at least 1 once
+  late (a Friday deadline is 1 day late on Saturday); blank otherwise.
   **Age** (``umur_hari``): calendar days from the day of receipt to the month-end day.
 - **Carried over**: received before the month and still open at month end (listed in sheet
   *Terbawa*; the overdue ones also in *Terlambat*). The per-unit table and the other figures

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from lapor_cli.sla import remaining_workdays
 from lapor_cli.views import iso
 from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
@@ -173,15 +174,15 @@ def case_facts(
         tepat_waktu = end[2].get("tepat_waktu") if isinstance(end[2], dict) else None
     dibuka = row.dibuka if row.dibuka is not None and row.dibuka <= as_of else None
     closed = ditutup is not None
-    if dibuka != row.dibuka or (ditutup != row.ditutup and book.pauses(row.id)):
-        due = book.due(_AtMonthEnd(row, ditutup, dibuka))
-    else:
-        due = book.due(row)
+    at_end = row
+    if dibuka != row.dibuka or ditutup != row.ditutup:
+        at_end = _AtMonthEnd(row, ditutup, dibuka)
+    due = book.due(at_end)
     cal = book.calendar(row.sla_profil)
     if closed:
         on_time = tepat_waktu if tepat_waktu is not None else ditutup <= due
-        workdays = cal.count_workdays(row.diterima.date(), ditutup.date())
-        late = None if on_time else max(0, cal.count_workdays(due.date(), ditutup.date()))
+        workdays = book.workdays_to_close(at_end)  # as `sla NOMOR --jelaskan` counts it
+        late = None if on_time else max(1, -remaining_workdays(ditutup, due, cal))
         overdue, age = False, None
     else:
         status = end[0] if end is not None else Status.DITERIMA
@@ -189,7 +190,7 @@ def case_facts(
             status = row.status if row.status in OPEN_STATUSES else Status.DITERIMA
         on_time, workdays = None, None
         overdue = as_of > due
-        late = max(0, cal.count_workdays(due.date(), as_of.date())) if overdue else None
+        late = -remaining_workdays(as_of, due, cal) if overdue else None
         age = (as_of.date() - row.diterima.date()).days
     step = (steps or {}).get(row.id) or _NO_STEPS
     response = None

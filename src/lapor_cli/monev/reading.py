@@ -97,6 +97,7 @@ def monthly(
     reopened = _reopened_earlier(conn, period)
     steps = _steps(conn, in_month, period)
     book = Deadlines(session, period.as_of)
+    book.closing_dues()  # a closed case's deadline as it stood at closing: one query for all
     if first is not None:
         # Every calendar the facts need, loaded once: from the oldest receipt to month end.
         book.ensure_years(first.year, period.as_of.year + 1)
