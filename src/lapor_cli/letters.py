@@ -31,7 +31,8 @@ from lapor_cli.handling import get_case
 from lapor_cli.identity import scrub_text
 from lapor_cli.indonesian import tanggal
 from lapor_cli.models import Case
-from lapor_cli.receipts import KANAL_LABEL, summary_line
+from lapor_cli.receipts import summary_line
+from lapor_cli.references import KANAL_LABEL
 from lapor_cli.resources import data_file
 from lapor_cli.validation import clean_text
 

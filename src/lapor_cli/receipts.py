@@ -26,25 +26,11 @@ from lapor_cli.handling import get_case
 from lapor_cli.identity import scrub_text
 from lapor_cli.indonesian import tanggal
 from lapor_cli.models import Case, Desk
-from lapor_cli.references import JENIS_LABEL
+from lapor_cli.references import JENIS_LABEL, KANAL_LABEL
 from lapor_cli.validation import clean_text
 
-__all__ = ["KANAL_LABEL", "Receipt", "receipt", "receipt_text", "summary_line"]
+__all__ = ["Receipt", "receipt", "receipt_text", "summary_line"]
 
-KANAL_LABEL = {
-    "tatap-muka": "Tatap muka (loket)",
-    "surat": "Surat",
-    "kotak-saran": "Kotak saran",
-    "email": "Email",
-    "telepon": "Telepon",
-    "sms": "SMS",
-    "whatsapp": "WhatsApp",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "youtube": "YouTube",
-    "sp4n-lapor": "SP4N-LAPOR!",
-    "lainnya": "Lainnya",
-}
 SUMMARY_WIDTH = 90
 HIDDEN = "(dirahasiakan)"
 

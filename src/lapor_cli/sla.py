@@ -278,9 +278,7 @@ def workdays_to(
     # A pause begun before day 0 freezes day 0 itself (the count then starts after it):
     # count_workdays(a, b) counts (a, b], so such a pause is counted from the day before.
     before_first = first - timedelta(days=1)
-    frozen = sum(
-        max(0, cal.count_workdays(max(s, before_first), min(e, day))) for s, e in stopping
-    )
+    frozen = sum(max(0, cal.count_workdays(max(s, before_first), min(e, day))) for s, e in stopping)
     return max(0, cal.count_workdays(first, day) - frozen)
 
 
