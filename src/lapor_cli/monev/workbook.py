@@ -300,7 +300,7 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
     figures = report.figures()
     national = report.national()
     demo_rows = 1 if report.demo else 0
-    pages.block(20 + 15 * (demo_rows + len(top) + 3 + len(figures) + 2 + len(national) + 1))
+    pages.block(20 + 15 * (demo_rows + len(top) + 3 + len(figures)))
     sheet.title(f"Monitoring dan evaluasi pengaduan — {report.kantor}")
     if report.demo:
         sheet.append([sheet.styled(DEMO_MARK, bold=True)])
@@ -318,6 +318,7 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
     sheet.header(["Angka utama", "Nilai"])
     for fig in figures:
         sheet.append([fig.label, _value_cell(sheet, fig)])
+    pages.block(15 * (len(national) + 2))  # a block of its own: never split across pages
     sheet.append([])
     sheet.header([NATIONAL_TITLE, "Nilai"])
     for fig in national:
