@@ -82,6 +82,7 @@ class OfficeInfo:
     meja: DeskInfo | None
     semua_meja: list[str]
     tanda_tangan: Signature = Signature()
+    retensi_tahun: int | None = None  # the retention period (``lapor retensi``); None: not set
 
 
 def office(
@@ -95,11 +96,12 @@ def office(
     kepala: str | None = None,
     nip: str | None = None,
     jabatan: str | None = None,
+    retensi: int | None = None,
 ) -> OfficeInfo:
     """Show, and change what is given: the office's name (on a register of one desk also
     that desk's name: the office is the desk), the chosen desk's number prefix (only before
-    its first case), the time zone, and who signs the monev (place, head's name, NIP of 18
-    digits, title; an empty value clears one)."""
+    its first case), the time zone, who signs the monev (place, head's name, NIP of 18
+    digits, title; an empty value clears one), and the retention period in years."""
     checked = {
         "kota": None if kota is None else _one_line("kota", kota, "Kota"),
         "kepala_nama": None if kepala is None else _one_line("kepala", kepala, "Nama kepala"),
@@ -124,6 +126,10 @@ def office(
     for key, value in checked.items():
         if value is not None:
             set_setting(session, key, value)
+    if retensi is not None:
+        from lapor_cli.privacy import set_retention
+
+        set_retention(session, retensi)
     settings = get_settings(session)
     return OfficeInfo(
         settings["kantor_nama"],
@@ -132,7 +138,15 @@ def office(
         desk,
         [d.kode for d in every],
         Signature.from_settings(settings),
+        _retention(settings),
     )
+
+
+def _retention(settings: dict[str, str]) -> int | None:
+    from lapor_cli.privacy import RETENTION_KEY
+
+    kept = settings.get(RETENTION_KEY)
+    return int(kept) if kept else None
 
 
 def set_profile(session: Session, name: str) -> profiles.Profile:

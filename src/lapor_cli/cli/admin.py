@@ -106,10 +106,6 @@ def register(app: typer.Typer) -> None:
         given = (nama, prefiks, zona, kota, kepala, nip, jabatan, retensi, kontak, lampiran_maks)
         changing = any(v is not None for v in given)
         with opened(write=changing) as ctx:
-            if retensi is not None:
-                from lapor_cli.privacy import set_retention
-
-                set_retention(ctx.session, retensi)
             info = office(
                 ctx.session,
                 meja=meja,
@@ -120,13 +116,10 @@ def register(app: typer.Typer) -> None:
                 kepala=kepala,
                 nip=nip,
                 jabatan=jabatan,
+                retensi=retensi,
             )
             paper = paperwork_settings(ctx.session, kontak=kontak, lampiran_maks=lampiran_maks)
             location = ctx.register.location
-            from lapor_cli.privacy import RETENTION_KEY
-            from lapor_cli.settings import get_settings
-
-            kept = get_settings(ctx.session).get(RETENTION_KEY)
         desk = info.meja
         sign = info.tanda_tangan
         view = {
@@ -140,7 +133,7 @@ def register(app: typer.Typer) -> None:
             "kepala": sign.nama or None,
             "nip": sign.nip or None,
             "jabatan_kepala": sign.jabatan,
-            "retensi_tahun": int(kept) if kept else None,
+            "retensi_tahun": info.retensi_tahun,
             **paper,
             "register": location if not ctx.register.in_memory else None,
         }
@@ -168,8 +161,8 @@ def register(app: typer.Typer) -> None:
         lines.append(
             "Retensi     : "
             + (
-                f"{kept} tahun sejak kasus selesai"
-                if kept
+                f"{info.retensi_tahun} tahun sejak kasus selesai"
+                if info.retensi_tahun
                 else "belum diatur (lapor kantor --retensi N)"
             )
         )
