@@ -435,7 +435,7 @@ class Monev:
             Figure("tindak_lanjut_5_hari", "Ditindaklanjuti ≤ 5 hari kerja", in_time),
             Figure(
                 "jumlah_disposisi_dinilai",
-                "Kasus terdisposisi yang dinilai (sudah ditindaklanjuti atau lewat 5 hari kerja)",
+                "Dinilai: sudah ditindaklanjuti atau lewat 5 hari kerja",
                 len(decided),
             ),
             Figure("rhp", "RHP: rata-rata penilaian hasil penanganan (1–5)", mean(scores), "dec"),
