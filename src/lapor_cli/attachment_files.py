@@ -266,7 +266,7 @@ def _display_name(path: Path) -> str:
 
 
 def _json(value) -> object:
-    if isinstance(value, (str, bytes)):
+    if isinstance(value, str | bytes):
         try:
             return json.loads(value)
         except ValueError:
