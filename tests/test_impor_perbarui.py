@@ -156,3 +156,14 @@ def test_an_old_corrected_receipt_needs_lama_as_a_new_one_does(first):
     doc = lapor_json("impor", again, "--perbarui", "--lama")
     assert doc["diperbarui"] == 1
     assert lapor_json("lihat", "DS-2026-00001")["diterima"] == "2025-11-20T09:15"
+
+
+def test_a_row_already_corrected_by_hand_changes_nothing_and_says_so(first):
+    done = lapor("ubah", "DS-2026-00001", "--uraian", "diketik ulang", "--alasan", "x")
+    assert done.exit_code == 0, done.stderr
+    again = write_csv(first / "koreksi.csv", [form(1, uraian="diketik ulang")])
+    before = dump_register()
+    doc = lapor_json("impor", again, "--perbarui")
+    assert (doc["diperbarui"], doc["dilewati"]) == (0, 1)
+    assert any("sudah sama dengan kasus DS-2026-00001" in n for n in doc["peringatan"])
+    assert dump_register() == before

@@ -39,7 +39,6 @@ class Updates:
     """What applying (or, for ``--uji``, checking) the changed rows came to."""
 
     nomor: list[str] = field(default_factory=list)  # the cases corrected, in row order
-    unchanged: int = 0  # rows whose content differs in nothing ``ubah`` keeps
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -93,8 +92,11 @@ def apply_updates(
             )
             continue
         fields = differences(data, case)
-        if not fields:
-            done.unchanged += 1
+        if not fields:  # corrected by hand already (`ubah`): the case holds what the row says
+            done.notes.append(
+                f"Baris {row}: isi formulir sudah sama dengan kasus {nomor} (dikoreksi "
+                "sebelumnya); tidak ada yang diubah."
+            )
             continue
         try:
             if write:
