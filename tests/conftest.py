@@ -26,6 +26,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -182,6 +183,40 @@ def ok_json(run: Runner, *args: str, waktu: str | None = None) -> object:
     code, out, err = run(*args, "--json", waktu=waktu)
     assert code == 0, err
     return json.loads(out)
+
+
+#: "Now" of the library tests (``session``): Monday 23 November 2026 10:00 (kemensos: due
+#: Thursday 26 November, end of day); the officer they record as.
+MON_23 = datetime(2026, 11, 23, 10, 0)
+LIBRARY_OFFICER = "uji"
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def eod(day: str) -> datetime:
+    """The end of ``day`` (``YYYY-MM-DD``): when a deadline in working days runs out."""
+    from lapor_cli.sla import END_OF_DAY
+
+    return datetime.combine(datetime.fromisoformat(day).date(), END_OF_DAY)
+
+
+def record_letter(
+    session: Session, *, now: datetime = MON_23, profile: str = "kemensos", **fields: object
+) -> str:
+    """Record a letter complaint through the library (fields overridden); its number."""
+    from lapor_cli.recording import record
+
+    raw: dict[str, object] = {
+        "kanal": "surat",
+        "jenis": "aduan",
+        "uraian": "Bantuan PKH belum cair",
+        "nama": "Maria Bere",
+        "petugas": LIBRARY_OFFICER,
+        **fields,
+    }
+    return str(record(session, raw, now=now, profile=profile).view["nomor"])
 
 
 def refused(run: Runner, *args: str, input: str | None = None) -> str:

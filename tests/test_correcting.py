@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from conftest import HP, HP_E164, KK, NIK, NIK_KUPANG, register_rows
+from conftest import HP, HP_E164, KK, MON_23, NIK, NIK_KUPANG, at, eod, register_rows
+from conftest import LIBRARY_OFFICER as PETUGAS
+from conftest import record_letter as catat
 from lapor_cli.correcting import correct_case
 from lapor_cli.db import KNOWN_REVISIONS
 from lapor_cli.entries import case_history
@@ -30,33 +32,6 @@ from lapor_cli.handling import (
 from lapor_cli.handling import verify_case as verify_case_
 from lapor_cli.listing import show_case
 from lapor_cli.maintenance import check_connection
-from lapor_cli.recording import record
-from lapor_cli.sla import END_OF_DAY
-
-MON_23 = datetime(2026, 11, 23, 10, 0)
-PETUGAS = "uji"
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def eod(day: str) -> datetime:
-    return datetime.combine(datetime.fromisoformat(day).date(), END_OF_DAY)
-
-
-def catat(
-    session: Session, *, now: datetime = MON_23, profile: str = "kemensos", **fields: object
-) -> str:
-    raw: dict[str, object] = {
-        "kanal": "surat",
-        "jenis": "aduan",
-        "uraian": "Bantuan PKH belum cair",
-        "nama": "Maria Bere",
-        "petugas": PETUGAS,
-        **fields,
-    }
-    return str(record(session, raw, now=now, profile=profile).view["nomor"])
 
 
 def ubah(session: Session, nomor: str, *, now: datetime = MON_23, alasan="Salah ketik", **fields):

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from conftest import register_rows
+from conftest import LIBRARY_OFFICER as PETUGAS
+from conftest import MON_23, at, eod, register_rows
+from conftest import record_letter as catat
 from lapor_cli.db import KNOWN_REVISIONS
 from lapor_cli.entries import case_history
 from lapor_cli.errors import NotFoundError, StatusError, ValidationError
@@ -33,34 +35,6 @@ from lapor_cli.handling import (
     verify_case,
 )
 from lapor_cli.maintenance import check_connection
-from lapor_cli.recording import record
-from lapor_cli.sla import END_OF_DAY
-
-MON_23 = datetime(2026, 11, 23, 10, 0)  # kemensos: due Thu 26 Nov, end of day
-PETUGAS = "uji"
-
-
-def catat(
-    session: Session, *, now: datetime = MON_23, profile: str = "kemensos", **fields: object
-) -> str:
-    """Record a letter complaint (fields overridden); its number."""
-    raw: dict[str, object] = {
-        "kanal": "surat",
-        "jenis": "aduan",
-        "uraian": "Bantuan PKH belum cair",
-        "nama": "Maria Bere",
-        "petugas": PETUGAS,
-        **fields,
-    }
-    return str(record(session, raw, now=now, profile=profile).view["nomor"])
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def eod(day: str) -> datetime:
-    return datetime.combine(datetime.fromisoformat(day).date(), END_OF_DAY)
 
 
 def steps(session: Session, nomor: str) -> list[tuple[str, str | None, str | None]]:

@@ -9,12 +9,12 @@ Mon 30 Nov 2026 are Mondays.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from sqlmodel import Session
 
-from conftest import HP, NIK, register_rows
+from conftest import HP, MON_23, NIK, at, eod, register_rows
+from conftest import LIBRARY_OFFICER as PETUGAS
+from conftest import record_letter as catat
 from lapor_cli.db import KNOWN_REVISIONS
 from lapor_cli.deadline_report import sla_report
 from lapor_cli.entries import case_history
@@ -37,33 +37,6 @@ from lapor_cli.handling import (
 from lapor_cli.listing import list_cases, show_case
 from lapor_cli.maintenance import check_connection
 from lapor_cli.monev import month_report
-from lapor_cli.recording import record
-from lapor_cli.sla import END_OF_DAY
-
-MON_23 = datetime(2026, 11, 23, 10, 0)
-PETUGAS = "uji"
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-def eod(day: str) -> datetime:
-    return datetime.combine(datetime.fromisoformat(day).date(), END_OF_DAY)
-
-
-def catat(
-    session: Session, *, now: datetime = MON_23, profile: str = "kemensos", **fields: object
-) -> str:
-    raw: dict[str, object] = {
-        "kanal": "surat",
-        "jenis": "aduan",
-        "uraian": "Bantuan PKH belum cair",
-        "nama": "Maria Bere",
-        "petugas": PETUGAS,
-        **fields,
-    }
-    return str(record(session, raw, now=now, profile=profile).view["nomor"])
 
 
 def walk_to_follow_up(session: Session, nomor: str, day: str = "2026-11-17") -> None:

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from conftest import HP, HP_E164, NIK, NIK_KUPANG, register_rows
+from conftest import HP, HP_E164, NIK, NIK_KUPANG, eod, register_rows
 from lapor_cli import history
 from lapor_cli.db import KNOWN_REVISIONS
 from lapor_cli.deadlines import Deadlines
@@ -33,7 +33,6 @@ from lapor_cli.recording import (
     record_case,
     write_prepared,
 )
-from lapor_cli.sla import END_OF_DAY
 from lapor_cli.validation import validate_case
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday
@@ -62,10 +61,6 @@ def catat(
     **fields,
 ) -> Recorded:
     return record(session, raw(**fields), now=now, profile=profile, meja=meja, lama=lama)
-
-
-def eod(day: str) -> datetime:
-    return datetime.combine(datetime.fromisoformat(day).date(), END_OF_DAY)
 
 
 # -- numbers -------------------------------------------------------------------------------------
