@@ -21,6 +21,7 @@ as it was received, so that importing the same paper form again still finds the 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +36,7 @@ from lapor_cli.errors import StatusError, ValidationError
 from lapor_cli.handling import get_case
 from lapor_cli.models import Case, History
 from lapor_cli.recording import open_duplicates
-from lapor_cli.validation import CaseInput, clean_text, validate_case
+from lapor_cli.validation import IDENTITY_FIELDS, CaseInput, clean_text, validate_case
 from lapor_cli.views import case_view, iso, masked_identity
 
 __all__ = ["CORRECTABLE", "Corrected", "check_correction", "correct_case"]
@@ -61,28 +62,10 @@ CORRECTABLE: dict[str, str] = {
     "nomor_lapor": "nomor SP4N-LAPOR!",
     "nomor_formulir": "nomor formulir",
 }
-_IDENTITY = ("nama", "nik", "kk", "hp", "email", "alamat")
 _RULE_FACTS = frozenset(("kanal", "jenis", "segera", "kategori", "klasifikasi"))
 _VERIFIED = frozenset(("kategori", "klasifikasi"))  # set by verifikasi, not by catat
-#: The intake fields validate_case reads, as the case row holds them.
-_INTAKE = (
-    "kanal",
-    "jenis",
-    "uraian",
-    "nama",
-    "nik",
-    "kk",
-    "hp",
-    "email",
-    "alamat",
-    "nomor_lapor",
-    "nomor_formulir",
-    "anonim",
-    "rahasia",
-    "segera",
-    "diterima",
-    "petugas",
-)
+#: The intake fields validate_case reads (a new case's), as the case row holds them.
+_INTAKE = tuple(f.name for f in dataclasses.fields(CaseInput))
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +324,7 @@ def _check_receipt(session: Session, case: Case, diterima: datetime) -> None:
 
 def _kept(name: str, value: object) -> object:
     """A value as the history entry keeps it: identity masked, a time in ISO form."""
-    if name in _IDENTITY:
+    if name in IDENTITY_FIELDS:
         return masked_identity(name, value)
     if isinstance(value, datetime):
         return iso(value)
@@ -350,7 +333,7 @@ def _kept(name: str, value: object) -> object:
 
 def _shown(name: str, value: object) -> object:
     """A value as screens show it: NIK, KK, phone and email masked, a time in ISO form."""
-    if name in _IDENTITY and name not in ("nama", "alamat"):
+    if name in IDENTITY_FIELDS and name not in ("nama", "alamat"):
         return masked_identity(name, value)
     if isinstance(value, datetime):
         return iso(value)
