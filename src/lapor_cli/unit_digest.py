@@ -263,8 +263,8 @@ def _day(value: datetime, satuan: str) -> str:
 
 
 def _left(remaining: int, late: bool) -> str:
-    if late:
-        return f"lewat {-remaining} hari kerja" if remaining < 0 else "sudah lewat"
+    if late:  # sla.remaining_workdays is negative exactly when late
+        return f"lewat {-remaining} hari kerja"
     return "hari ini" if remaining == 0 else f"{remaining} hari kerja lagi"
 
 
