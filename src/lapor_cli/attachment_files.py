@@ -43,12 +43,15 @@ import zipfile
 from pathlib import Path
 
 from lapor_cli.errors import ValidationError
+from lapor_cli.views import iso
 
 __all__ = [
     "DEFAULT_CAP_MB",
     "JENIS_LABEL",
     "MIME",
+    "RAHASIA_NAME",
     "Upload",
+    "attachment_view",
     "check_attachments",
     "read_upload",
     "recognise",
@@ -335,3 +338,24 @@ def _row(kasus_id, item: dict) -> tuple:
         str(item.get("jenis")),
         int(item.get("ukuran") or 0),
     )
+
+
+#: What a rahasia case's attachment is called on screens and lists.
+RAHASIA_NAME = "(rahasia)"
+
+
+def attachment_view(row, *, rahasia: bool = False, reveal: bool = False) -> dict:
+    """An attachment as lists and JSON show it (name and note hidden for a rahasia case)."""
+    hidden = rahasia and not reveal
+    return {
+        "id": row.id,
+        "nama": RAHASIA_NAME if hidden else row.nama,
+        "jenis": row.jenis,
+        "jenis_label": JENIS_LABEL.get(row.jenis, row.jenis),
+        "ukuran": row.ukuran,
+        "ukuran_teks": size_text(row.ukuran),
+        "sha256": row.sha256,
+        "keterangan": None if hidden else row.keterangan,
+        "ditambahkan": iso(row.ditambahkan),
+        "oleh": row.oleh,
+    }

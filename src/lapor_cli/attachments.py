@@ -26,7 +26,9 @@ from lapor_cli.attachment_files import (
     DEFAULT_CAP_MB,
     JENIS_LABEL,
     MB,
+    RAHASIA_NAME,
     Upload,
+    attachment_view,
     read_upload,
     size_text,
 )
@@ -36,7 +38,6 @@ from lapor_cli.handling import get_case
 from lapor_cli.models import Attachment, AttachmentContent, Case
 from lapor_cli.settings import get_settings
 from lapor_cli.validation import clean_text
-from lapor_cli.views import iso
 
 __all__ = [
     "Added",
@@ -49,8 +50,6 @@ __all__ = [
     "list_attachments",
 ]
 
-RAHASIA_NAME = "(rahasia)"
-
 
 def attachment_cap(session: Session) -> int:
     """The size cap of one attachment in bytes (office setting ``lampiran_maks_mb``)."""
@@ -59,23 +58,6 @@ def attachment_cap(session: Session) -> int:
         return max(1, int(text)) * MB
     except ValueError:
         return DEFAULT_CAP_MB * MB
-
-
-def attachment_view(row: Attachment, *, rahasia: bool = False, reveal: bool = False) -> dict:
-    """An attachment as lists and JSON show it (name and note hidden for a rahasia case)."""
-    hidden = rahasia and not reveal
-    return {
-        "id": row.id,
-        "nama": RAHASIA_NAME if hidden else row.nama,
-        "jenis": row.jenis,
-        "jenis_label": JENIS_LABEL.get(row.jenis, row.jenis),
-        "ukuran": row.ukuran,
-        "ukuran_teks": size_text(row.ukuran),
-        "sha256": row.sha256,
-        "keterangan": None if hidden else row.keterangan,
-        "ditambahkan": iso(row.ditambahkan),
-        "oleh": row.oleh,
-    }
 
 
 def case_attachments(session: Session, case: Case) -> list[Attachment]:

@@ -45,25 +45,15 @@ from lapor_cli.locking import (
     lock_wait,
     take_server_lock,
 )
-from lapor_cli.resources import app_dir
 
-#: The newest migration this code knows; a register stamped with any other unknown revision
-#: was made by a newer lapor-cli and is refused rather than touched.
-SCHEMA_HEAD = "0011"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0010", "0011")
-
-
-def default_location() -> str:
-    return str(app_dir() / "register.db")
-
-
-def resolve_location(option: str | None) -> str:
-    """``--db`` wins over ``LAPOR_DB``, which wins over the default file."""
-    return option or os.environ.get("LAPOR_DB") or default_location()
-
-
-def is_url(location: str) -> bool:
-    return "://" in location
+# Where the rest of the code looks for them (they live in the light ``register_file``).
+from lapor_cli.register_file import (  # noqa: F401
+    KNOWN_REVISIONS,
+    SCHEMA_HEAD,
+    default_location,
+    is_url,
+    resolve_location,
+)
 
 
 def shown_location(location: str) -> str:
@@ -294,8 +284,7 @@ def server_engine(location: str) -> tuple[Engine, str]:
     return engine, shown
 
 
-def _creation_lock(path: Path) -> Path:
-    return path.with_name(f"{path.name}.sedang-dibuat")
+_creation_lock = register_file.creation_lock
 
 
 def _wait_for_creation(lock: Path) -> None:

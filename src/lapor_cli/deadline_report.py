@@ -7,18 +7,18 @@ import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
-
-import sqlalchemy as sa
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from lapor_cli import sla
 from lapor_cli.deadlines import KASUS, STAGED, Deadlines
 from lapor_cli.desks import desk_scope
 from lapor_cli.errors import ValidationError
-from lapor_cli.handling import get_case
-from lapor_cli.models import Case, History
+from lapor_cli.sqlread import Reader, flag, record_type, when
 from lapor_cli.views import due_iso, iso
 from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 __all__ = ["SlaLine", "SlaReport", "as_of_moment", "explain_case", "rule_text", "sla_report"]
 
@@ -70,22 +70,36 @@ class SlaLine:
 
 
 SLA_COLUMNS = (
-    Case.id,
-    Case.nomor,
-    Case.status,
-    Case.diterima,
-    Case.didistribusikan,
-    Case.tindaklanjut_terakhir,
-    Case.ditutup,
-    Case.segera,
-    Case.unit,
-    Case.sla_profil,
-    Case.sla_satuan,
-    Case.sla_nilai,
-    Case.sla_perpanjangan,
-    Case.diperpanjang,
-    Case.dibuka,
+    "id",
+    "nomor",
+    "status",
+    "diterima",
+    "didistribusikan",
+    "tindaklanjut_terakhir",
+    "ditutup",
+    "segera",
+    "unit",
+    "sla_profil",
+    "sla_satuan",
+    "sla_nilai",
+    "sla_perpanjangan",
+    "diperpanjang",
+    "dibuka",
 )
+_SlaRow = record_type(SLA_COLUMNS)
+
+
+def _sla_row(r: tuple) -> tuple:
+    """A row of :data:`SLA_COLUMNS` with its stored values as Python ones."""
+    return _SlaRow(
+        r[0], r[1], r[2], when(r[3]), when(r[4]), when(r[5]), when(r[6]), flag(r[7]), r[8],
+        r[9], r[10], r[11], r[12], flag(r[13]), when(r[14]),
+    )  # fmt: skip
+
+
+def _in(values: tuple[str, ...] | list[str]) -> str:
+    """An SQL list of fixed words (statuses): literal, so the planner sees them."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 @dataclass(slots=True)
@@ -107,7 +121,7 @@ _RANK = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2, sla.DITUNDA: 3}
 
 
 def sla_report(
-    session: Session,
+    session: Session | Reader,
     as_of: datetime,
     *,
     only_late: bool = False,
@@ -125,29 +139,31 @@ def sla_report(
     of receipt, which most cases of a large register share, so each is computed once; with a
     limit only that many cases are kept (a bounded heap), not one line per open case.
     """
-    desk = desk_scope(session, meja, every=semua_meja)
+    db = Reader.of(session)
+    desk = desk_scope(db, meja, every=semua_meja)
     book = Deadlines(session, as_of)
     pauses = book.all_pauses()  # every pause, before the cases stream in
     # As of a moment: a case received after it did not exist yet; one closed since was open.
     past = now is not None and as_of < now
-    still_open = Case.status.in_(OPEN_STATUSES)
+    still_open = f"status IN {_in(OPEN_STATUSES)}"
     if past:
-        still_open = sa.or_(
-            still_open, sa.and_(Case.status.in_(CLOSED_STATUSES), Case.ditutup > as_of)
-        )
-    query = sa.select(*SLA_COLUMNS).where(still_open, Case.diterima <= as_of)
-    statuses = _statuses_at(session, as_of, query) if past else None
+        still_open = f"({still_open} OR (status IN {_in(CLOSED_STATUSES)} AND ditutup > ?))"
+    where = f"{still_open} AND diterima <= ?"
+    params: list = [db.time(as_of)] * (2 if past else 1)
+    statuses = _statuses_at(db, as_of, where, params) if past else None
     if desk is not None:
         # Wrapped so that no index on meja is used: the open cases (status index) are few,
         # a desk's cases of every year many.
-        query = query.where(sa.func.coalesce(Case.meja, "") == desk.kode)
+        where += " AND coalesce(meja, '') = ?"
+        params.append(desk.kode)
+    query = f"SELECT {', '.join(SLA_COLUMNS)} FROM kasus WHERE {where}"
     dues: dict[tuple, datetime] = {}
     counts = dict.fromkeys(
         ("terbuka", "terlambat", "hari_ini", "jatuh_tempo", "aman", "ditunda", "siap_ditutup"), 0
     )
 
     def entries() -> Iterator[tuple]:
-        for row in session.connection().execute(query):
+        for row in map(_sla_row, db.iter(query, params)):
             if statuses is not None:  # the row as it stood at as_of
                 status = statuses.get(row.id, "diterima")
                 if status not in OPEN_STATUSES:
@@ -232,19 +248,17 @@ class _AsOf:
         return getattr(self._row, name)
 
 
-def _statuses_at(session: Session, as_of: datetime, cases: sa.Select) -> dict[int, str]:
-    """Each case's status at ``as_of`` (of the cases ``cases`` selects): the ``ke_status`` of
+def _statuses_at(db: Reader, as_of: datetime, where: str, params: list) -> dict[int, str]:
+    """Each case's status at ``as_of`` (of the cases ``where`` selects): the ``ke_status`` of
     its last history entry by then."""
-    h = History.__table__
-    ids = cases.with_only_columns(Case.id)
-    last = (
-        sa.select(sa.func.max(h.c.id).label("last_id"))
-        .where(h.c.waktu <= as_of, h.c.ke_status.is_not(None), h.c.kasus_id.in_(ids))
-        .group_by(h.c.kasus_id)
-        .subquery()
+    query = (
+        "SELECT h.kasus_id, h.ke_status FROM riwayat h JOIN ("
+        " SELECT max(id) AS last_id FROM riwayat"
+        " WHERE waktu <= ? AND ke_status IS NOT NULL"
+        f" AND kasus_id IN (SELECT id FROM kasus WHERE {where})"
+        " GROUP BY kasus_id) last ON h.id = last.last_id"
     )
-    query = sa.select(h.c.kasus_id, h.c.ke_status).join(last, h.c.id == last.c.last_id)
-    return dict(session.connection().execute(query).all())
+    return dict(db.rows(query, [db.time(as_of), *params]))
 
 
 def as_of_moment(text: str | None, now: datetime) -> datetime:
@@ -264,6 +278,8 @@ def explain_case(session: Session, nomor: str, as_of: datetime) -> dict[str, obj
     register frozen at that moment would count it). A case closed by then: the count runs to
     its closing, with the verdict given at closing and its working days to close (the same
     number as the monev's "hari kerja sampai selesai"); no days left."""
+    from lapor_cli.handling import get_case
+
     case = get_case(session, nomor)
     if case.diterima > as_of:
         raise ValidationError(

@@ -25,9 +25,7 @@ import itertools
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-
-import sqlalchemy as sa
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING, Any
 
 from lapor_cli import profiles, sla
 from lapor_cli.errors import NotFoundError
@@ -39,10 +37,14 @@ from lapor_cli.holiday_calendar import (
     merge_days,
     package_days,
 )
-from lapor_cli.models import History, OfficeDay, PackageYear, Pause
 from lapor_cli.sla import SlaRule
-from lapor_cli.validation import CaseInput
+from lapor_cli.sqlread import Reader, day, doc, when
 from lapor_cli.workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from lapor_cli.validation import CaseInput
 
 #: The statuses with a stage deadline running (see :meth:`Deadlines.stage_due`).
 STAGED = frozenset({"diterima", "didisposisikan"})
@@ -56,40 +58,56 @@ CLOSING_DUE = "batas_waktu_saat_ditutup"
 
 #: The entries that may carry it.
 _JUDGING = ("tutup", "verifikasi", "ubah")
+_JUDGING_SQL = "(" + ", ".join(f"'{aksi}'" for aksi in _JUDGING) + ")"
 
 #: Years loaded past a case's receipt year: room for 60-working-day rules and pauses.
 YEARS_AHEAD = 1
 
 
-def cached_package_days(session: Session, years: list[int]) -> list[NonWorkingDay]:
+def _writing(source: Any) -> bool:
+    """Whether ``source`` is a writing command's session (it may store what it computes)."""
+    return not isinstance(source, Reader) and bool(source.info.get("write"))
+
+
+def cached_package_days(source: Session | Reader, years: list[int]) -> list[NonWorkingDay]:
     """The package's days of ``years``, from the register's cache when it was made by the
     installed ``holidays`` version; computed (and, in a writing command, stored) otherwise."""
     version = holidays_version()
+    marks = ", ".join("?" * len(years))
     stored = {
-        row.tahun: row
-        for row in session.exec(select(PackageYear).where(PackageYear.tahun.in_(years)))
+        tahun: (versi, doc(hari))
+        for tahun, versi, hari in Reader.of(source).rows(
+            f"SELECT tahun, versi, hari FROM kalender_paket WHERE tahun IN ({marks})", years
+        )
     }
     days: list[NonWorkingDay] = []
+    fresh_years: dict[int, list[NonWorkingDay]] = {}
     for year in years:
-        row = stored.get(year)
-        if row is not None and row.versi == version:
+        versi, hari = stored.get(year, (None, None))
+        if versi == version:
             days.extend(
                 NonWorkingDay(
                     date.fromisoformat(d["tanggal"]), d["keterangan"], d["sumber"], d["perkiraan"]
                 )
-                for d in row.hari
+                for d in hari
             )
             continue
-        fresh = package_days(year)
+        fresh_years[year] = fresh = package_days(year)
         days.extend(fresh)
-        if session.info.get("write"):
-            row = row or PackageYear(tahun=year, versi=version)
-            row.versi = version
-            row.hari = stored_days(fresh)
-            session.add(row)
-    if session.info.get("write"):
-        refresh_stale_years(session, version, skip=set(years))
+    if _writing(source):
+        _store_years(source, version, fresh_years)
+        refresh_stale_years(source, version, skip=set(years))
     return days
+
+
+def _store_years(session: Session, version: str, years: dict[int, list[NonWorkingDay]]) -> None:
+    from lapor_cli.models import PackageYear
+
+    for year, fresh in years.items():
+        row = session.get(PackageYear, year) or PackageYear(tahun=year, versi=version)
+        row.versi = version
+        row.hari = stored_days(fresh)
+        session.add(row)
 
 
 def stored_days(days: list[NonWorkingDay]) -> list[dict[str, object]]:
@@ -109,6 +127,10 @@ def refresh_stale_years(session: Session, version: str, *, skip: set[int]) -> No
     """After an upgrade of ``holidays``, every stored year is stale, and reading commands
     (which cannot store) would recompute each year they touch on every run (~0.1-0.2 s a
     year). The first writing command refreshes them all, once."""
+    from sqlmodel import select
+
+    from lapor_cli.models import PackageYear
+
     stale = session.exec(
         select(PackageYear).where(PackageYear.versi != version, PackageYear.tahun.not_in(skip))
     ).all()
@@ -126,8 +148,11 @@ def _rule(satuan: str, nilai: int, perpanjangan: int) -> sla.Rule:
 class Deadlines:
     """Calendars and deadlines for one command (one session)."""
 
-    def __init__(self, session: Session, as_of: datetime | None = None) -> None:
-        self.session = session
+    def __init__(self, source: Session | Reader, as_of: datetime | None = None) -> None:
+        #: A writing command's session (the package's days it computes are stored), or any
+        #: reader of the register; every read goes through :attr:`db`.
+        self.session = source
+        self.db = Reader.of(source)
         self.as_of = as_of  # closes a pause that is still running; None: pauses ignored
         self._pauses: dict[int, list[tuple[date, date | None]]] | None = None
         # A deadline in working days depends only on the rule and the receipt date: many cases
@@ -158,11 +183,13 @@ class Deadlines:
         if self._office is None:
             added: list[NonWorkingDay] = []
             removed: list[date] = []
-            for day in self.session.exec(select(OfficeDay)):
-                if day.jenis == "libur":
-                    added.append(NonWorkingDay(day.tanggal, day.keterangan, KANTOR, sk=day.sk))
+            for tanggal, jenis, keterangan, sk in self.db.rows(
+                "SELECT tanggal, jenis, keterangan, sk FROM hari_kantor ORDER BY tanggal"
+            ):
+                if jenis == "libur":
+                    added.append(NonWorkingDay(day(tanggal), keterangan, KANTOR, sk=sk))
                 else:
-                    removed.append(day.tanggal)
+                    removed.append(day(tanggal))
             self._office = (added, removed)
         return self._office
 
@@ -266,10 +293,11 @@ class Deadlines:
         """Every case's pauses as (start, end) dates, end None while still paused; one query."""
         if self._pauses is None:
             self._pauses = defaultdict(list)
-            for kasus_id, mulai, selesai in self.session.execute(
-                sa.select(Pause.kasus_id, Pause.mulai, Pause.selesai).order_by(Pause.id)
+            for kasus_id, mulai, selesai in self.db.rows(
+                "SELECT kasus_id, mulai, selesai FROM jeda ORDER BY id"
             ):
-                self._pauses[kasus_id].append((mulai.date(), selesai.date() if selesai else None))
+                end = when(selesai)
+                self._pauses[kasus_id].append((when(mulai).date(), end.date() if end else None))
         return self._pauses
 
     def pauses(self, case_id: int) -> list[tuple[date, date | None]]:
@@ -298,10 +326,11 @@ class Deadlines:
         """Every closed case's deadline as it stood when its verdict was given (one query;
         for commands that show many closed cases: ``daftar``, the monev)."""
         if self._closing is None:
-            t = History.__table__
             self._closing = {}
-            query = sa.select(t.c.kasus_id, t.c.data).where(t.c.aksi.in_(_JUDGING))
-            for kasus_id, data in self.session.execute(query.order_by(t.c.id)):
+            for kasus_id, data in self.db.iter(
+                f"SELECT kasus_id, data FROM riwayat WHERE aksi IN {_JUDGING_SQL} ORDER BY id"
+            ):
+                data = doc(data)
                 if isinstance(data, dict) and data.get(CLOSING_DUE):
                     self._closing[kasus_id] = datetime.fromisoformat(data[CLOSING_DUE])
         return self._closing
@@ -313,14 +342,13 @@ class Deadlines:
         if self._closing is not None:
             return self._closing.get(row.id)
         if row.id not in self._closing_one:
-            t = History.__table__
-            query = (
-                sa.select(t.c.data)
-                .where(t.c.kasus_id == row.id, t.c.aksi.in_(_JUDGING))
-                .order_by(t.c.id.desc())
-            )
             found = None
-            for (data,) in self.session.execute(query):
+            for (data,) in self.db.rows(
+                f"SELECT data FROM riwayat WHERE kasus_id = ? AND aksi IN {_JUDGING_SQL}"
+                " ORDER BY id DESC",
+                (row.id,),
+            ):
+                data = doc(data)
                 if isinstance(data, dict) and data.get(CLOSING_DUE):
                     found = datetime.fromisoformat(data[CLOSING_DUE])
                     break

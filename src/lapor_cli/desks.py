@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import sqlalchemy as sa
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from lapor_cli.errors import NotFoundError, ValidationError
-from lapor_cli.models import Case, Counter, Desk
+from lapor_cli.sqlread import Reader
 from lapor_cli.validation import clean_text
 from lapor_cli.workflow import OPEN_STATUSES
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 MAIN = "utama"
 _CODE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?")
@@ -64,9 +65,8 @@ def normalize_prefix(value: str) -> str:
     return text.strip("-")
 
 
-def all_desks(session: Session) -> list[DeskInfo]:
-    t = Desk.__table__
-    rows = session.execute(sa.select(t.c.kode, t.c.nama, t.c.prefiks).order_by(t.c.kode))
+def all_desks(source: Session | Reader) -> list[DeskInfo]:
+    rows = Reader.of(source).rows("SELECT kode, nama, prefiks FROM meja ORDER BY kode")
     return [DeskInfo(*row) for row in rows]
 
 
@@ -78,7 +78,7 @@ def _unknown(code: str, desks: list[DeskInfo]) -> NotFoundError:
     )
 
 
-def find_desk(session: Session, code: str) -> DeskInfo:
+def find_desk(session: Session | Reader, code: str) -> DeskInfo:
     desks = all_desks(session)
     wanted = code.strip().lower()
     for desk in desks:
@@ -101,7 +101,9 @@ def desk_for_write(session: Session, chosen: str | None) -> DeskInfo:
     )
 
 
-def desk_scope(session: Session, chosen: str | None, *, every: bool = False) -> DeskInfo | None:
+def desk_scope(
+    session: Session | Reader, chosen: str | None, *, every: bool = False
+) -> DeskInfo | None:
     """The desk a list, ``sla`` or monev covers; None: every desk of the register."""
     if every or not (chosen and chosen.strip()):
         return None
@@ -110,17 +112,19 @@ def desk_scope(session: Session, chosen: str | None, *, every: bool = False) -> 
 
 def desk_counts(session: Session) -> dict[str, tuple[int, int]]:
     """Desk code → (cases, open cases)."""
-    t = Case.__table__
-    query = sa.select(
-        t.c.meja,
-        sa.func.count(),
-        sa.func.count().filter(t.c.status.in_(OPEN_STATUSES)),
-    ).group_by(t.c.meja)
-    return {kode: (total, still_open) for kode, total, still_open in session.execute(query)}
+    marks = ", ".join("?" * len(OPEN_STATUSES))
+    rows = Reader.of(session).rows(
+        f"SELECT meja, count(*), sum(CASE WHEN status IN ({marks}) THEN 1 ELSE 0 END)"
+        " FROM kasus GROUP BY meja",
+        OPEN_STATUSES,
+    )
+    return {kode: (total, int(still_open or 0)) for kode, total, still_open in rows}
 
 
 def add_desk(session: Session, kode: str, nama: str, prefiks: str) -> DeskInfo:
     """A new desk (the caller holds the write transaction)."""
+    from lapor_cli.models import Desk
+
     desk = DeskInfo(normalize_code(kode), _clean_name(nama), normalize_prefix(prefiks))
     desks = all_desks(session)
     if any(d.kode == desk.kode for d in desks):
@@ -135,6 +139,8 @@ def change_desk(
     session: Session, kode: str, *, nama: str | None = None, prefiks: str | None = None
 ) -> DeskInfo:
     """A desk's new name and/or prefix; the prefix only while the desk has no case."""
+    from lapor_cli.models import Desk
+
     current = find_desk(session, kode)
     row = session.get(Desk, current.kode)
     if nama is not None:
@@ -164,15 +170,15 @@ def remove_desk(session: Session, kode: str) -> DeskInfo:
         )
     if len(all_desks(session)) == 1:
         raise ValidationError("meja", f"Meja {desk.kode} satu-satunya meja register ini.")
+    from lapor_cli.models import Desk
+
     session.delete(session.get(Desk, desk.kode))
     session.flush()
     return desk
 
 
 def _case_count(session: Session, kode: str) -> int:
-    return session.execute(
-        sa.select(sa.func.count()).where(Case.__table__.c.meja == kode)
-    ).scalar_one()
+    return Reader.of(session).scalar("SELECT count(*) FROM kasus WHERE meja = ?", (kode,))
 
 
 def _clean_name(nama: str) -> str:
@@ -191,9 +197,9 @@ def _refuse_taken_prefix(session: Session, prefiks: str, desks: list[DeskInfo], 
             raise ValidationError(
                 "prefiks", f"Awalan {prefiks} sudah dipakai meja {desk.kode}; pilih awalan lain."
             )
-    used = session.execute(
-        sa.select(sa.func.count()).where(Counter.__table__.c.prefiks == prefiks)
-    ).scalar_one()
+    used = Reader.of(session).scalar(
+        "SELECT count(*) FROM nomor_urut WHERE prefiks = ?", (prefiks,)
+    )
     if used:
         raise ValidationError(
             "prefiks", f"Awalan {prefiks} sudah pernah dipakai untuk nomor; pilih awalan lain."

@@ -1,7 +1,8 @@
 """Reading cases: one with its whole history (``lihat``), many with filters (``daftar``).
 
-Lists read columns through SQLAlchemy Core, not ORM objects, and are streamed: a million
-cases are never all in memory at once.
+Both read plain rows through the database driver (``sqlread``, ``case_rows``), not ORM
+objects, and lists are streamed: a million cases are never all in memory at once. Only
+``lihat --lengkap``, which records that the identity was opened, writes (through the ORM).
 """
 
 from __future__ import annotations
@@ -10,23 +11,30 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
-from lapor_cli.attachments import attachment_view, case_attachments
+from lapor_cli.attachment_files import attachment_view
+from lapor_cli.case_rows import (
+    LIST_COLUMNS,
+    attachment_rows,
+    case_rows,
+    find_case,
+    history_rows,
+    linked_rows,
+)
 from lapor_cli.deadline_report import rule_text
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import desk_scope
-from lapor_cli.entries import append_history, case_history
 from lapor_cli.errors import RegisterError, StatusError, ValidationError
-from lapor_cli.handling import get_case, linked_cases
 from lapor_cli.identity import parse_nik, parse_phone
-from lapor_cli.models import Case, History
-from lapor_cli.sqlite_text import DamagedText, tolerant_text
+from lapor_cli.sqlite_text import DamagedText
+from lapor_cli.sqlread import Reader
 from lapor_cli.validation import clean_text
 from lapor_cli.views import case_view, history_view, linked_view
 from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 __all__ = [
     "CaseList",
@@ -40,61 +48,47 @@ __all__ = [
 
 
 def show_case(
-    session: Session, nomor: str, *, now: datetime, reveal: bool = False, petugas: str = ""
+    session: Session | Reader,
+    nomor: str,
+    *,
+    now: datetime,
+    reveal: bool = False,
+    petugas: str = "",
 ) -> dict[str, object]:
     """``lihat``: a case with its history, oldest first. Revealing the identity and the
     confidential content (``--lengkap``) is itself recorded in the history first.
 
     Text the register holds damaged (not valid UTF-8) is shown with its bad bytes as U+FFFD,
     and the view then names what is damaged under ``rusak`` (absent when nothing is)."""
-    with tolerant_text(session.connection().connection.driver_connection):
-        try:
-            view = _show_case(session, nomor, now=now, reveal=reveal, petugas=petugas)
-        except ValueError:  # a stored time or JSON value that is no longer one
-            raise RegisterError(
-                f"Kasus {nomor.strip()} tidak dapat dibaca: isinya di register rusak. "
-                "Jalankan `lapor periksa`, lalu pulihkan dari cadangan bila perlu."
-            ) from None
+    try:
+        view = _show_case(session, nomor, now=now, reveal=reveal, petugas=petugas)
+    except ValueError:  # a stored time or JSON value that is no longer one
+        raise RegisterError(
+            f"Kasus {nomor.strip()} tidak dapat dibaca: isinya di register rusak. "
+            "Jalankan `lapor periksa`, lalu pulihkan dari cadangan bila perlu."
+        ) from None
     return view
 
 
 def _show_case(
-    session: Session, nomor: str, *, now: datetime, reveal: bool, petugas: str
+    session: Session | Reader, nomor: str, *, now: datetime, reveal: bool, petugas: str
 ) -> dict[str, object]:
-    case = get_case(session, nomor)
-    if reveal:
-        from lapor_cli.privacy import is_restricted
-
-        restricted = is_restricted(session, case)
-        if restricted:
-            raise StatusError(
-                f"Identitas kasus {case.nomor} dibatasi ({restricted}); tidak dapat dibuka "
-                "dengan --lengkap sampai `lapor lepas`."
-            )
-        petugas = clean_text("petugas", petugas) or "petugas"
-        append_history(
-            session,
-            case,
-            waktu=now,
-            oleh=petugas,
-            aksi="lihat-lengkap",
-            dari=case.status,
-            ke=case.status,
-            catatan="Identitas/isi lengkap dibuka dengan --lengkap",
-            data={},
-        )
+    if reveal:  # a writing command's session: the opening is recorded first
+        _reveal(session, nomor, now=now, petugas=petugas)
+    db = Reader.of(session)
+    case = find_case(db, nomor, columns=_CASE_READ)
     book = Deadlines(session, now)
     due = book.due(case)
     view = case_view(case, batas_waktu=due, reveal=reveal)
-    entries = case_history(session, case)
+    entries = history_rows(db, case.id)
     view["riwayat"] = [history_view(e, reveal=reveal, rahasia=case.rahasia) for e in entries]
     view["sla_keterangan"] = rule_text(book, case)
     # the duplicates merged into it: every reporter and channel the answer must reach
-    view["gabungan"] = [linked_view(row) for row in linked_cases(session, case)]
+    view["gabungan"] = [linked_view(row) for row in linked_rows(db, case.nomor)]
     # scans, photos, documents kept with the case (personal data: names hidden if rahasia)
     view["lampiran"] = [
         attachment_view(row, rahasia=case.rahasia, reveal=reveal)
-        for row in case_attachments(session, case)
+        for row in attachment_rows(db, case.id)
     ]
     damaged = _damaged(case, entries)
     if damaged:
@@ -102,15 +96,45 @@ def _show_case(
     return view
 
 
+#: What ``lihat`` reads of a case: every column, so that damage anywhere is named.
+_CASE_READ = tuple(LIST_COLUMNS) + ("sidik", "garam")
+
+
+def _reveal(session: Session, nomor: str, *, now: datetime, petugas: str) -> None:
+    """``lihat --lengkap``: refused while the identity is restricted; else recorded in the
+    case's history before anything is shown."""
+    from lapor_cli.entries import append_history
+    from lapor_cli.handling import get_case
+    from lapor_cli.privacy import is_restricted
+
+    case = get_case(session, nomor)
+    restricted = is_restricted(session, case)
+    if restricted:
+        raise StatusError(
+            f"Identitas kasus {case.nomor} dibatasi ({restricted}); tidak dapat dibuka "
+            "dengan --lengkap sampai `lapor lepas`."
+        )
+    petugas = clean_text("petugas", petugas) or "petugas"
+    append_history(
+        session,
+        case,
+        waktu=now,
+        oleh=petugas,
+        aksi="lihat-lengkap",
+        dari=case.status,
+        ke=case.status,
+        catatan="Identitas/isi lengkap dibuka dengan --lengkap",
+        data={},
+    )
+
+
 _ENTRY_TEXTS = ("oleh", "aksi", "dari_status", "ke_status", "catatan")
 
 
-def _damaged(case: Case, entries: list[History]) -> list[str]:
+def _damaged(case: Any, entries: list) -> list[str]:
     """What of a case and its history was read back damaged (see ``sqlite_text``)."""
     found = [
-        f"kasus: {c.name}"
-        for c in Case.__table__.columns
-        if isinstance(getattr(case, c.name), DamagedText)
+        f"kasus: {name}" for name in _CASE_READ if isinstance(getattr(case, name), DamagedText)
     ]
     for number, entry in enumerate(entries, start=1):
         names = [n for n in _ENTRY_TEXTS if isinstance(getattr(entry, n), DamagedText)]
@@ -166,7 +190,7 @@ class CaseList:
 
 
 def list_cases(
-    session: Session,
+    session: Session | Reader,
     *,
     now: datetime,
     status: Iterable[str] = (),
@@ -183,31 +207,26 @@ def list_cases(
         raise ValidationError(
             "batas", f"--batas terlalu besar (paling banyak {MAX_LIMIT}); 0 = semua kasus."
         )
-    desk = desk_scope(session, meja, every=semua_meja)
-    query = list_query(
+    db = Reader.of(session)
+    desk = desk_scope(db, meja, every=semua_meja)
+    where, params = list_query(
         status=status,
         kanal=kanal,
         bulan=bulan,
         cari=cari,
         belum_dilaporkan=belum_dilaporkan,
         meja=desk.kode if desk else None,
-        dialect=session.get_bind().dialect.name,
+        reader=db,
     )
-    total = session.execute(
-        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
+    total = db.scalar(f"SELECT count(*) FROM kasus {where}", params)
+    ordered = f"{where} ORDER BY diterima DESC, id DESC"
     if limit:
-        query = query.limit(limit)
+        ordered += f" LIMIT {int(limit)}"
     deadlines = Deadlines(session, now)
     deadlines.all_pauses()  # every pause loaded before the cases stream in
     deadlines.closing_dues()  # and every closed case's deadline as it stood at closing
-    views = (
-        case_view(r, batas_waktu=deadlines.due(r)) for r in session.connection().execute(query)
-    )
+    views = (case_view(r, batas_waktu=deadlines.due(r)) for r in case_rows(db, ordered, params))
     return CaseList(total, views)
-
-
-LIST_COLUMNS = [c for c in Case.__table__.c if c.name not in ("sidik", "garam")]
 
 
 #: Search text that may be a NIK or a phone number: digits, perhaps grouped or with ``+``.
@@ -243,58 +262,61 @@ def list_query(
     cari: str | None = None,
     belum_dilaporkan: bool = False,
     meja: str | None = None,
-    dialect: str = "sqlite",
-) -> sa.Select:
-    """A Core select of case columns with the `daftar` filters, newest first; ``meja``: one
-    desk's cases only."""
-    t = Case.__table__
-    query = sa.select(*LIST_COLUMNS)
+    reader: Reader | None = None,
+) -> tuple[str, list]:
+    """The ``WHERE`` of the `daftar` filters (empty for none) and its parameters; ``meja``:
+    one desk's cases only. ``reader``: the register it is for (how times are compared)."""
+    conditions: list[str] = []
+    params: list = []
+
+    def time(value: datetime) -> object:
+        return reader.time(value) if reader is not None else value.isoformat(" ", "microseconds")
+
     if meja:
-        query = query.where(t.c.meja == meja)
+        conditions.append("meja = ?")
+        params.append(meja)
     statuses = list(status)
     if statuses:
-        query = query.where(t.c.status.in_(statuses))
+        conditions.append(f"status IN ({', '.join('?' * len(statuses))})")
+        params.extend(statuses)
     if kanal:
-        query = query.where(t.c.kanal == kanal)
+        conditions.append("kanal = ?")
+        params.append(kanal)
     if bulan:
         year, month = bulan
         start = datetime(year, month, 1)
         end = datetime(year + (month == 12), month % 12 + 1, 1)
-        query = query.where(t.c.diterima >= start, t.c.diterima < end)
+        conditions.append("diterima >= ? AND diterima < ?")
+        params.extend((time(start), time(end)))
     if belum_dilaporkan:
         # A merged duplicate's reporter is told its main case's result: listed once that
         # main case is closed. A voided case is answered nowhere.
-        main = t.alias("utama")
-        closed_mains = sa.select(main.c.nomor).where(main.c.status.in_(CLOSED_STATUSES))
-        query = query.where(
-            t.c.kanal == "sp4n-lapor",
-            t.c.dilaporkan_balik.is_(False),
-            t.c.status != Status.DIBATALKAN,
-            sa.or_(t.c.status != Status.DIGABUNG, t.c.digabung_ke.in_(closed_mains)),
+        closed = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
+        conditions.append(
+            "kanal = 'sp4n-lapor' AND dilaporkan_balik = ? AND status != ?"
+            " AND (status != ? OR digabung_ke IN"
+            f" (SELECT utama.nomor FROM kasus AS utama WHERE utama.status IN ({closed})))"
         )
+        params.extend((False, Status.DIBATALKAN.value, Status.DIGABUNG.value))
     identity = identity_search(cari) if cari else None
     if identity is not None:
         # A whole NIK or phone number, written in any accepted form: the stored (normalised,
         # indexed) column is compared, never shown (the list masks it as always).
-        column = t.c.nik if identity[0] == "nik" else t.c.hp
-        query = query.where(column == identity[1], t.c.anonim.is_(False))
+        column = "nik" if identity[0] == "nik" else "hp"
+        conditions.append(f"{column} = ? AND anonim = ?")
+        params.extend((identity[1], False))
     elif cari:
-        needle = cari.strip()
-
-        def has(column: sa.Column) -> sa.ColumnElement[bool]:
-            # SQLite's LIKE already ignores (ASCII) case and its lower() folds nothing more, so
-            # lower(x) LIKE lower(y) only costs a call per row (1M cases: 1.1 s -> 0.5 s).
-            if dialect == "sqlite":
-                return column.contains(needle, autoescape=True)
-            return column.icontains(needle, autoescape=True)
-
-        query = query.where(
-            sa.or_(
-                has(t.c.nomor),
-                has(t.c.nomor_lapor),
-                has(t.c.nomor_formulir),
-                sa.and_(t.c.anonim.is_(False), has(t.c.nama)),
-                sa.and_(t.c.rahasia.is_(False), has(t.c.uraian)),
-            )
+        # SQLite's LIKE already ignores (ASCII) case; a server's ILIKE does the same.
+        pattern = "%" + _escape_like(cari.strip()) + "%"
+        has = "{like} ? ESCAPE '/'"
+        conditions.append(
+            f"(nomor {has} OR nomor_lapor {has} OR nomor_formulir {has}"
+            f" OR (anonim = ? AND nama {has}) OR (rahasia = ? AND uraian {has}))"
         )
-    return query.order_by(t.c.diterima.desc(), t.c.id.desc())
+        params.extend((pattern, pattern, pattern, False, pattern, False, pattern))
+    return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
+
+
+def _escape_like(text: str) -> str:
+    """``text`` matched literally by LIKE ... ESCAPE '/'."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")

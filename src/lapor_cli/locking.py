@@ -15,8 +15,6 @@ import os
 import sqlite3
 import time
 
-import sqlalchemy as sa
-
 from lapor_cli.errors import RegisterError
 
 #: How long a writer waits for the write lock while no other writer makes progress (seconds);
@@ -130,6 +128,8 @@ def take_server_lock(raw, wait: float) -> None:
                 cur.execute("ROLLBACK TO SAVEPOINT lapor_antre")
                 now = cur.execute(_SERVER_LOCK_HOLDER).fetchone()
                 if now is not None and now == holder:
+                    import sqlalchemy as sa
+
                     raise sa.exc.OperationalError("pg_advisory_xact_lock", None, exc) from None
                 holder = now
                 continue

@@ -21,12 +21,23 @@ from pathlib import Path
 from typing import NamedTuple
 
 __all__ = [
+    "KNOWN_REVISIONS",
     "RESTORE_HINT",
+    "SCHEMA_HEAD",
+    "creation_lock",
+    "default_location",
+    "is_url",
+    "resolve_location",
     "FileProblem",
     "content_problem",
     "explain_sqlite_failure",
     "storage_problem",
 ]
+
+#: The newest migration this code knows; a register stamped with any other unknown revision
+#: was made by a newer lapor-cli and is refused rather than touched.
+SCHEMA_HEAD = "0011"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0010", "0011")
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: What to do when a register's content is gone or damaged.
@@ -36,6 +47,26 @@ PROBE_BYTES = 64 * 1024
 
 _NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def default_location() -> str:
+    from lapor_cli.resources import app_dir
+
+    return str(app_dir() / "register.db")
+
+
+def resolve_location(option: str | None) -> str:
+    """``--db`` wins over ``LAPOR_DB``, which wins over the default file."""
+    return option or os.environ.get("LAPOR_DB") or default_location()
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def creation_lock(path: Path) -> Path:
+    """The file that says another process is creating the register at ``path``."""
+    return path.with_name(f"{path.name}.sedang-dibuat")
 
 
 class FileProblem(NamedTuple):

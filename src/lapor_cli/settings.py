@@ -7,12 +7,14 @@ Settings live in the ``pengaturan`` table as text; a key never written has its d
 from __future__ import annotations
 
 from datetime import datetime
-
-from sqlmodel import Session, select
+from typing import TYPE_CHECKING, Any
 
 from lapor_cli import history as chain
 from lapor_cli.errors import ValidationError
-from lapor_cli.models import Setting
+from lapor_cli.sqlread import Reader
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -46,8 +48,9 @@ DEMO_OFFICE = "Dinas Sosial Kota Contoh (DEMO)"
 ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 
 
-def get_settings(session: Session) -> dict[str, str]:
-    stored = {k: v for k, v in session.exec(select(Setting.kunci, Setting.nilai))}
+def get_settings(source: Session | Reader | Any) -> dict[str, str]:
+    """Every setting (a session's or a reader's register), defaults for those never set."""
+    stored = dict(Reader.of(source).rows("SELECT kunci, nilai FROM pengaturan"))
     return {**DEFAULT_SETTINGS, **stored}
 
 
@@ -58,6 +61,8 @@ def is_demo(settings: dict[str, str]) -> bool:
 
 
 def set_setting(session: Session, key: str, value: str) -> None:
+    from lapor_cli.models import Setting
+
     row = session.get(Setting, key)
     if row is None:
         session.add(Setting(kunci=key, nilai=value))

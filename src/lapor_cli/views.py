@@ -8,9 +8,12 @@ fields are masked, for screens and JSON alike, unless revealed (``lihat --lengka
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from lapor_cli.identity import mask_nik, mask_phone, scrub_text
-from lapor_cli.models import History
+
+if TYPE_CHECKING:
+    from lapor_cli.models import History
 
 __all__ = [
     "RAHASIA_TEXT",

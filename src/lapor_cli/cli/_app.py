@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import getpass
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from lapor_cli.db import Register
     from lapor_cli.handling import Handled
+    from lapor_cli.sqlread import Reader
 
 
 def _guarded(fn: Callable) -> Callable:
@@ -128,7 +130,7 @@ state = State()
 
 
 def location() -> str:
-    from lapor_cli.db import resolve_location
+    from lapor_cli.register_file import resolve_location
     from lapor_cli.resources import app_dir
 
     if state.demo:
@@ -142,7 +144,7 @@ def location() -> str:
 
 def has_password(url: str) -> bool:
     """Whether a register URL carries a password (``postgresql+psycopg://u:SANDI@host/db``)."""
-    from lapor_cli.db import is_url
+    from lapor_cli.register_file import is_url
 
     if not is_url(url):
         return False
@@ -240,6 +242,45 @@ def opened(*, write: bool) -> Iterator[Context]:
             state.written = True  # committed: from here on nothing may look like a refusal
     finally:
         register.engine.dispose()
+
+
+@dataclass
+class ReadContext:
+    """What a reading command has: the register's reader, settings and the time."""
+
+    db: Reader
+    settings: dict[str, str]
+    now: datetime
+
+
+@contextmanager
+def reading() -> Iterator[ReadContext]:
+    """Open the register for a command that only reads (``lihat``, ``daftar``, ``sla``).
+
+    An up-to-date register file is read through ``sqlite3`` alone, in one snapshot: no
+    SQLAlchemy, no SQLModel (``sqlread``). Anything else — a server, a register to migrate,
+    one that does not exist yet, a file that is none — is opened the full way (:func:`opened`,
+    which migrates, answers from an empty register or refuses with the reason) and read
+    through its session's connection: the same reads, the same answers."""
+    from lapor_cli.settings import get_settings
+    from lapor_cli.sqlread import Reader, open_reader
+
+    where = location()
+    reader = open_reader(where)
+    if reader is None:
+        with opened(write=False) as ctx:
+            yield ReadContext(Reader.of(ctx.session), ctx.settings, ctx.now)
+        return
+    try:
+        settings = get_settings(reader)
+        yield ReadContext(reader, settings, now_for(settings["zona_waktu"]))
+    except sqlite3.DatabaseError:
+        from lapor_cli.db import translate_db_errors  # the refusals live there
+
+        with translate_db_errors(where):
+            raise
+    finally:
+        reader.close()
 
 
 def interactive() -> bool:

@@ -18,6 +18,7 @@ from lapor_cli.cli._app import (
     officer,
     opened,
     read_from_stdin,
+    reading,
     tell_step,
 )
 from lapor_cli.console import (
@@ -384,11 +385,16 @@ def register(app: typer.Typer) -> None:
         """Tampilkan satu kasus dengan seluruh riwayatnya."""
         from lapor_cli.listing import show_case
 
-        with opened(write=lengkap) as ctx:
-            view = show_case(
-                ctx.session, nomor, now=ctx.now, reveal=lengkap, petugas=officer(petugas)
-            )
-            view["kantor"] = ctx.settings["kantor_nama"]
+        if lengkap:  # the opening is recorded in the case's history
+            with opened(write=True) as ctx:
+                view = show_case(
+                    ctx.session, nomor, now=ctx.now, reveal=True, petugas=officer(petugas)
+                )
+                view["kantor"] = ctx.settings["kantor_nama"]
+        else:
+            with reading() as read:
+                view = show_case(read.db, nomor, now=read.now)
+                view["kantor"] = read.settings["kantor_nama"]
         if json:
             emit_json(view)
             if view.get("rusak"):
@@ -442,9 +448,9 @@ def register(app: typer.Typer) -> None:
         if batas is not None and batas < 0:
             raise ValidationError("batas", "--batas tidak boleh negatif.")
         limit = batas if batas is not None else (None if json else 50)
-        with opened(write=False) as ctx:
+        with reading() as ctx:
             found = list_cases(
-                ctx.session,
+                ctx.db,
                 now=ctx.now,
                 status=statuses,
                 kanal=normalize_kanal(kanal) if kanal else None,

@@ -17,6 +17,7 @@ from lapor_cli.cli._app import (
     ReadDeskOpt,
     officer,
     opened,
+    reading,
 )
 from lapor_cli.console import (
     console,
@@ -104,13 +105,15 @@ def register(app: typer.Typer) -> None:
         limit = batas if batas is not None else (None if json else SCREEN_ROWS)
         if jelaskan and not nomor:
             raise ValidationError("nomor", "--jelaskan perlu NOMOR kasus.")
-        with opened(write=False) as ctx:
-            as_of = deadline_report.as_of_moment(per, ctx.now)
-            if nomor:
+        if nomor:
+            with opened(write=False) as ctx:
+                as_of = deadline_report.as_of_moment(per, ctx.now)
                 view = deadline_report.explain_case(ctx.session, nomor, as_of)
-            else:
+        else:
+            with reading() as ctx:
+                as_of = deadline_report.as_of_moment(per, ctx.now)
                 report = deadline_report.sla_report(
-                    ctx.session,
+                    ctx.db,
                     as_of,
                     only_late=terlambat,
                     limit=limit or None,

@@ -1,0 +1,200 @@
+"""Reading the register through the database driver itself: portable SQL text, no SQLAlchemy.
+
+A reading command (``lihat``, ``daftar``, ``sla``) is answered in a fraction of what importing
+SQLAlchemy and SQLModel costs (~0.4 s before a single row is read), so the reads are SQL text
+run through the DB-API driver: ``sqlite3`` for a register file, ``psycopg`` for a server's. The
+SQLModel models stay the one definition of the schema (and Alembic its migrations); the write
+path keeps them. ``tests/test_sqlread.py`` runs every read here against the ORM's answer on
+both backends, so the two cannot drift.
+
+A :class:`Reader` wraps either a connection opened here (:func:`open_reader`: an up-to-date
+register file, read in one snapshot) or an ORM session's own connection (:meth:`Reader.of`:
+the same reads inside a writing command's transaction, after its pending changes are flushed).
+
+SQL is written once, with ``?`` placeholders and ``{like}`` where a case-insensitive match is
+meant; :meth:`Reader.sql` turns it into the driver's dialect. Stored values come back as each
+driver gives them (SQLite: text times, 0/1, JSON text; PostgreSQL: the Python types): the
+converters :func:`when`, :func:`day`, :func:`flag` and :func:`doc` give the same Python value
+from either.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import namedtuple
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lapor_cli.sqlite_text import decode_text, is_decode_error
+
+__all__ = ["Reader", "day", "doc", "flag", "open_reader", "record_type", "when"]
+
+
+def when(value: Any) -> datetime | None:
+    """A stored time (SQLite text ``2026-11-23 10:00:00.000000``, or a server's datetime)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def day(value: Any) -> date | None:
+    """A stored date (SQLite text ``2026-12-24``, or a server's date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def flag(value: Any) -> bool | None:
+    """A stored boolean (SQLite 0/1, or a server's bool); None stays None."""
+    return None if value is None else bool(value)
+
+
+def doc(value: Any) -> Any:
+    """A stored JSON value (SQLite text, or the value a server's driver already decoded)."""
+    if isinstance(value, str | bytes):
+        return json.loads(value)
+    return value
+
+
+@cache
+def record_type(columns: tuple[str, ...]) -> type:
+    """A light row type with these attribute names (a case as the views read it)."""
+    return namedtuple("Rekaman", columns)  # noqa: PYI024 - the names are only known here
+
+
+class Reader:
+    """Runs SQL text on one driver connection: ``sqlite`` or ``postgresql``."""
+
+    __slots__ = ("_conn", "_own", "_session", "dialect")
+
+    def __init__(self, conn: Any, dialect: str, *, session: Any = None, own: bool = False):
+        self._conn = conn
+        self.dialect = dialect
+        self._session = session
+        self._own = own
+
+    @classmethod
+    def of(cls, source: Any) -> Reader:
+        """A reader of ``source``: a Reader as it is, or an ORM session's connection (its
+        pending changes flushed before each read, as the ORM's own queries would)."""
+        if isinstance(source, Reader):
+            return source
+        conn = source.connection()
+        dialect = conn.dialect.name
+        return cls(conn.connection.driver_connection, dialect, session=source)
+
+    # ------------------------------------------------------------------ SQL and values
+
+    def sql(self, text: str) -> str:
+        """``text`` in this driver's dialect: ``?`` placeholders and ``{like}`` (a match that
+        ignores case: SQLite's LIKE already does, PostgreSQL needs ILIKE)."""
+        return _dialect_sql(text, self.dialect)
+
+    def time(self, value: datetime | None) -> Any:
+        """A time as a parameter compared with stored times (SQLite stores them as text)."""
+        if value is None or self.dialect != "sqlite":
+            return value
+        return value.isoformat(" ", "microseconds")
+
+    # ------------------------------------------------------------------ running
+
+    def _cursor(self, text: str, params: Sequence[Any]) -> Any:
+        if self._session is not None:
+            self._session.flush()
+        return self._conn.execute(self.sql(text), tuple(params))
+
+    def rows(self, text: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Every row of the query, as tuples."""
+        try:
+            return self._cursor(text, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not is_decode_error(exc):
+                raise
+            return self._tolerant(lambda: self._cursor(text, params).fetchall())
+
+    def iter(self, text: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[tuple]:
+        """The rows of the query, fetched ``size`` at a time (a long list is never all in
+        memory). Text that is not valid UTF-8 is read again, marked (``sqlite_text``)."""
+        done = 0
+        cursor = self._cursor(text, params)
+        try:
+            while batch := cursor.fetchmany(size):
+                yield from batch
+                done += len(batch)
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_decode_error(exc):
+                raise
+        rows = self._tolerant(lambda: self._cursor(text, params).fetchall())
+        yield from rows[done:]
+
+    def one(self, text: str, params: Sequence[Any] = ()) -> tuple | None:
+        rows = self.rows(text, params)
+        return rows[0] if rows else None
+
+    def scalar(self, text: str, params: Sequence[Any] = ()) -> Any:
+        row = self.one(text, params)
+        return None if row is None else row[0]
+
+    def _tolerant(self, read: Any) -> Any:
+        before = self._conn.text_factory
+        self._conn.text_factory = decode_text
+        try:
+            return read()
+        finally:
+            self._conn.text_factory = before
+
+    def close(self) -> None:
+        if self._own:
+            try:
+                self._conn.rollback()
+            finally:
+                self._conn.close()
+
+
+@cache
+def _dialect_sql(text: str, dialect: str) -> str:
+    if dialect == "sqlite":
+        return text.replace("{like}", "LIKE")
+    return text.replace("%", "%%").replace("?", "%s").replace("{like}", "ILIKE")
+
+
+def open_reader(location: str) -> Reader | None:
+    """A reader of the register file at ``location`` in one read snapshot, when it can be read
+    as it is: an existing SQLite register at this code's schema, no creation in progress.
+    None for anything else — a server, a missing file, a register to migrate, a file that is
+    no register — which the caller opens the full way (``db.open_register``: it migrates,
+    creates or refuses with the reason)."""
+    from lapor_cli import register_file
+    from lapor_cli.locking import lock_wait
+
+    if register_file.is_url(location):
+        return None
+    path = Path(location).expanduser()
+    try:
+        if not path.is_file() or register_file.creation_lock(path).exists():
+            return None
+    except OSError:
+        return None
+    if register_file.content_problem(path) is not None:
+        return None
+    wait = lock_wait()
+    try:
+        conn = sqlite3.connect(path, timeout=wait, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        conn.execute("BEGIN")
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        return None
+    if version is None or version[0] != register_file.SCHEMA_HEAD:
+        conn.close()
+        return None
+    return Reader(conn, "sqlite", own=True)
