@@ -15,7 +15,7 @@ from lapor_cli.desks import desk_scope
 from lapor_cli.errors import ValidationError
 from lapor_cli.sqlread import Reader, flag, record_type, when
 from lapor_cli.views import due_iso, iso
-from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES
+from lapor_cli.workflow import CLOSED_STATUSES, OPEN_SQL, OPEN_STATUSES
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -145,7 +145,7 @@ def sla_report(
     pauses = book.all_pauses()  # every pause, before the cases stream in
     # As of a moment: a case received after it did not exist yet; one closed since was open.
     past = now is not None and as_of < now
-    still_open = f"status IN {_in(OPEN_STATUSES)}"
+    still_open = OPEN_SQL  # in the words of the index of open cases
     if past:
         still_open = f"({still_open} OR (status IN {_in(CLOSED_STATUSES)} AND ditutup > ?))"
     where = f"{still_open} AND diterima <= ?"
@@ -158,6 +158,7 @@ def sla_report(
         params.append(desk.kode)
     query = f"SELECT {', '.join(SLA_COLUMNS)} FROM kasus WHERE {where}"
     dues: dict[tuple, datetime] = {}
+    left: dict[tuple, int] = {}
     counts = dict.fromkeys(
         ("terbuka", "terlambat", "hari_ini", "jatuh_tempo", "aman", "ditunda", "siap_ditutup"), 0
     )
@@ -180,7 +181,11 @@ def sla_report(
                 if (due := dues.get(key)) is None:
                     due = dues[key] = book.due(row)
             binds, binding_due = book.binding(row, due)
-            remaining = sla.remaining_workdays(as_of, binding_due, book.calendar(profil))
+            # the working days left depend on the deadline alone: shared by many cases too
+            if (remaining := left.get((profil, binding_due))) is None:
+                calendar = book.calendar(profil)
+                remaining = sla.remaining_workdays(as_of, binding_due, calendar)
+                left[profil, binding_due] = remaining
             paused = _id in pauses and book.paused(row)
             tanda = sla.flag(as_of, binding_due, remaining, paused=paused)
             if only_late and tanda != sla.TERLAMBAT:

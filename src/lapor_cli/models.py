@@ -16,7 +16,28 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from lapor_cli.workflow import OPEN_SQL
+
 NaiveDateTime = sa.DateTime(timezone=False)
+
+OPEN_SCAN_COLUMNS = (
+    "status",
+    "diterima",
+    "id",
+    "nomor",
+    "meja",
+    "didistribusikan",
+    "tindaklanjut_terakhir",
+    "ditutup",
+    "segera",
+    "unit",
+    "sla_profil",
+    "sla_satuan",
+    "sla_nilai",
+    "sla_perpanjangan",
+    "diperpanjang",
+    "dibuka",
+)
 
 
 class Desk(SQLModel, table=True):
@@ -41,6 +62,14 @@ class Case(SQLModel, table=True):
         sa.UniqueConstraint("prefiks", "tahun", "urut", name="uq_kasus_urut"),
         # One desk's month (monev, daftar --bulan): the desk and the receipt range together.
         sa.Index("ix_kasus_meja_diterima", "meja", "diterima"),
+        # The open-case scan (``sla``) read from the index alone: only the open cases, with
+        # every column the scan reads (migration 0012).
+        sa.Index(
+            "ix_kasus_terbuka",
+            *OPEN_SCAN_COLUMNS,
+            sqlite_where=sa.text(OPEN_SQL),
+            postgresql_where=sa.text(OPEN_SQL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -36,8 +36,20 @@ __all__ = [
 
 #: The newest migration this code knows; a register stamped with any other unknown revision
 #: was made by a newer lapor-cli and is refused rather than touched.
-SCHEMA_HEAD = "0011"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0010", "0011")
+SCHEMA_HEAD = "0012"
+KNOWN_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0010",
+    "0011",
+    "0012",
+)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: What to do when a register's content is gone or damaged.

@@ -60,6 +60,9 @@ OPEN_STATUSES = (
     Status.DIJAWAB,
     Status.DITINDAKLANJUTI,
 )
+#: The open statuses as SQL: the partial index of open cases (``ix_kasus_terbuka``) and the
+#: scan that uses it must say it in the same words for SQLite to match them.
+OPEN_SQL = "status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ")"
 #: Statuses in which handling is over.
 CLOSED_STATUSES = (Status.DIARSIPKAN, Status.SELESAI)
 #: Final statuses of a case that is not a complaint of its own: recorded by mistake
