@@ -144,7 +144,7 @@ rows = c.execute("SELECT nomor, status, diterima, didistribusikan, tindaklanjut_
     " 'didisposisikan', 'dijawab', 'ditindaklanjuti') AND diterima <= ?",
     ("2026-11-23 10:00:00.000000",))
 names = [d[0] for d in rows.description]
-sys.stdout.write(json.dumps([dict(zip(names, r)) for r in rows], ensure_ascii=False, indent=2))
+sys.stdout.write(json.dumps([dict(zip(names, r)) for r in rows], ensure_ascii=False))
 """
 
 
