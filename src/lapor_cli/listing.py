@@ -27,7 +27,7 @@ from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import desk_scope
 from lapor_cli.errors import RegisterError, StatusError, ValidationError
 from lapor_cli.identity import parse_nik, parse_phone
-from lapor_cli.sqlite_text import DamagedText
+from lapor_cli.sqlite_text import DamagedText, tolerant_text
 from lapor_cli.sqlread import Reader
 from lapor_cli.validation import clean_text
 from lapor_cli.views import case_view, history_view, linked_view
@@ -61,7 +61,8 @@ def show_case(
     Text the register holds damaged (not valid UTF-8) is shown with its bad bytes as U+FFFD,
     and the view then names what is damaged under ``rusak`` (absent when nothing is)."""
     try:
-        view = _show_case(session, nomor, now=now, reveal=reveal, petugas=petugas)
+        with tolerant_text(Reader.of(session).driver):
+            view = _show_case(session, nomor, now=now, reveal=reveal, petugas=petugas)
     except ValueError:  # a stored time or JSON value that is no longer one
         raise RegisterError(
             f"Kasus {nomor.strip()} tidak dapat dibaca: isinya di register rusak. "

@@ -10,6 +10,9 @@ both backends, so the two cannot drift.
 A :class:`Reader` wraps either a connection opened here (:func:`open_reader`: an up-to-date
 register file, read in one snapshot) or an ORM session's own connection (:meth:`Reader.of`:
 the same reads inside a writing command's transaction, after its pending changes are flushed).
+Text a damaged register file holds that is not valid UTF-8 fails a read, as it fails the ORM's
+(the command refuses it in one line), except where a reader says it tolerates it
+(``sqlite_text.tolerant_text(reader.driver)``: ``lihat`` shows such a case, marked).
 
 SQL is written once, with ``?`` placeholders and ``{like}`` where a case-insensitive match is
 meant; :meth:`Reader.sql` turns it into the driver's dialect. Stored values come back as each
@@ -28,8 +31,6 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from lapor_cli.sqlite_text import decode_text, is_decode_error
 
 __all__ = ["Reader", "day", "doc", "flag", "open_reader", "record_type", "when"]
 
@@ -109,28 +110,14 @@ class Reader:
 
     def rows(self, text: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Every row of the query, as tuples."""
-        try:
-            return self._cursor(text, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            if not is_decode_error(exc):
-                raise
-            return self._tolerant(lambda: self._cursor(text, params).fetchall())
+        return self._cursor(text, params).fetchall()
 
     def iter(self, text: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[tuple]:
         """The rows of the query, fetched ``size`` at a time (a long list is never all in
-        memory). Text that is not valid UTF-8 is read again, marked (``sqlite_text``)."""
-        done = 0
+        memory)."""
         cursor = self._cursor(text, params)
-        try:
-            while batch := cursor.fetchmany(size):
-                yield from batch
-                done += len(batch)
-            return
-        except sqlite3.OperationalError as exc:
-            if not is_decode_error(exc):
-                raise
-        rows = self._tolerant(lambda: self._cursor(text, params).fetchall())
-        yield from rows[done:]
+        while batch := cursor.fetchmany(size):
+            yield from batch
 
     def one(self, text: str, params: Sequence[Any] = ()) -> tuple | None:
         rows = self.rows(text, params)
@@ -140,13 +127,10 @@ class Reader:
         row = self.one(text, params)
         return None if row is None else row[0]
 
-    def _tolerant(self, read: Any) -> Any:
-        before = self._conn.text_factory
-        self._conn.text_factory = decode_text
-        try:
-            return read()
-        finally:
-            self._conn.text_factory = before
+    @property
+    def driver(self) -> Any:
+        """The driver's connection (``sqlite_text.tolerant_text`` takes it)."""
+        return self._conn
 
     def close(self) -> None:
         if self._own:
