@@ -35,11 +35,9 @@ erasure removed. A file swapped in the register fails one or the other.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import stat
-import zipfile
 from pathlib import Path
 
 from lapor_cli.errors import ValidationError
@@ -156,6 +154,9 @@ def _named_as(suffix: str) -> str:
 
 
 def _office_document(content: bytes, name: str) -> str:
+    import io
+    import zipfile  # only for an attached ZIP/Office file (lists and screens never need it)
+
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())

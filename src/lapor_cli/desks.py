@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 from lapor_cli.errors import NotFoundError, ValidationError
 from lapor_cli.sqlread import Reader
-from lapor_cli.validation import clean_text
 from lapor_cli.workflow import OPEN_STATUSES
 
 if TYPE_CHECKING:
@@ -182,6 +181,8 @@ def _case_count(session: Session, kode: str) -> int:
 
 
 def _clean_name(nama: str) -> str:
+    from lapor_cli.validation import clean_text  # writing commands only
+
     text = " ".join((clean_text("nama", nama, label="Nama meja") or "").split())
     if not text:
         raise ValidationError("nama", "Nama meja tidak boleh kosong.")

@@ -29,7 +29,6 @@ from lapor_cli.errors import RegisterError, StatusError, ValidationError
 from lapor_cli.identity import parse_nik, parse_phone
 from lapor_cli.sqlite_text import DamagedText, tolerant_text
 from lapor_cli.sqlread import Reader
-from lapor_cli.validation import clean_text
 from lapor_cli.views import case_view, history_view, linked_view
 from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
@@ -107,6 +106,7 @@ def _reveal(session: Session, nomor: str, *, now: datetime, petugas: str) -> Non
     from lapor_cli.entries import append_history
     from lapor_cli.handling import get_case
     from lapor_cli.privacy import is_restricted
+    from lapor_cli.validation import clean_text
 
     case = get_case(session, nomor)
     restricted = is_restricted(session, case)
