@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from lapor_cli.cli._app import EveryDeskOpt, JsonOpt, ReadDeskOpt, interactive, opened
+from lapor_cli.cli._app import (
+    EveryDeskOpt,
+    JsonOpt,
+    ReadDeskOpt,
+    interactive,
+    opened,
+    reading,
+)
 from lapor_cli.console import console, emit_json, literal, message, styled, tanggal
 from lapor_cli.errors import LaporError
 
@@ -170,9 +177,9 @@ def register(app: typer.Typer) -> None:
         Ringkasan dari `lapor ekspor`."""
         from lapor_cli.monev import month_report
 
-        with opened(write=False) as ctx:
+        with reading() as ctx:  # through the driver: no SQLAlchemy for a register file
             report = month_report(
-                ctx.session,
+                ctx.db,
                 **_when(ctx, bulan, periode),
                 now=ctx.now,
                 kantor=ctx.settings["kantor_nama"],
