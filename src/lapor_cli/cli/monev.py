@@ -398,7 +398,8 @@ def _render(report: Monev) -> None:
         console.print(
             _lines_table("Per meja", "Meja", [(str(x.unit), x) for x in report.per_meja()])
         )
-    late = report.overdue
+    # the count only: the list in its order (most late first) is the workbook's
+    late = [f for f in (*report.cases, *report.carried) if f.terlambat]
     if late:
         before = "bulan sebelumnya" if period.is_month else "sebelum periode ini"
         console.print(

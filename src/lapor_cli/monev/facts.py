@@ -163,34 +163,35 @@ def case_facts(
     book and its last status entry by month end (``ke_status``, ``waktu`` and ``data``, as
     stored or decoded: when its row says it was not closed then; a case closed then and
     reopened since has its closing there), and the cases reopened by month end that
-    ``dibuka`` does not show. ``share`` returns one shared copy of equal values: the driver
-    gives every row its own copy of "whatsapp", and 100,000 cases keep the facts in memory.
+    ``dibuka`` does not show. The row's repeated texts come shared (one copy of "whatsapp"
+    for all the cases: ``reading``); ``share`` returns one shared copy of the status.
     ``memo``, one dict for all the cases of one report: the deadlines and working-day counts
     that many cases share (same rule, same days), computed once (a case with pauses or a
     reopening is computed on its own)."""
     as_of = period.as_of
-    ditutup, tepat_waktu, status = row.ditutup, row.tepat_waktu, row.status
+    kasus_id, received, row_ditutup, row_dibuka = row.id, row.diterima, row.ditutup, row.dibuka
+    ditutup, tepat_waktu, status = row_ditutup, row.tepat_waktu, row.status
     if ditutup is not None and ditutup > as_of:
         ditutup = None
-    end = status_end.get(row.id)
+    end = status_end.get(kasus_id)
     if ditutup is None and end is not None and end[0] in CLOSED_STATUSES:
         # closed by month end and reopened since (`buka`): the closing as the history has it
         status, ditutup = end[0], end[1]
         data = doc(end[2])
         tepat_waktu = data.get("tepat_waktu") if isinstance(data, dict) else None
-    dibuka = row.dibuka if row.dibuka is not None and row.dibuka <= as_of else None
+    dibuka = row_dibuka if row_dibuka is not None and row_dibuka <= as_of else None
     closed = ditutup is not None
     cal = book.calendar(row.sla_profil)
     if (
         memo is not None
-        and row.dibuka is None
+        and row_dibuka is None
         and row.sla_satuan == HARI_KERJA
-        and not book.pauses(row.id)
+        and kasus_id not in book.all_pauses()
     ):
         due, workdays = _shared_deadline(row, ditutup, book, memo)
     else:
         at_end = row
-        if dibuka != row.dibuka or ditutup != row.ditutup:
+        if dibuka != row_dibuka or ditutup != row_ditutup:
             at_end = _AtMonthEnd(row, ditutup, dibuka)
         due = book.due(at_end)
         workdays = book.workdays_to_close(at_end) if closed else None
@@ -212,30 +213,31 @@ def case_facts(
                 late = -remaining_workdays(as_of, due, cal)
                 if memo is not None:
                     memo[key] = late
-        age = (as_of.date() - row.diterima.date()).days
-    step = (steps or {}).get(row.id) or _NO_STEPS
+        age = (as_of.date() - received.date()).days
+    step = steps.get(kasus_id, _NO_STEPS) if steps else _NO_STEPS
     response = None
     if step.first_step is not None:
-        response = cal.count_workdays(row.diterima.date(), step.first_step.date())
+        response = cal.count_workdays(received.date(), step.first_step.date())
     in_time = None
-    if step.distributed is not None:
-        start = step.distributed.date()
+    distributed = step.distributed
+    if distributed is not None:
+        start = distributed.date()
         if step.followed_up is not None:
             in_time = cal.count_workdays(start, step.followed_up.date()) <= FOLLOW_UP_DAYS
         elif cal.count_workdays(start, as_of.date()) > FOLLOW_UP_DAYS:
             in_time = False
     return CaseFacts(
-        row.id,
+        kasus_id,
         row.nomor,
-        share(row.meja),
-        row.diterima,
-        share(row.kanal),
-        share(row.jenis),
-        share(row.kategori),
-        share(row.unit),
+        row.meja,
+        received,
+        row.kanal,
+        row.jenis,
+        row.kategori,
+        row.unit,
         share(str(status)),
         due,
-        share(row.sla_satuan),
+        row.sla_satuan,
         ditutup,
         on_time,
         workdays,
@@ -245,11 +247,11 @@ def case_facts(
         row.skor if closed else None,
         row.kewenangan,
         row.dilaporkan_balik,
-        row.diterima >= period.start,
-        dibuka is not None or row.id in reopened,
+        received >= period.start,
+        dibuka is not None or kasus_id in reopened,
         response,
         in_time,
-        step.distributed is not None,
+        distributed is not None,
         step.paused and not closed,
     )
 
