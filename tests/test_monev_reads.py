@@ -23,7 +23,7 @@ from lapor_cli.models import Case, History
 from lapor_cli.monev import case_details, month_period, monthly, period_of, reading
 from lapor_cli.monev.facts import RESPONSE_ACTIONS, Steps
 from lapor_cli.monev.period import Period
-from lapor_cli.sqlread import Reader, doc, open_reader
+from lapor_cli.sqlread import Reader, doc, open_reader, when
 from lapor_cli.workflow import VOID_STATUSES, Status
 from test_sqlread import full  # noqa: F401 - the register with every kind of row
 
@@ -192,7 +192,7 @@ def test_the_months_reads_are_the_cores(read: Session, key, meja, now) -> None:
         ]
         assert got == reference_rows(read, core)
     ends = reading._status_at_month_end(db, period)
-    assert {k: (ke, waktu, doc(data) or {}) for k, (ke, waktu, data) in ends.items()} == (
+    assert {k: (ke, when(waktu), doc(data) or {}) for k, (ke, waktu, data) in ends.items()} == (
         reference_status_at_month_end(read, period)
     )
     in_period = reading._received_in(db, period, meja)

@@ -177,19 +177,37 @@ def register(app: typer.Typer) -> None:
         Ringkasan dari `lapor ekspor`."""
         from lapor_cli.monev import month_report
 
-        with reading() as ctx:  # through the driver: no SQLAlchemy for a register file
-            report = month_report(
-                ctx.db,
-                **_when(ctx, bulan, periode),
-                now=ctx.now,
-                kantor=ctx.settings["kantor_nama"],
-                meja=meja,
-                every_desk=semua_meja,
-            )
-        if json:
-            emit_json(report.as_json())
-            return
-        _render(report)
+        with _no_cycle_collection():
+            with reading() as ctx:  # through the driver: no SQLAlchemy for a register file
+                report = month_report(
+                    ctx.db,
+                    **_when(ctx, bulan, periode),
+                    now=ctx.now,
+                    kantor=ctx.settings["kantor_nama"],
+                    meja=meja,
+                    every_desk=semua_meja,
+                )
+            if json:
+                emit_json(report.as_json())
+                return
+            _render(report)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused: a month's facts are some 100,000 objects made in one
+    go, none in a reference cycle, which the collector would otherwise walk again and again
+    while they are made (~10 % of ``rekap``). Freed as usual when the command ends."""
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @contextmanager

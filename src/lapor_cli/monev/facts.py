@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lapor_cli.sla import HARI_KERJA, remaining_workdays
-from lapor_cli.sqlread import doc
+from lapor_cli.sqlread import doc, when
 from lapor_cli.views import iso
 from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
@@ -36,11 +36,10 @@ RESPONSE_ACTIONS = ("verifikasi", "distribusi", "tindaklanjut", "tutup")
 FOLLOW_UP_DAYS = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Steps:
+class Steps(NamedTuple):
     """A case's history by period end as the evaluators' figures need it (``waktu``, the
     time a step happened): its first handling step, its first distribution to a unit, its
-    first follow-up, and whether it was paused then."""
+    first follow-up, and whether it was paused then. A tuple: a month makes one per case."""
 
     first_step: datetime | None = None
     distributed: datetime | None = None
@@ -153,15 +152,15 @@ def case_facts(
     row: Any,
     book: Deadlines,
     period: Period,
-    status_end: dict[int, tuple[str, datetime, Any]],
+    status_end: dict[int, tuple[str, Any, Any]],
     share: Callable[[Any], Any],
     reopened: set[int] = frozenset(),  # type: ignore[assignment]
     steps: dict[int, Steps] | None = None,
     memo: dict[Any, Any] | None = None,
 ) -> CaseFacts:
     """One case's facts from its row (the columns of ``reading.FACT_COLUMNS``), its deadline
-    book and its last status entry by month end (``ke_status``, ``waktu`` and ``data``, as
-    stored or decoded: when its row says it was not closed then; a case closed then and
+    book and its last status entry by month end (``ke_status``, ``waktu`` and ``data`` as
+    the driver gives them: when its row says it was not closed then; a case closed then and
     reopened since has its closing there), and the cases reopened by month end that
     ``dibuka`` does not show. The row's repeated texts come shared (one copy of "whatsapp"
     for all the cases: ``reading``); ``share`` returns one shared copy of the status.
@@ -176,7 +175,7 @@ def case_facts(
     end = status_end.get(kasus_id)
     if ditutup is None and end is not None and end[0] in CLOSED_STATUSES:
         # closed by month end and reopened since (`buka`): the closing as the history has it
-        status, ditutup = end[0], end[1]
+        status, ditutup = end[0], when(end[1])
         data = doc(end[2])
         tepat_waktu = data.get("tepat_waktu") if isinstance(data, dict) else None
     dibuka = row_dibuka if row_dibuka is not None and row_dibuka <= as_of else None

@@ -258,11 +258,11 @@ def case_details(source: Any, report: Monev) -> Iterator[tuple[CaseFacts, Detail
         raise LaporError("Register berubah di tengah ekspor; ulangi perintahnya.")
 
 
-def _status_at_month_end(db: Reader, period: Period) -> dict[int, tuple[str, datetime, Any]]:
+def _status_at_month_end(db: Reader, period: Period) -> dict[int, tuple[str, Any, Any]]:
     """The last history entry by month end that set a status — its ``ke_status``, ``waktu``
-    and ``data`` (as stored: ``facts`` decodes it only where it is needed) — for every case
-    not closed by then according to its row (a case closed then and reopened since has its
-    closing there)."""
+    and ``data``, as stored (``facts`` converts them only where they are needed) — for every
+    case not closed by then according to its row (a case closed then and reopened since has
+    its closing there)."""
     as_of = db.time(period.as_of)
     rows = db.iter(
         "SELECT h.kasus_id, h.ke_status, h.waktu, h.data FROM riwayat h JOIN ("
@@ -272,8 +272,7 @@ def _status_at_month_end(db: Reader, period: Period) -> dict[int, tuple[str, dat
         " GROUP BY kasus_id) last ON h.id = last.last_id",
         (as_of, db.time(period.stop), as_of),
     )
-    moment = _moment(db)
-    return {kasus_id: (ke, moment(waktu), data) for kasus_id, ke, waktu, data in rows}
+    return {row[0]: row[1:] for row in rows}
 
 
 def _steps(db: Reader, in_period: _Where, period: Period) -> dict[int, Steps]:
