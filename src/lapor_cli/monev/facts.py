@@ -197,7 +197,13 @@ def case_facts(
         cal = book.calendar(row.sla_profil)
     if closed:
         on_time = tepat_waktu if tepat_waktu is not None else ditutup <= due
-        late = None if on_time else max(1, -remaining_workdays(ditutup, due, cal))
+        late = None
+        if not on_time:
+            key = ("lewat", row.sla_profil, ditutup.date(), due, ditutup > due)
+            if memo is None or (late := memo.get(key)) is None:
+                late = max(1, -remaining_workdays(ditutup, due, cal))
+                if memo is not None:
+                    memo[key] = late
         overdue, age = False, None
     else:
         status = end[0] if end is not None else Status.DITERIMA
@@ -215,15 +221,16 @@ def case_facts(
         age = (as_of.date() - received.date()).days
     step = steps.get(kasus_id, _NO_STEPS) if steps else _NO_STEPS
     response = None
+    count = cal.count_workdays
     if step.first_step is not None:
-        response = cal.count_workdays(received.date(), step.first_step.date())
+        response = count(received.date(), step.first_step.date())
     in_time = None
     distributed = step.distributed
     if distributed is not None:
         start = distributed.date()
         if step.followed_up is not None:
-            in_time = cal.count_workdays(start, step.followed_up.date()) <= FOLLOW_UP_DAYS
-        elif cal.count_workdays(start, as_of.date()) > FOLLOW_UP_DAYS:
+            in_time = count(start, step.followed_up.date()) <= FOLLOW_UP_DAYS
+        elif count(start, as_of.date()) > FOLLOW_UP_DAYS:
             in_time = False
     return CaseFacts(
         kasus_id,
