@@ -4,7 +4,8 @@ server: the two can never drift.
 
 Every read of the driver path is here: settings, desks, office days, the holiday cache,
 pauses, closing deadlines, cases (every column), history, attachments, merged duplicates,
-``daftar``'s filters and ``sla``'s open-case scan. And the reading commands on an up-to-date
+``daftar``'s filters and ``sla``'s open-case scan (the month ``rekap`` reads:
+``test_monev_reads``). And the reading commands on an up-to-date
 register file import neither SQLAlchemy nor SQLModel.
 """
 
@@ -297,6 +298,9 @@ def test_reading_commands_import_neither_sqlalchemy_nor_sqlmodel(full) -> None:
         ["daftar", "--status", "terbuka", "--json"],
         ["lihat", full["diterima"]],
         ["lihat", full["diterima"], "--json"],
+        ["rekap", "--bulan", "2026-11"],
+        ["rekap", "--bulan", "2026-11", "--json"],
+        ["rekap", "--periode", "2026-Q4", "--meja", "kupang"],
     ):
         done = subprocess.run(
             [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False

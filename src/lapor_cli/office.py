@@ -4,14 +4,16 @@ who signs the monev workbook (:class:`Signature`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from lapor_cli import desks, profiles
 from lapor_cli.desks import DeskInfo
 from lapor_cli.errors import ValidationError
 from lapor_cli.settings import get_settings, normalize_zone, set_setting
 from lapor_cli.validation import clean_text
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 __all__ = [
     "NIP_DIGITS",

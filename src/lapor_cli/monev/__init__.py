@@ -2,10 +2,11 @@
 (SPEC §6).
 
 One computation feeds both ``lapor rekap`` (Rich tables / JSON) and ``lapor ekspor`` (XLSX):
-:func:`monthly` reads the month's cases with SQLAlchemy Core (columns, never ORM objects),
-derives one :class:`CaseFacts` per case and sums them into a :class:`Monev`; the workbook's
-case list is written from those very facts, so every summary figure can be recounted from
-the sheet next to it. Nothing here asks what time it is: "now" is a parameter.
+:func:`monthly` reads the month's cases as SQL text through the database driver
+(``sqlread``: columns, never ORM objects; no SQLAlchemy for a register file), derives one
+:class:`CaseFacts` per case and sums them into a :class:`Monev`; the workbook's case list is
+written from those very facts, so every summary figure can be recounted from the sheet next
+to it. Nothing here asks what time it is: "now" is a parameter.
 
 The modules, in the order they build on each other (none imports Typer or Rich, and only the
 workbook's modules use openpyxl, imported when a workbook is written):

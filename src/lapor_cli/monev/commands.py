@@ -8,8 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlmodel import Session
+from typing import TYPE_CHECKING, Any
 
 from lapor_cli.desks import DeskInfo, all_desks, desk_scope
 from lapor_cli.monev.figures import Monev
@@ -19,11 +18,14 @@ from lapor_cli.monev.workbook import output_path, write_workbook
 from lapor_cli.office import Signature
 from lapor_cli.settings import get_settings
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
 __all__ = ["Export", "export_month", "month_report"]
 
 
 def month_report(
-    session: Session,
+    session: Any,
     *,
     year: int,
     month: int,
@@ -35,7 +37,8 @@ def month_report(
     demo: bool = False,
 ) -> Monev:
     """The figures of ``year``-``month`` (or of the longer period ``periode``: ``2026-Q4``,
-    ``2026-S2``, ``2026``) as of ``now``: of desk ``meja`` (named after it), or, with
+    ``2026-S2``, ``2026``) as of ``now``, read from ``session`` (an ORM session or a
+    :class:`~lapor_cli.sqlread.Reader`): of desk ``meja`` (named after it), or, with
     ``every_desk`` or no desk chosen, of every desk under the office's name ``kantor``;
     ``demo`` marks the demo register's. A period that is not one or has not begun is refused
     first, then an unknown desk."""
@@ -135,7 +138,7 @@ def _private_details(session: Session, report: Monev, shown: list[str]):
 
 
 def _monthly(
-    session: Session,
+    session: Any,
     period: Period,
     desk: DeskInfo | None,
     *,

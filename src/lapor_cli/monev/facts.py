@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from lapor_cli.sla import remaining_workdays
+from lapor_cli.sla import HARI_KERJA, remaining_workdays
+from lapor_cli.sqlread import doc, when
 from lapor_cli.views import iso
 from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
@@ -35,11 +36,10 @@ RESPONSE_ACTIONS = ("verifikasi", "distribusi", "tindaklanjut", "tutup")
 FOLLOW_UP_DAYS = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Steps:
+class Steps(NamedTuple):
     """A case's history by period end as the evaluators' figures need it (``waktu``, the
     time a step happened): its first handling step, its first distribution to a unit, its
-    first follow-up, and whether it was paused then."""
+    first follow-up, and whether it was paused then. A tuple: a month makes one per case."""
 
     first_step: datetime | None = None
     distributed: datetime | None = None
@@ -152,37 +152,58 @@ def case_facts(
     row: Any,
     book: Deadlines,
     period: Period,
-    status_end: dict[int, tuple[str, datetime, dict]],
+    status_end: dict[int, tuple[str, Any, Any]],
     share: Callable[[Any], Any],
     reopened: set[int] = frozenset(),  # type: ignore[assignment]
     steps: dict[int, Steps] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> CaseFacts:
     """One case's facts from its row (the columns of ``reading.FACT_COLUMNS``), its deadline
-    book and its last status entry by month end (when its row says it was not closed then;
-    a case closed then and reopened since has its closing there), and the cases reopened by
-    month end that ``dibuka`` does not show. ``share`` returns one shared copy of equal
-    values: the driver gives every row its own copy of "whatsapp", and 100,000 cases keep
-    the facts in memory."""
+    book and its last status entry by month end (``ke_status``, ``waktu`` and ``data`` as
+    the driver gives them: when its row says it was not closed then; a case closed then and
+    reopened since has its closing there), and the cases reopened by month end that
+    ``dibuka`` does not show. The row's repeated texts come shared (one copy of "whatsapp"
+    for all the cases: ``reading``); ``share`` returns one shared copy of the status.
+    ``memo``, one dict for all the cases of one report: the deadlines and working-day counts
+    that many cases share (same rule, same days), computed once (a case with pauses or a
+    reopening is computed on its own)."""
     as_of = period.as_of
-    ditutup, tepat_waktu, status = row.ditutup, row.tepat_waktu, row.status
+    kasus_id, received, row_ditutup, row_dibuka = row.id, row.diterima, row.ditutup, row.dibuka
+    ditutup, tepat_waktu, status = row_ditutup, row.tepat_waktu, row.status
     if ditutup is not None and ditutup > as_of:
         ditutup = None
-    end = status_end.get(row.id)
+    end = status_end.get(kasus_id)
     if ditutup is None and end is not None and end[0] in CLOSED_STATUSES:
         # closed by month end and reopened since (`buka`): the closing as the history has it
-        status, ditutup = end[0], end[1]
-        tepat_waktu = end[2].get("tepat_waktu") if isinstance(end[2], dict) else None
-    dibuka = row.dibuka if row.dibuka is not None and row.dibuka <= as_of else None
+        status, ditutup = end[0], when(end[1])
+        data = doc(end[2])
+        tepat_waktu = data.get("tepat_waktu") if isinstance(data, dict) else None
+    dibuka = row_dibuka if row_dibuka is not None and row_dibuka <= as_of else None
     closed = ditutup is not None
-    at_end = row
-    if dibuka != row.dibuka or ditutup != row.ditutup:
-        at_end = _AtMonthEnd(row, ditutup, dibuka)
-    due = book.due(at_end)
     cal = book.calendar(row.sla_profil)
+    if (
+        memo is not None
+        and row_dibuka is None
+        and row.sla_satuan == HARI_KERJA
+        and kasus_id not in book.all_pauses()
+    ):
+        due, workdays = _shared_deadline(row, ditutup, book, memo)
+    else:
+        at_end = row
+        if dibuka != row_dibuka or ditutup != row_ditutup:
+            at_end = _AtMonthEnd(row, ditutup, dibuka)
+        due = book.due(at_end)
+        workdays = book.workdays_to_close(at_end) if closed else None
+        cal = book.calendar(row.sla_profil)
     if closed:
         on_time = tepat_waktu if tepat_waktu is not None else ditutup <= due
-        workdays = book.workdays_to_close(at_end)  # as `sla NOMOR --jelaskan` counts it
-        late = None if on_time else max(1, -remaining_workdays(ditutup, due, cal))
+        late = None
+        if not on_time:
+            key = ("lewat", row.sla_profil, ditutup.date(), due, ditutup > due)
+            if memo is None or (late := memo.get(key)) is None:
+                late = max(1, -remaining_workdays(ditutup, due, cal))
+                if memo is not None:
+                    memo[key] = late
         overdue, age = False, None
     else:
         status = end[0] if end is not None else Status.DITERIMA
@@ -190,47 +211,80 @@ def case_facts(
             status = row.status if row.status in OPEN_STATUSES else Status.DITERIMA
         on_time, workdays = None, None
         overdue = as_of > due
-        late = -remaining_workdays(as_of, due, cal) if overdue else None
-        age = (as_of.date() - row.diterima.date()).days
-    step = (steps or {}).get(row.id) or _NO_STEPS
+        late = None
+        if overdue:
+            key = ("late", row.sla_profil, due)
+            if memo is None or (late := memo.get(key)) is None:
+                late = -remaining_workdays(as_of, due, cal)
+                if memo is not None:
+                    memo[key] = late
+        age = (as_of.date() - received.date()).days
+    step = steps.get(kasus_id, _NO_STEPS) if steps else _NO_STEPS
     response = None
+    count = cal.count_workdays
     if step.first_step is not None:
-        response = cal.count_workdays(row.diterima.date(), step.first_step.date())
+        response = count(received.date(), step.first_step.date())
     in_time = None
-    if step.distributed is not None:
-        start = step.distributed.date()
+    distributed = step.distributed
+    if distributed is not None:
+        start = distributed.date()
         if step.followed_up is not None:
-            in_time = cal.count_workdays(start, step.followed_up.date()) <= FOLLOW_UP_DAYS
-        elif cal.count_workdays(start, as_of.date()) > FOLLOW_UP_DAYS:
+            in_time = count(start, step.followed_up.date()) <= FOLLOW_UP_DAYS
+        elif count(start, as_of.date()) > FOLLOW_UP_DAYS:
             in_time = False
     return CaseFacts(
-        id=row.id,
-        nomor=row.nomor,
-        meja=share(row.meja),
-        diterima=row.diterima,
-        kanal=share(row.kanal),
-        jenis=share(row.jenis),
-        kategori=share(row.kategori),
-        unit=share(row.unit),
-        status=share(str(status)),
-        batas_waktu=due,
-        satuan=share(row.sla_satuan),
-        ditutup=ditutup,
-        tepat_waktu=on_time,
-        hari_kerja=workdays,
-        terlambat=overdue,
-        hari_terlambat=late,
-        umur_hari=age,
-        skor=row.skor if closed else None,
-        kewenangan=row.kewenangan,
-        dilaporkan_balik=row.dilaporkan_balik,
-        bulan_ini=row.diterima >= period.start,
-        dibuka_kembali=dibuka is not None or row.id in reopened,
-        respons_hari=response,
-        tindak_lanjut_5=in_time,
-        disposisi=step.distributed is not None,
-        ditunda=step.paused and not closed,
+        kasus_id,
+        row.nomor,
+        row.meja,
+        received,
+        row.kanal,
+        row.jenis,
+        row.kategori,
+        row.unit,
+        share(str(status)),
+        due,
+        row.sla_satuan,
+        ditutup,
+        on_time,
+        workdays,
+        overdue,
+        late,
+        age,
+        row.skor if closed else None,
+        row.kewenangan,
+        row.dilaporkan_balik,
+        received >= period.start,
+        dibuka is not None or kasus_id in reopened,
+        response,
+        in_time,
+        distributed is not None,
+        step.paused and not closed,
     )
+
+
+def _shared_deadline(
+    row: Any, ditutup: datetime | None, book: Deadlines, memo: dict[Any, Any]
+) -> tuple[datetime, int | None]:
+    """The deadline and (closed by month end) the working days to close of a case counted
+    from its receipt in working days without pauses: ``Deadlines.due`` and
+    ``workdays_to_close`` of such a case depend only on its rule, its profile's calendar and
+    its days of receipt and closing, which many cases share."""
+    received = row.diterima.date()
+    key = (row.sla_profil, row.sla_nilai, row.sla_perpanjangan, bool(row.diperpanjang), received)
+    due = memo.get(key)
+    if due is None:
+        due = memo[key] = book.due(_AtMonthEnd(row, None, None))  # as an open case's
+    if ditutup is None:
+        return due, None
+    fixed = book.closing_due(row)  # a closed case's deadline as it stood at its closing
+    if fixed is not None:
+        due = fixed
+    at_end = row if ditutup == row.ditutup else _AtMonthEnd(row, ditutup, None)
+    days_key = ("hk", row.sla_profil, received, ditutup.date())
+    workdays = memo.get(days_key)
+    if workdays is None:
+        workdays = memo[days_key] = book.workdays_to_close(at_end)
+    return due, workdays
 
 
 _NO_STEPS = Steps()

@@ -9,10 +9,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 
 from lapor_cli.desks import DeskInfo
 from lapor_cli.history import Anchor
-from lapor_cli.monev.facts import CaseFacts
+from lapor_cli.monev.facts import SP4N, CaseFacts
 from lapor_cli.monev.period import Period
 from lapor_cli.monev.rounding import as_number, mean, median, share, shares
 from lapor_cli.references import JENIS, JENIS_LABEL, KANAL, categories, kategori_label, units
@@ -155,6 +156,15 @@ class UnitLine:
             self._days.append(fact.hari_kerja or 0)
         self.terlambat += fact.terlambat
 
+    def add_all(self, facts: list[CaseFacts]) -> None:
+        """:meth:`add` of each of ``facts``, in one go."""
+        closed = [f for f in facts if f.ditutup is not None]
+        self.diterima += len(facts)
+        self.selesai += len(closed)
+        self.tepat_waktu += sum(1 for f in closed if f.tepat_waktu)
+        self._days.extend([f.hari_kerja or 0 for f in closed])
+        self.terlambat += sum(map(_LATE, facts))
+
     def as_json(self) -> dict[str, object]:
         return {
             "unit": self.unit,
@@ -228,30 +238,30 @@ class Monev:
     # -- breakdowns ------------------------------------------------------------------------
 
     def per_jenis(self) -> list[Count]:
-        counts = Counter(f.jenis for f in self.cases)
+        counts = Counter(map(attrgetter("jenis"), self.cases))
         return _breakdown(counts, [(j, JENIS_LABEL.get(j, j)) for j in JENIS])
 
     def per_kanal(self) -> list[Count]:
-        counts = Counter(f.kanal for f in self.cases)
+        counts = Counter(map(attrgetter("kanal"), self.cases))
         return _breakdown(counts, [(k, k) for k in KANAL])
 
     def per_kategori(self) -> list[Count]:
-        counts = Counter(f.kategori for f in self.cases)
+        counts = Counter(map(attrgetter("kategori"), self.cases))
         return _breakdown(counts, [(c.kode, f"{c.kode} — {c.label}") for c in categories()])
 
     def per_status(self) -> list[Count]:
-        counts = Counter(f.status for f in self.cases)
+        counts = Counter(map(attrgetter("status"), self.cases))
         counted = [s for s in Status if s not in VOID_STATUSES]  # the others count nowhere
         return _breakdown(counts, [(s.value, s.value) for s in counted])
 
     def per_unit(self) -> list[UnitLine]:
         lines = {u.nama: UnitLine(u.nama) for u in units()}
         extra: dict[str | None, UnitLine] = {}
-        for fact in self.cases:
-            line = lines.get(fact.unit) if fact.unit is not None else None
+        for unit, facts in _grouped(self.cases, "unit").items():
+            line = lines.get(unit) if unit is not None else None
             if line is None:
-                line = extra.setdefault(fact.unit, UnitLine(fact.unit))
-            line.add(fact)
+                line = extra.setdefault(unit, UnitLine(unit))
+            line.add_all(facts)
         others = sorted((k for k in extra if k is not None), key=str.lower)
         ordered = [*lines.values(), *(extra[k] for k in others)]
         if None in extra:
@@ -276,8 +286,10 @@ class Monev:
         """The cases in SP4N-LAPOR!'s status groups at period end (:data:`LAPOR_GROUPS`)."""
         counts: Counter = Counter()
         group_of = {status: key for key, _, statuses in LAPOR_GROUPS for status in statuses}
-        for fact in self.cases:
-            counts["tertunda" if fact.ditunda else group_of.get(fact.status)] += 1
+        for (paused, status), number in Counter(
+            map(attrgetter("ditunda", "status"), self.cases)
+        ).items():
+            counts["tertunda" if paused else group_of.get(status)] += number
         return _with_shares([Count(key, label, counts[key]) for key, label, _ in LAPOR_GROUPS])
 
     def sheets(self) -> list[str]:
@@ -303,25 +315,24 @@ class Monev:
     def per_meja(self) -> list[DeskLine]:
         """Every desk in code order (zeros included), then any desk the list does not know."""
         lines = {d.kode: DeskLine(d.kode, nama=d.nama) for d in self.desks}
-        for fact in self.cases:
-            line = lines.get(fact.meja)
+        for meja, facts in _grouped(self.cases, "meja").items():
+            line = lines.get(meja)
             if line is None:
-                line = lines[fact.meja] = DeskLine(fact.meja)
-            line.add(fact)
+                line = lines[meja] = DeskLine(meja)
+            line.add_all(facts)
         return list(lines.values())
 
     def total_line(self) -> UnitLine:
         """The month's cases as one line (the *Jumlah* row under the units or desks)."""
         line = UnitLine(None)
-        for fact in self.cases:
-            line.add(fact)
+        line.add_all(self.cases)
         return line
 
     # -- the key figures -------------------------------------------------------------------
 
     @property
     def closed(self) -> list[CaseFacts]:
-        return [f for f in self.cases if f.closed]
+        return [f for f in self.cases if f.ditutup is not None]
 
     @property
     def overdue(self) -> list[CaseFacts]:
@@ -364,7 +375,7 @@ class Monev:
             Figure(
                 "terlambat",
                 f"Terlambat {end} (kasus {this})",
-                sum(1 for f in self.cases if f.terlambat),
+                sum(map(_LATE, self.cases)),
             ),
             Figure(
                 "terbawa_terbuka",
@@ -374,24 +385,24 @@ class Monev:
             Figure(
                 "terbawa_terlambat",
                 f"Kasus {before} terlambat {end}",
-                sum(1 for f in self.carried if f.terlambat),
+                sum(map(_LATE, self.carried)),
             ),
             Figure("rata_skor", "Rata-rata penilaian pelapor (1–5)", mean(scores), "dec"),
             Figure("jumlah_skor", "Jumlah penilaian", len(scores)),
             Figure(
                 "bukan_kewenangan",
                 "Bukan kewenangan (diarsipkan, pelapor diberi tahu/dirujuk)",
-                sum(1 for f in self.cases if f.bukan_kewenangan),
+                sum(1 for f in closed if f.kewenangan is False),
             ),
             Figure(
                 "sp4n_belum_dilaporkan_balik",
                 "SP4N-LAPOR! selesai tetapi belum dilaporkan balik",
-                sum(1 for f in self.cases if f.belum_dilaporkan_balik),
+                sum(1 for f in closed if f.kanal == SP4N and not f.dilaporkan_balik),
             ),
             Figure(
                 "dibuka_kembali",
                 "Dibuka kembali (pelapor keberatan atas jawaban)",
-                sum(1 for f in self.cases if f.dibuka_kembali),
+                sum(map(attrgetter("dibuka_kembali"), self.cases)),
             ),
             Figure(
                 "dibatalkan",
@@ -516,3 +527,18 @@ def _with_shares(lines: list[Count]) -> list[Count]:
     """The lines with their shares of the breakdown, adding up to exactly 100 %."""
     portions = shares([line.jumlah for line in lines])
     return [replace(line, porsi=p) for line, p in zip(lines, portions, strict=True)]
+
+
+_LATE = attrgetter("terlambat")
+
+
+def _grouped(facts: list[CaseFacts], name: str) -> dict[object, list[CaseFacts]]:
+    """``facts`` by the value of their attribute ``name``, in order."""
+    groups: dict[object, list[CaseFacts]] = {}
+    for value, fact in zip(map(attrgetter(name), facts), facts, strict=True):
+        group = groups.get(value)
+        if group is None:
+            groups[value] = [fact]
+        else:
+            group.append(fact)
+    return groups
