@@ -137,7 +137,7 @@ DOTS = "." * 40
 # the signature block; the notes span them all. The page is exactly that wide.
 SUMMARY_WIDTHS = (60.0, 16.0, 9.0, 1.0, *(10.0,) * 6)
 TABLE_COLUMNS = 4  # the charts and the signature start right of these
-CHART_CM = 11.5  # within the six columns in Excel (11.9 cm) and in LibreOffice
+CHART_CM = 11.0  # within the six columns: 6 × 70 pixels (11.1 cm) in Excel and LibreOffice
 CHART_MIN_CM = 7.5
 NOTE_SPAN = 9  # a note is written across A:J (0-based J), wrapped
 NOTE_WIDTH = 140.0  # the characters a line of it holds, about
