@@ -313,3 +313,18 @@ def test_rows_written_as_xml_read_back_as_written_through_xlsxwriter(
     # undo the escape)
     assert "_x005F_x0041_ bukan A" in shown
     assert " spasi di depan" in shown and "baris satu\nbaris dua" in shown
+
+
+def test_a_very_long_office_name_is_cut_in_the_page_header_never_dropped(isolated: Path) -> None:
+    """Excel allows 255 characters in a page header (xlsxwriter leaves out a longer one)."""
+    from lapor_cli.monev.cells import HEADER_LIMIT, PageHead, page_header
+
+    kantor = "Dinas Sosial, P3A & PMD " * 12  # 288 characters
+    head = page_header(PageHead(kantor, "Monev pengaduan Oktober 2026 — Kasus", "Keadaan per …"))
+    assert len(head) <= HEADER_LIMIT and head.startswith("&L&9 Dinas Sosial, P3A && PMD")
+    assert "&C&9 Monev pengaduan Oktober 2026 — Kasus&R&9 Keadaan per …" in head
+    period = monev.month_period(2026, 10, now=NOW)
+    report = monev.Monev(kantor, period, NOW, [_fact(1)], [])
+    path = monev.write_workbook(report, [(report.cases[0], _detail())], isolated / "uji.xlsx")
+    left = openpyxl.load_workbook(path)["Kasus"].oddHeader.left.text
+    assert left.startswith("Dinas Sosial, P3A && PMD Dinas") and left.endswith("…")

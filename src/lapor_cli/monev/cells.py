@@ -239,13 +239,25 @@ def safe_text(value: str) -> tuple[str, bool]:
     return value, risky
 
 
-def _hf_part(text: str, room: int) -> str:
-    """A page header's part within ``room`` characters (Excel's limit is 255 for the whole
-    header; an office's long name is cut, never the header dropped)."""
-    text = _hf(text)
-    if len(text) > room:
-        text = text[: max(room - 1, 0)].rstrip("&") + "…"
-    return text
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+#: Excel's limit of a page header, codes included (xlsxwriter drops a longer one).
+HEADER_LIMIT = 255
+
+
+def page_header(head: PageHead) -> str:
+    """The page header's three parts (9 pt), within Excel's 255 characters: a part too long
+    for that (an office's very long name) is cut with "…", never the header dropped."""
+    parts = [_hf(text) for text in (head.kantor, head.judul, head.keadaan)]
+    codes = len("&L&9 &C&9 &R&9 ")
+    while (excess := codes + sum(map(_utf16_len, parts)) - HEADER_LIMIT) > 0:
+        i = max(range(3), key=lambda k: len(parts[k]))
+        kept = parts[i][: max(len(parts[i]) - excess - 1, 0)]
+        parts[i] = kept[: len(kept) - (len(kept) - len(kept.rstrip("&"))) % 2] + "…"
+    left, center, right = parts
+    return f"&L&9 {left}&C&9 {center}&R&9 {right}"
 
 
 #: Days from Excel's day 0 (1899-12-30, for any date after 1 March 1900) to a date.
@@ -310,13 +322,7 @@ class Sheet:
             top=MARGINS["top"],
             bottom=MARGINS["bottom"],
         )
-        header = ""
-        if head is not None:
-            room = (255 - len("&L&9 &C&9 &R&9 ")) // 3
-            header = "".join(
-                f"&{side}&9 {_hf_part(text, room)}"
-                for side, text in (("L", head.kantor), ("C", head.judul), ("R", head.keadaan))
-            )
+        header = page_header(head) if head is not None else ""
         ws.set_header(header, {"margin": MARGINS["header"]})
         ws.set_footer(f"&C&9 {PAGE_FOOTER}" if head else "", {"margin": MARGINS["footer"]})
         #: The height :meth:`append` gives a row that has none (None: the program's default).
