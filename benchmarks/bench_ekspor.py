@@ -292,30 +292,47 @@ def run_phase(name: str, db: Path, out: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+#: Times one command in a small process of its own and reports its child's peak memory:
+#: a child forked from this (large) process would report this one's peak as its own
+#: (``ru_maxrss`` survives fork and exec).
+LAUNCHER = """
+import json, os, subprocess, sys, time
+with open(sys.argv[1], "wb") as out:
+    start = time.perf_counter()
+    child = subprocess.Popen(sys.argv[2:], stdout=out)
+    if hasattr(os, "wait4"):
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    else:
+        code, rss = child.wait(), None
+        seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "code": code, "max_rss_mb": rss}))
+"""
+
+
 def run_cli(db: Path, out: Path) -> dict:
-    """``python -m lapor_cli ekspor``: wall clock and the child's own peak memory."""
+    """``python -m lapor_cli ekspor``: wall clock and the command's own peak memory."""
     env = {**os.environ, "LAPOR_WAKTU": NOW.strftime("%Y-%m-%d %H:%M"), "LAPOR_DB": str(db)}
     command = [sys.executable, "-m", "lapor_cli", "ekspor", "--bulan", f"{YEAR}-{MONTH:02d}"]
     command += ["--keluaran", str(out), "--timpa", "--json"]
-    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=env)
-        rss = None
-        if hasattr(os, "wait4"):  # this child's own peak (ru_maxrss of all children would not)
-            _pid, status, usage = os.wait4(child.pid, 0)
-            seconds = time.perf_counter() - start
-            code = os.waitstatus_to_exitcode(status)
-            child.returncode = code
-            rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-        else:
-            code = child.wait()
-            seconds = time.perf_counter() - start
-        stdout.seek(0)
-        stderr.seek(0)
-        if code != 0:
-            raise SystemExit(f"lapor ekspor failed:\n{stderr.read().decode()}")
-        rows = json.loads(stdout.read())["kasus"]
-    return {"seconds": seconds, "rows": rows, "max_rss_mb": rss}
+    printed = out.with_suffix(".json")
+    result = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, str(printed), *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if result.returncode != 0 or not result.stdout.strip():
+        raise SystemExit(f"lapor ekspor failed:\n{result.stderr}")
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    if measured["code"] != 0:
+        raise SystemExit(f"lapor ekspor failed:\n{result.stderr}")
+    measured["rows"] = json.loads(printed.read_text())["kasus"]
+    printed.unlink()
+    return measured
 
 
 def main() -> None:
