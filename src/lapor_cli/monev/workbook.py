@@ -282,8 +282,9 @@ def _save(write: Callable[[Book], None], title: str, path: Path, *, overwrite: b
         ) from None
     except OSError as exc:
         raise LaporError(
-            f"Workbook tidak dapat ditulis di {path.parent}: {exc.strerror}. "
-            "Periksa izin folder dan ruang disk."
+            f"Workbook tidak dapat ditulis di {path.parent}: {exc.strerror or exc}. "
+            f"Periksa izin folder dan ruang disk (juga folder sementara "
+            f"{tempfile.gettempdir()})."
         ) from None
 
 
