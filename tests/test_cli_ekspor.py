@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from lapor_cli.cli import app
@@ -618,7 +619,12 @@ def test_workbook_layout_dates_and_charts(register: dict[str, str]) -> None:
     assert kasus.freeze_panes == "B2"
     assert kasus.auto_filter.ref == f"A1:V{kasus.max_row}" and kasus.max_row == 11
     header = [c.value for c in kasus[1]]
-    widths = {k: d.width for k, d in kasus.column_dimensions.items()}
+    # one <col> element may hold several adjacent columns of the same width
+    widths = {
+        get_column_letter(i): d.width
+        for d in kasus.column_dimensions.values()
+        for i in range(d.min, d.max + 1)
+    }
     assert all(widths[c.column_letter] >= 6 for c in kasus[1])
     uraian_col = header.index("Uraian") + 1
     assert widths[kasus.cell(1, uraian_col).column_letter] >= 30  # wrapped, to print

@@ -4,6 +4,7 @@ workbook writer's text safety on hand-made facts (no register needed)."""
 from __future__ import annotations
 
 import zipfile
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 
@@ -244,12 +245,86 @@ def test_per_unit_lists_every_configured_unit_then_others_then_none() -> None:
 
 
 def test_the_figures_do_not_import_openpyxl() -> None:
-    """`rekap` pays for the figures only; openpyxl (~200 ms) is imported by the writer."""
+    """`rekap` pays for the figures only; the workbook's writer (xlsxwriter) is imported when
+    a workbook is written, and openpyxl (~200 ms) never by the monev modules."""
     import subprocess
     import sys
 
-    code = "import sys, lapor_cli.monev, lapor_cli.cli.monev; print('openpyxl' in sys.modules)"
+    code = (
+        "import sys, lapor_cli.monev, lapor_cli.cli.monev; "
+        "print('openpyxl' in sys.modules, 'xlsxwriter' in sys.modules)"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    assert done.stdout.strip() == "False"
+    assert done.stdout.strip() == "False False"
+
+
+def test_rows_written_as_xml_read_back_as_written_through_xlsxwriter(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables' rows go straight into xlsxwriter's constant-memory row file as XML (the
+    hot path of a long case list); written through xlsxwriter's own cell API instead, every
+    cell of every sheet reads back the same: value, type, number format, alignment, font,
+    quotePrefix, and each row's height."""
+    from lapor_cli.monev import cells
+
+    period = monev.month_period(2026, 10, now=NOW)
+    texts = [
+        *HOSTILE,
+        "a & b < c > d",
+        "_x0041_ bukan A",
+        " spasi di depan",
+        "baris satu\nbaris dua",
+        "Uraian panjang yang harus dilipat di kolomnya, " * 4,
+        "bel\x07l",
+        "x" * 40_000,
+    ]
+    facts = [
+        _fact(i + 1, satuan="menit" if i % 3 == 0 else "hari_kerja", skor=i % 5 or None)
+        for i in range(len(texts))
+    ]
+    details = [_detail(uraian=t, nama=t, nomor_lapor=t, anonim=i == 2) for i, t in enumerate(texts)]
+    report = monev.Monev("Dinas", period, NOW, facts, facts[:3])
+    raw = monev.write_workbook(report, zip(facts, details, strict=True), isolated / "xml.xlsx")
+    monkeypatch.setattr(cells.Sheet, "_row_file", lambda self: None)
+    api = monev.write_workbook(report, zip(facts, details, strict=True), isolated / "api.xlsx")
+    mine, theirs = openpyxl.load_workbook(raw), openpyxl.load_workbook(api)
+    assert mine.sheetnames == theirs.sheetnames
+    for ws in mine.worksheets:
+        other = theirs[ws.title]
+        assert (ws.max_row, ws.max_column) == (other.max_row, other.max_column), ws.title
+        for row, row_other in zip(ws.iter_rows(), other.iter_rows(), strict=True):
+            for cell, twin in zip(row, row_other, strict=True):
+                where = (ws.title, cell.coordinate)
+                assert (cell.value, cell.data_type) == (twin.value, twin.data_type), where
+                assert cell.number_format == twin.number_format, where
+                # (openpyxl's style proxies compare equal to a style, not to each other)
+                assert cell.alignment == copy(twin.alignment), where
+                assert cell.font == copy(twin.font) and cell.fill == copy(twin.fill), where
+                assert cell.quotePrefix == twin.quotePrefix, where
+        for r in range(1, ws.max_row + 1):  # xlsxwriter's API rounds a height to a pixel
+            height = ws.row_dimensions[r].height or 15
+            assert abs(height - (other.row_dimensions[r].height or 15)) < 0.75, (ws.title, r)
+    uraian = monev.KASUS_HEADERS.index("Uraian") + 1
+    shown = [mine["Kasus"].cell(r, uraian).value for r in range(2, len(texts) + 2)]
+    assert "a & b < c > d" in shown
+    # kept literal as Excel escapes it (Excel shows "_x0041_ bukan A"; openpyxl does not
+    # undo the escape)
+    assert "_x005F_x0041_ bukan A" in shown
+    assert " spasi di depan" in shown and "baris satu\nbaris dua" in shown
+
+
+def test_a_very_long_office_name_is_cut_in_the_page_header_never_dropped(isolated: Path) -> None:
+    """Excel allows 255 characters in a page header (xlsxwriter leaves out a longer one)."""
+    from lapor_cli.monev.cells import HEADER_LIMIT, PageHead, page_header
+
+    kantor = "Dinas Sosial, P3A & PMD " * 12  # 288 characters
+    head = page_header(PageHead(kantor, "Monev pengaduan Oktober 2026 — Kasus", "Keadaan per …"))
+    assert len(head) <= HEADER_LIMIT and head.startswith("&L&9 Dinas Sosial, P3A && PMD")
+    assert "&C&9 Monev pengaduan Oktober 2026 — Kasus&R&9 Keadaan per …" in head
+    period = monev.month_period(2026, 10, now=NOW)
+    report = monev.Monev(kantor, period, NOW, [_fact(1)], [])
+    path = monev.write_workbook(report, [(report.cases[0], _detail())], isolated / "uji.xlsx")
+    left = openpyxl.load_workbook(path)["Kasus"].oddHeader.left.text
+    assert left.startswith("Dinas Sosial, P3A && PMD Dinas") and left.endswith("…")

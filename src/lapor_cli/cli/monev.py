@@ -258,11 +258,12 @@ def _one_refusal(write: Callable[..., T], *args: object, **kwargs: object) -> T:
     """``write(*args, **kwargs)``, the workbook's writing (its result); if it fails (a full
     disk): one refusal line and nothing after it.
 
-    openpyxl leaves its zip file and sheet writers open when a write fails; Python closes them
-    when it collects them, and each complains again ("Exception ignored … No space left on
-    device") around the refusal. Such complaints during the write are held back: dropped once
-    the write is refused (the failure's frames are collected here), passed on as usual when it
-    succeeds. An OSError of openpyxl's own temporary files becomes the same refusal.
+    xlsxwriter leaves its zip file open when a write fails (the sheets' row files are closed
+    by the writer); Python closes it when it collects it, and it complains again ("Exception
+    ignored … No space left on device") around the refusal. Such complaints during the write
+    are held back: dropped once the write is refused (the failure's frames are collected
+    here), passed on as usual when it succeeds. An OSError of the writer's own temporary
+    files becomes the same refusal.
     """
     import gc
 

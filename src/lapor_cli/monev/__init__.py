@@ -9,7 +9,7 @@ written from those very facts, so every summary figure can be recounted from the
 to it. Nothing here asks what time it is: "now" is a parameter.
 
 The modules, in the order they build on each other (none imports Typer or Rich, and only the
-workbook's modules use openpyxl, imported when a workbook is written):
+workbook's modules use xlsxwriter, imported when a workbook is written):
 
 - ``period``: the month (or quarter, half-year, year) and its end (:func:`month_period`,
   :func:`period_of`);

@@ -11,10 +11,12 @@ each of its blocks on one page and ends with the signature block of the office's
 its first columns only (:data:`~lapor_cli.monev.sheets.PRINTED_CASE_COLUMNS`); the rest is
 for filtering on screen.
 
-The sheets are openpyxl's write-only ones, which stream to disk, so the case list never sits
-in memory. The workbook is written to a temporary file beside the target that replaces it
-only once complete. Writing cells is openpyxl's cost (``benchmarks/bench_ekspor.py`` compares
-it with a bare write).
+The workbook is written with xlsxwriter in its constant-memory mode: each sheet streams to a
+temporary file (in a private folder of the system's temporary folder, removed however the
+writing ends), so the case list never sits in memory; each sheet is written top to bottom.
+The workbook is written to a temporary file beside the target that replaces it only once
+complete. ``benchmarks/bench_ekspor.py`` compares the command with a bare xlsxwriter write of
+the same rows.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from lapor_cli.errors import LaporError, ValidationError
 from lapor_cli.files import NotReplaced, replacing, target_problem
@@ -32,11 +33,13 @@ from lapor_cli.monev.cells import (
     DATETIME_FMT,
     DEC_FMT,
     PCT_FMT,
+    Book,
     Column,
     PageHead,
     Sheet,
     headers,
     row_height,
+    safe_text,
     text_lines,
 )
 from lapor_cli.monev.charts import add_bar_chart
@@ -134,9 +137,9 @@ DOTS = "." * 40
 # the signature block; the notes span them all. The page is exactly that wide.
 SUMMARY_WIDTHS = (60.0, 16.0, 9.0, 1.0, *(10.0,) * 6)
 TABLE_COLUMNS = 4  # the charts and the signature start right of these
-CHART_CM = 11.5  # within the six columns in Excel (11.9 cm) and in LibreOffice
+CHART_CM = 11.0  # within the six columns: 6 × 70 pixels (11.1 cm) in Excel and LibreOffice
 CHART_MIN_CM = 7.5
-NOTE_SPAN = "J"  # a note is written across A:J, wrapped
+NOTE_SPAN = 9  # a note is written across A:J (0-based J), wrapped
 NOTE_WIDTH = 140.0  # the characters a line of it holds, about
 #: A printed page of Ringkasan, in points of rows: A4 landscape's 8.27 in less the margins
 #: (about 484 points), divided by the scale that fits its ten columns to the width (≈ 0.95
@@ -200,23 +203,20 @@ def write_workbook(
     ``progress`` is told how many of them are written, every 1,000 and at the end.
     ``signature``: who signs *Ringkasan* (None: dotted lines); without ``names`` the
     reporters' identity columns are left out."""
-    from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    wb.properties.title = f"Monev pengaduan {report.period.label}"
-    wb.properties.creator = "lapor-cli"
+    def write(wb: Book) -> None:
+        _write_summary(wb, report, signature or Signature(), names=names)
+        _write_lines(wb, report, "Per unit", UNIT_COLUMNS, report.per_unit(), "unit")
+        if not report.period.is_month:  # a longer period: each month's figures
+            _write_lines(wb, report, MONTH_SHEET, MONTH_COLUMNS, report.per_bulan(), "bulan")
+        if report.spans_desks:  # a province's monev: each desk's figures side by side
+            _write_lines(wb, report, DESK_SHEET, DESK_COLUMNS, report.per_meja(), "meja")
+        columns = CASE_COLUMNS if names else CASE_COLUMNS_WITHOUT_NAMES
+        _write_cases(wb, report, columns, details, progress)
+        _write_facts(wb, report, "Terlambat", LATE_COLUMNS, report.overdue)
+        _write_facts(wb, report, "Terbawa", CARRIED_COLUMNS, report.carried)
 
-    _write_summary(wb, report, signature or Signature(), names=names)
-    _write_lines(wb, report, "Per unit", UNIT_COLUMNS, report.per_unit(), "unit")
-    if not report.period.is_month:  # a longer period: each month's figures
-        _write_lines(wb, report, MONTH_SHEET, MONTH_COLUMNS, report.per_bulan(), "bulan")
-    if report.spans_desks:  # a province's monev: each desk's figures side by side
-        _write_lines(wb, report, DESK_SHEET, DESK_COLUMNS, report.per_meja(), "meja")
-    columns = CASE_COLUMNS if names else CASE_COLUMNS_WITHOUT_NAMES
-    _write_cases(wb, report, columns, details, progress)
-    _write_facts(wb, report, "Terlambat", LATE_COLUMNS, report.overdue)
-    _write_facts(wb, report, "Terbawa", CARRIED_COLUMNS, report.carried)
-    _save(wb, path, overwrite=overwrite)
+    _save(write, f"Monev pengaduan {report.period.label}", path, overwrite=overwrite)
     return path
 
 
@@ -231,12 +231,50 @@ def _page_head(report: Monev, sheet: str) -> PageHead:
     )
 
 
-def _save(wb: Any, path: Path, *, overwrite: bool) -> None:
-    """Save ``wb`` beside ``path`` and rename it into place (:func:`lapor_cli.files.replacing`:
-    private, never through a symbolic link)."""
+def _save(write: Callable[[Book], None], title: str, path: Path, *, overwrite: bool) -> None:
+    """Write the workbook (``write`` fills it) beside ``path`` and rename it into place
+    (:func:`lapor_cli.files.replacing`: private, never through a symbolic link). The sheets'
+    own temporary files are in a private folder removed however the writing ends. An error
+    of the file system, xlsxwriter's own (``FileCreateError``) included, is one refusal."""
+    import tempfile
+
+    from xlsxwriter import Workbook
+    from xlsxwriter.exceptions import FileCreateError, FileSizeError
+
     try:
-        with replacing(path, overwrite=overwrite, field="keluaran") as partial:
-            wb.save(partial.file)
+        with (
+            tempfile.TemporaryDirectory(
+                prefix="lapor-ekspor-", ignore_cleanup_errors=True
+            ) as scratch,
+            replacing(path, overwrite=overwrite, field="keluaran") as partial,
+        ):
+            wb = Workbook(
+                partial.file,
+                {
+                    "constant_memory": True,
+                    "tmpdir": scratch,
+                    # every text is written with write_string; these are for any other path
+                    "strings_to_formulas": False,
+                    "strings_to_numbers": False,
+                    "strings_to_urls": False,
+                },
+            )
+            try:
+                wb.set_properties({"title": title, "author": "lapor-cli"})
+                write(Book(wb))
+                wb.close()
+            except FileCreateError as exc:
+                cause = exc.args[0] if exc.args else exc
+                if isinstance(cause, OSError):
+                    raise cause from None
+                raise OSError(str(cause)) from None
+            except FileSizeError as exc:
+                raise OSError(str(exc)) from None
+            finally:
+                for sheet in wb.worksheets():  # a failed write leaves them open
+                    handle = getattr(sheet, "row_data_fh", None)
+                    if handle is not None and not handle.closed:
+                        handle.close()
     except NotReplaced as exc:
         raise LaporError(
             f"Workbook tidak dapat ditulis ke {path}: {exc.strerror}. "
@@ -244,8 +282,9 @@ def _save(wb: Any, path: Path, *, overwrite: bool) -> None:
         ) from None
     except OSError as exc:
         raise LaporError(
-            f"Workbook tidak dapat ditulis di {path.parent}: {exc.strerror}. "
-            "Periksa izin folder dan ruang disk."
+            f"Workbook tidak dapat ditulis di {path.parent}: {exc.strerror or exc}. "
+            f"Periksa izin folder dan ruang disk (juga folder sementara "
+            f"{tempfile.gettempdir()})."
         ) from None
 
 
@@ -265,10 +304,8 @@ class _Pages:
         self.used = 0.0
 
     def block(self, points: float) -> None:
-        from openpyxl.worksheet.pagebreak import Break
-
         if self.used and self.used + points > PAGE_POINTS:
-            self.sheet.ws.row_breaks.append(Break(id=self.sheet.rows))
+            self.sheet.page_break()
             self.used = 0.0
         self.used += points
 
@@ -277,7 +314,7 @@ def _rows_points(lines: Iterable[int]) -> float:
     return sum(row_height(n) if n > 1 else 15.0 for n in lines)
 
 
-def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool) -> None:
+def _write_summary(wb: Book, report: Monev, signature: Signature, *, names: bool) -> None:
     sheet = Sheet(wb, "Ringkasan", _page_head(report, "Ringkasan"))
     sheet.widths(SUMMARY_WIDTHS)
     sheet.row_points = 15.0
@@ -307,8 +344,7 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
     for name, value in top:
         if name == ANCHOR_LABEL:  # long: wrapped across the columns right of the labels
             sheet.height(text_lines(value, sum(SUMMARY_WIDTHS[1:])))
-            sheet.append([sheet.top(name), sheet.wrapped(str(value))])
-            sheet.ws.merged_cells.add(f"B{sheet.rows}:{NOTE_SPAN}{sheet.rows}")
+            sheet.append([sheet.top(name), sheet.wrapped(str(value))], merge_to=NOTE_SPAN)
         else:
             sheet.append([name, value])
     if not report.cases:
@@ -357,15 +393,18 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
                 sheet.append([sheet.text(text), line.jumlah, sheet.styled(share, fmt=PCT_FMT)])
         if chart_cm:
             add_bar_chart(
-                sheet.ws,
+                sheet,
                 charted[key],
                 column=2,
                 header_row=head_row,
-                last_row=sheet.rows,
-                anchor=f"E{head_row}",
+                last_row=head_row + len(lines),
+                anchor=(head_row, TABLE_COLUMNS + 1),
                 width=CHART_CM,
                 height=chart_cm,
                 most=max((line.jumlah for line in lines), default=0),
+                labels=[safe_text(text)[0] for text in shown],
+                values=[line.jumlah for line in lines],
+                name="Jumlah",
             )
             while _rows_points([1] * (sheet.rows - head_row + 1)) < chart_cm * 28.35:
                 sheet.append([])  # the chart ends above the next block
@@ -377,13 +416,12 @@ def _write_summary(wb: Any, report: Monev, signature: Signature, *, names: bool)
     sheet.header(["Catatan"])
     for note, height in zip(notes, heights, strict=True):
         sheet.height(height)
-        sheet.append([sheet.wrapped(note)])
-        sheet.ws.merged_cells.add(f"A{sheet.rows}:{NOTE_SPAN}{sheet.rows}")
+        sheet.append([sheet.wrapped(note)], merge_to=NOTE_SPAN)
 
     _write_signature(sheet, pages, report, signature)
     # the page's width: the tables, the charts and the notes (never wider, or the page
     # shrinks to what LibreOffice counts as used)
-    sheet.ws.print_area = f"A1:{NOTE_SPAN}{sheet.rows}"
+    sheet.print_area(NOTE_SPAN + 1)
 
 
 def _count_label(key: str, code: str | None, label: str) -> str:
@@ -416,7 +454,7 @@ def _write_signature(sheet: Sheet, pages: _Pages, report: Monev, signature: Sign
     column = TABLE_COLUMNS  # where the charts begin
     for text, bold in lines:
         if text is None:
-            sheet.ws.row_dimensions[sheet.rows + 1].height = SIGNING_POINTS
+            sheet.height_points(SIGNING_POINTS)
             sheet.append([])
             continue
         cell = sheet.styled(text, bold=bold, underline=bold and bool(signature.nama))
@@ -424,7 +462,7 @@ def _write_signature(sheet: Sheet, pages: _Pages, report: Monev, signature: Sign
 
 
 def _write_lines(
-    wb: Any,
+    wb: Book,
     report: Monev,
     title: str,
     columns: Sequence[Column],
@@ -450,36 +488,37 @@ def _write_lines(
         if last_charted < last_line_row:
             title += NO_UNIT_TITLE
         add_bar_chart(
-            sheet.ws,
+            sheet,
             title,
             column=headers(columns).index(SHARE_HEADER) + 1,
             header_row=1,
             last_row=last_charted,
-            anchor=f"A{sheet.rows + 2}",
+            anchor=(sheet.rows + 2, 1),
             width=18,
             share=True,
+            labels=[safe_text(line.label)[0] for line in charted],
+            values=[as_number(line.porsi_tepat_waktu) for line in charted],
+            name=SHARE_HEADER,
         )
 
 
 def _write_cases(
-    wb: Any,
+    wb: Book,
     report: Monev,
     columns: Sequence[Column],
     details: Iterable[tuple[CaseFacts, Detail]],
     progress: Callable[[int], None] | None,
 ) -> None:
     """The case list; its print area is the first :data:`PRINTED_CASE_COLUMNS` columns."""
-    from openpyxl.utils import get_column_letter
-
     sheet = Sheet(wb, "Kasus", _page_head(report, "Kasus"))
     sheet.start_table(columns, report.cases, report, printed=PRINTED_CASE_COLUMNS)
     sheet.table_rows(columns, details, progress)
     sheet.autofilter(columns, sheet.rows)
-    sheet.ws.print_area = f"A1:{get_column_letter(PRINTED_CASE_COLUMNS)}{max(sheet.rows, 1)}"
+    sheet.print_area(PRINTED_CASE_COLUMNS)
 
 
 def _write_facts(
-    wb: Any, report: Monev, title: str, columns: Sequence[Column], facts: list[CaseFacts]
+    wb: Book, report: Monev, title: str, columns: Sequence[Column], facts: list[CaseFacts]
 ) -> None:
     sheet = Sheet(wb, title, _page_head(report, title))
     sheet.start_table(columns, facts, report)
