@@ -87,7 +87,11 @@ def import_parallel(
                     continue  # (never sent after a bad row; nothing to write anyway)
                 chunk = body[0]
                 chunk_keys = {key: packed_row(n, sidik) for n, key, sidik, _item in chunk}
-                there = existing_keys(session, chunk_keys, desk, up_to_id=before)
+                there = (
+                    existing_keys(session, chunk_keys, desk, up_to_id=before)
+                    if writer.desk_cases
+                    else {}
+                )
                 if there:
                     found.update(there)
                     keys.update((k, chunk_keys[k]) for k in there)
