@@ -2,7 +2,8 @@
 process and sends its good rows, prepared as far as they can be without the register
 (:func:`lapor_cli.recording.prepare_case`), while this process writes them (:class:`.Writer`) in
 the caller's one write transaction; the first bad row rolls the transaction back. Two cores,
-about half the time.
+about half the time. ``lapor impor`` starts the check even before it opens the register
+(:func:`start_check`): the check then overlaps its start-up too.
 
 The second process starts by ``START_METHOD``: a fork where that is safe, else a fresh
 interpreter ("spawn"), which finds :func:`_check_worker` and everything it is sent by import.
