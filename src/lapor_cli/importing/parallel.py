@@ -204,6 +204,11 @@ class _Again(Exception):
     """The writer's register has another time zone than the check guessed: check again."""
 
 
+#: Messages (pickled) the checking process keeps ready for the writer while it checks on:
+#: about 2 MB a chunk of rows, so a bound on its memory when the writer is the slower.
+OUTBOX = 8
+
+
 def _check_worker(
     receiving: Connection,
     sending: Connection,
@@ -217,9 +222,12 @@ def _check_worker(
     """The second process of :func:`import_parallel`: check the file, prepare its good rows
     as far as they can be without the register (``prepare_case``) and send what it finds.
 
+    A thread of its own writes the messages into the pipe, so that the check goes on while
+    the writer is busy with the rows before (a chunk is far larger than the pipe's buffer).
     Started before the register was opened (``control``: :func:`start_check`), it checks
-    against the guessed ``now`` and waits, before it sends anything but progress, for the
-    writer's ``now`` and rules (or to be told to check again against that ``now``)."""
+    against the guessed ``now``, keeps its good rows until the writer's ``now`` and rules
+    come (or word to check again against that ``now``), and sends nothing but progress
+    before."""
     import gc
     import signal
 
@@ -233,19 +241,30 @@ def _check_worker(
         told, mine = control
         mine.close()
     write_now = now
+    post = _Outbox(sending)
+    waiting: list[list[GoodRow]] = []  # good rows checked before the writer's word came
+    bad_waiting = False
 
-    def ready() -> None:
+    def ready(*, wait: bool) -> bool:
+        """Whether the writer's ``now`` and rules are here (``wait``: until they are)."""
         nonlocal rules, write_now, told
         if told is None:
-            return
+            return True
+        if not wait and not told.poll():
+            return False
         _go, write_now, rules, again = told.recv()  # EOFError: the writer is gone
         told.close()
         told = None
         if again:
             raise _Again
+        for chunk in waiting:
+            send_prepared(chunk)
+        waiting.clear()
+        if bad_waiting:
+            post(("bad",))
+        return True
 
-    def send_rows(chunk: list[GoodRow]) -> None:
-        ready()
+    def send_prepared(chunk: list[GoodRow]) -> None:
         assert rules is not None
         prepared = [
             (
@@ -258,11 +277,22 @@ def _check_worker(
             )
             for number, data, sidik in chunk
         ]
-        sending.send(("rows", prepared))
+        post(("rows", prepared))
+
+    def send_rows(chunk: list[GoodRow]) -> None:
+        # Rows wait for the writer's word up to OUTBOX chunks (it may wait for the lock).
+        if ready(wait=len(waiting) >= OUTBOX):
+            send_prepared(chunk)
+        else:
+            waiting.append(chunk)
 
     def first_error() -> None:
-        ready()
-        sending.send(("bad",))
+        nonlocal bad_waiting
+        if ready(wait=False):
+            post(("bad",))
+        else:
+            waiting.clear()  # the file will be refused: its good rows are not needed
+            bad_waiting = True
 
     checked = Checked()
     try:
@@ -275,14 +305,15 @@ def _check_worker(
                     petugas=petugas,
                     lama=lama,
                     sink=send_rows,
-                    progress=lambda _phase, done, total: sending.send(("progress", done, total)),
+                    progress=lambda _phase, done, total: post(("progress", done, total)),
                     first_error=first_error,
                 )
-                ready()
+                ready(wait=True)
                 break
             except _Again:
-                checked, now = Checked(), write_now
-        sending.send(
+                checked, now, bad_waiting = Checked(), write_now, False
+                waiting.clear()
+        post(
             (
                 "end",
                 checked.rows,
@@ -296,19 +327,55 @@ def _check_worker(
     except (BrokenPipeError, ConnectionResetError, EOFError):
         pass  # the writer is gone (stopped, killed): nobody to tell
     except LaporError as exc:
-        _send_last(sending, ("error", exc.message))
+        post.last(("error", exc.message))
     except BaseException:  # reported to the writer, which raises it
         import traceback
 
-        _send_last(sending, ("crash", traceback.format_exc()))
+        post.last(("crash", traceback.format_exc()))
     finally:
+        post.close()
         sending.close()
         if told is not None:
             told.close()
 
 
-def _send_last(sending: Connection, message: tuple[object, ...]) -> None:
-    try:
-        sending.send(message)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
+class _Outbox:
+    """``post(message)``: the message pickled here and written into the pipe by a thread of
+    its own, in order, at most ``OUTBOX`` waiting. A writer that is gone (a broken pipe)
+    makes the next ``post`` raise ``BrokenPipeError``."""
+
+    def __init__(self, sending: Connection) -> None:
+        import queue
+        import threading
+        from multiprocessing.reduction import ForkingPickler
+
+        self.dumps = ForkingPickler.dumps
+        self.sending = sending
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=OUTBOX)
+        self.gone = False
+        self.thread = threading.Thread(target=self._pump, name="lapor-impor-kirim", daemon=True)
+        self.thread.start()
+
+    def __call__(self, message: tuple[object, ...]) -> None:
+        if self.gone:
+            raise BrokenPipeError
+        self.queue.put(bytes(self.dumps(message)))
+
+    def last(self, message: tuple[object, ...]) -> None:
+        """A last message (an error), unless the writer is gone."""
+        if not self.gone:
+            self.queue.put(bytes(self.dumps(message)))
+
+    def close(self) -> None:
+        """Send what waits, then end the thread."""
+        self.queue.put(None)
+        self.thread.join()
+
+    def _pump(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.gone:
+                continue  # drained: a post never waits on a thread that stopped writing
+            try:
+                self.sending.send_bytes(data)
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                self.gone = True
