@@ -18,7 +18,12 @@ from sqlmodel import Session, select
 
 from lapor_cli import case_state
 from lapor_cli import history as chain
-from lapor_cli.case_rows import (
+from lapor_cli.deadlines import Deadlines
+from lapor_cli.desks import DeskInfo, desk_for_write
+from lapor_cli.entries import ENTRY_COLUMNS, append_history, chain_head
+from lapor_cli.errors import LaporError, ValidationError
+from lapor_cli.models import Case, History
+from lapor_cli.new_case_rows import (
     CASE_COLUMNS,
     NEW_CASE_COLUMNS,
     PETUGAS_AT,
@@ -26,14 +31,9 @@ from lapor_cli.case_rows import (
     case_values,
     recording_entry,
 )
-from lapor_cli.case_rows import NUMBER_COLUMNS as NUMBER_COLUMNS
-from lapor_cli.case_rows import SHARED_COLUMNS as SHARED_COLUMNS
-from lapor_cli.case_rows import prepare_case as prepare_case
-from lapor_cli.deadlines import Deadlines
-from lapor_cli.desks import DeskInfo, desk_for_write
-from lapor_cli.entries import ENTRY_COLUMNS, append_history, chain_head
-from lapor_cli.errors import LaporError, ValidationError
-from lapor_cli.models import Case, History
+from lapor_cli.new_case_rows import NUMBER_COLUMNS as NUMBER_COLUMNS
+from lapor_cli.new_case_rows import SHARED_COLUMNS as SHARED_COLUMNS
+from lapor_cli.new_case_rows import prepare_case as prepare_case
 from lapor_cli.numbering import format_number, reserve_numbers
 from lapor_cli.settings import set_setting
 from lapor_cli.sla import SlaRule

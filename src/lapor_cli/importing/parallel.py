@@ -231,7 +231,7 @@ def _check_worker(
     import gc
     import signal
 
-    from lapor_cli.case_rows import prepare_case
+    from lapor_cli.new_case_rows import prepare_case
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     gc.disable()  # as the writer (``run._no_cyclic_gc``): this process ends with the check
