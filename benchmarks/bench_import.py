@@ -1,24 +1,31 @@
-"""`lapor impor` on a large file against a floor measured in the same run.
+"""`lapor impor` of a CSV, the whole command, against a floor measured in the same run.
 
-    PYTHONPATH=src python benchmarks/bench_import.py [-n 100000] [--repeat 1] [--xlsx] [--memory]
+    PYTHONPATH=src python benchmarks/bench_import.py [-n 10000 100000] [--repeat 3] [--xlsx]
 
-Makes a CSV of ``n`` typed-up paper forms (distinct reporters: every form has its own NIK and
-phone number, as real forms do), then, each on a fresh register in a temporary folder:
+For each size ``n`` it makes a CSV of ``n`` typed-up paper forms (distinct reporters: every
+form has its own NIK and phone number, as real forms do) and then, each on a fresh register in
+a temporary folder, runs the command as a process (``python -m lapor_cli impor FILE --lama
+--json``, with ``LAPOR_DB``, ``LAPOR_WAKTU="2026-11-23 10:00"``, ``LAPOR_PETUGAS=bench`` and
+``HOME`` in the folder):
 
 1. the file with two bad rows is refused, both rows named, nothing written;
-2. the fixed file is imported as `lapor impor` does it (a file of
-   ``importing.run.PARALLEL_FROM_BYTES`` or more: checked in a second process while this one
-   writes, in one transaction; a smaller one: checked, then written, timed per phase);
+2. the good file is imported; ``lapor periksa``'s checks (integrity, history chain,
+   numbering) find nothing;
 3. the same file imported again adds nothing;
-4. the floor: the same rows read from the same file (``csv.reader``; an XLSX with openpyxl
-   in read-only mode) and inserted into the register's own ``kasus`` table (same schema,
-   indexes and pragmas) with plain ``sqlite3.executemany`` in one transaction: no checks, no
-   history, no numbering (an XLSX is also compared with the same rows read from a CSV);
+4. timing, ``--repeat`` times, alternating: the import on a fresh register, wall clock of the
+   whole process (Python start-up included), with its peak memory (of the process and of any
+   process it started) and CPU time; and the floor;
+5. the floor, also a whole process (``python -c``, so both sides pay Python's start-up): it
+   opens a fresh register with ``sqlite3`` as the register is opened (WAL, ``synchronous =
+   FULL``, ``foreign_keys = ON``), reads the file with ``csv.reader`` and inserts every row
+   into the register's own ``kasus`` table (its schema, all its indexes) with one
+   ``executemany`` in one transaction: no checks, no history, no numbering, no fingerprint;
 
-and prints the import's time as a multiple of the floor (the issue's target: at most 3×);
-``--repeat R`` takes the best of R imports and of R floors (on a busy machine).
-``--xlsx`` does the same for an XLSX copy (slow to make: openpyxl write-only). ``--memory``
-runs the real command on n/10 and n rows in child processes and prints their peak memory.
+and prints ``RATIO`` = median import / median floor (the issue's goal: ≤ 2.5× at 100,000
+rows, ≤ 3× at 10,000). Every process is started by a small launcher process that measures it
+(``wait4``): the peak memory is the command's own, not this script's (Linux carries the peak
+of a process into the program it execs). ``--xlsx`` also times an XLSX copy of the largest
+size (slow to make: openpyxl write-only) against the floor of the same rows from the CSV.
 
 Not part of the test suite.
 """
@@ -27,9 +34,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,11 +48,8 @@ from pathlib import Path
 
 from lapor_cli import importing
 from lapor_cli.db import KNOWN_REVISIONS, open_register
-from lapor_cli.desks import desk_for_write
-from lapor_cli.importing import run
 from lapor_cli.maintenance import check
 from lapor_cli.references import JENIS, KANAL
-from lapor_cli.settings import get_settings
 
 NOW = datetime(2026, 11, 23, 10, 0)
 REGIONS = ("3171", "3172", "3173", "3273", "5171", "5301", "5371", "7371", "1271", "3578")
@@ -119,102 +125,97 @@ def fresh_register(folder: Path, name: str) -> Path:
     return path
 
 
-def run_import(db: Path, path: Path) -> tuple[importing.ImportResult, float, float]:
-    """As `lapor impor` does: (result, check s, write s).
+#: The launcher: runs argv[1:] with its own environment, waits for it with ``wait4`` and prints
+#: its wall clock, peak memory (the process's or any it started), CPU time, exit code and
+#: output as JSON. This script holds every row in memory; the launcher is small, so the peak
+#: of the process it starts is that process's own.
+LAUNCH = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+out, err = [], []
+import threading
+readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()))
+           for s, b in ((child.stdout, out), (child.stderr, err))]
+for r in readers: r.start()
+_, status, usage = os.wait4(child.pid, 0)
+wall = time.perf_counter() - start
+for r in readers: r.join()
+json.dump({"wall": wall, "peak_kib": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime,
+           "rc": os.waitstatus_to_exitcode(status), "out": out[0].decode(errors="replace"),
+           "err": err[0].decode(errors="replace")[-3000:]}, sys.stdout)
+"""
 
-    A file of ``importing.run.PARALLEL_FROM_BYTES`` or more is checked in a second process while
-    this one writes (the phases overlap: the whole time is reported as "write", check 0);
-    a smaller one is checked without the lock, then written in one transaction."""
-    register = open_register(str(db), write=True)
+
+def launched(argv: list[str], env: dict[str, str]) -> dict:
+    """Run ``argv`` under the launcher: its wall clock, peak memory, CPU, exit code, output."""
+    done = subprocess.run(
+        [sys.executable, "-c", LAUNCH, *argv], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def lapor_env(folder: Path, db: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "LAPOR_DB": str(db),
+        "LAPOR_WAKTU": NOW.strftime("%Y-%m-%d %H:%M"),
+        "LAPOR_PETUGAS": "bench",
+        "HOME": str(folder),
+        "XDG_CONFIG_HOME": str(folder),
+        "APPDATA": str(folder),
+    }
+
+
+def impor(folder: Path, db: Path, path: Path) -> tuple[dict, dict]:
+    """``lapor impor FILE --lama --json`` as a process: (its JSON result, its measures)."""
+    run = launched(
+        [sys.executable, "-m", "lapor_cli", "impor", str(path), "--lama", "--json"],
+        lapor_env(folder, db),
+    )
     try:
-        if path.stat().st_size >= run.PARALLEL_FROM_BYTES:
-            start = time.perf_counter()
-            try:
-                with register.transaction(True) as session:
-                    result = importing.import_parallel(
-                        session,
-                        path,
-                        now=NOW,
-                        petugas="meja-impor",
-                        lama=True,  # forms of the whole year, not only the last 30 days
-                        settings=get_settings(session),
-                        desk=desk_for_write(session, None),
-                    )
-            except importing.ImportRefused as refused:
-                result = refused.result
-            return result, 0.0, time.perf_counter() - start
-        start = time.perf_counter()
-        checked = importing.check_file(path, now=NOW, petugas="meja-impor", lama=True)
-        checked_at = time.perf_counter()
-        try:
-            if checked.errors:
-                refused = importing.ImportResult(
-                    galat=checked.errors, baris=checked.rows, baris_bermasalah=checked.bad_rows
-                )
-                return refused, checked_at - start, 0.0
-            with register.transaction(True) as session:
-                settings = get_settings(session)
-                desk = desk_for_write(session, None)
-                result = importing.write_checked(
-                    session, checked, now=NOW, settings=settings, desk=desk
-                )
-        finally:
-            checked.close()
-        return result, checked_at - start, time.perf_counter() - checked_at
-    finally:
-        register.engine.dispose()
+        result = json.loads(run["out"])
+    except ValueError:
+        raise SystemExit(f"impor gave no JSON (exit {run['rc']}):\n{run['err']}") from None
+    return result, run
 
 
-FLOOR_SQL = """INSERT INTO kasus (nomor, prefiks, tahun, urut, status, kanal, jenis, uraian,
+#: The floor as its own process: csv.reader + one executemany into ``kasus``, one transaction,
+#: the register's pragmas. The constant columns are what the import stores for these rows.
+FLOOR = '''
+import csv, sqlite3, sys
+db, path = sys.argv[1], sys.argv[2]
+conn = sqlite3.connect(db, isolation_level=None)
+conn.execute("PRAGMA synchronous = FULL")
+conn.execute("PRAGMA foreign_keys = ON")
+assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+meja, prefiks = conn.execute("SELECT kode, prefiks FROM meja").fetchone()
+SQL = """INSERT INTO kasus (nomor, meja, prefiks, tahun, urut, status, kanal, jenis, uraian,
     nama, nik, kk, hp, email, alamat, anonim, rahasia, segera, nomor_lapor, nomor_formulir,
-    diterima, dicatat, petugas, tembusan, sla_profil, sla_satuan, sla_nilai, sla_perpanjangan)
-    VALUES (?, 'DS', 2026, ?, 'diterima', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?,
-            '2026-11-23 10:00:00.000000', 'meja-impor', '[]', 'kemensos', 'hari_kerja', 3, 0)"""
-
-
-def floor(db: Path, path: Path) -> float:
-    """The same rows read and inserted with plain sqlite3.executemany in one transaction:
-    a CSV through ``csv.reader``, an XLSX through openpyxl in read-only mode."""
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA synchronous = FULL")
-    start = time.perf_counter()
-    if path.suffix == ".xlsx":
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        records = (
-            ["" if v is None else str(v) for v in r]
-            for r in book.worksheets[0].iter_rows(values_only=True)
-        )
-        _floor_insert(conn, records)
-        book.close()
-    else:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            _floor_insert(conn, csv.reader(fh, delimiter=";"))
-    elapsed = time.perf_counter() - start
-    conn.close()
-    return elapsed
-
-
-def _floor_insert(conn: sqlite3.Connection, records) -> None:
+    diterima, dicatat, petugas, tembusan, diperpanjang, sla_profil, sla_satuan, sla_nilai,
+    sla_perpanjangan)
+    VALUES (?, ?, ?, 2026, ?, 'diterima', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?,
+            '2026-11-23 10:00:00.000000', 'bench', '[]', 0, 'kemensos', 'hari_kerja', 3, 0)"""
+with open(path, encoding="utf-8-sig", newline="") as fh:
+    records = csv.reader(fh, delimiter=";")
     next(records)
     rows = (
-        (
-            f"DS-2026-{i:05d}",
-            i,
-            *r[2:5],
-            *(v or None for v in r[5:11]),
-            r[12] == "ya",
-            r[13] == "ya",
-            r[11] or None,
-            r[0] or None,
-            r[1],
-        )
+        (f"{prefiks}-2026-{i:05d}", meja, prefiks, i, *r[2:5], *(v or None for v in r[5:11]),
+         r[12] == "ya", r[13] == "ya", r[11] or None, r[0] or None, r[1])
         for i, r in enumerate(records, start=1)
     )
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(FLOOR_SQL, rows)
+    conn.executemany(SQL, rows)
     conn.execute("COMMIT")
+conn.close()
+'''
+
+
+def floor(db: Path, path: Path) -> dict:
+    run = launched([sys.executable, "-c", FLOOR, str(db), str(path)], dict(os.environ))
+    if run["rc"] != 0:
+        raise SystemExit(f"the floor failed:\n{run['err']}")
+    return run
 
 
 def count(db: Path) -> int:
@@ -222,150 +223,110 @@ def count(db: Path) -> int:
         return conn.execute("SELECT count(*) FROM kasus").fetchone()[0]
 
 
-def bench(folder: Path, rows: list[list[str]], suffix: str, repeat: int) -> None:
+def median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def bench(folder: Path, rows: list[list[str]], suffix: str, repeat: int) -> dict:
     n = len(rows)
     writer = write_xlsx if suffix == "xlsx" else write_csv
-    print(f"\n== {suffix.upper()}, {n:,} rows")
+    print(f"\n== {suffix.upper()}, {n:,} rows", flush=True)
     bad_rows = [list(r) for r in rows]
     bad = (15, n - 10)  # data rows (0-based) → spreadsheet rows 17 and n - 8
     bad_rows[bad[0]][6] = "3171014101900"  # a NIK of 13 digits
     bad_rows[bad[1]][1] = ""  # no receipt date
-    bad_file, good_file = folder / f"salah.{suffix}", folder / f"benar.{suffix}"
+    bad_file, good_file = folder / f"salah-{n}.{suffix}", folder / f"benar-{n}.{suffix}"
+    csv_file = folder / f"benar-{n}.csv"
     start = time.perf_counter()
     writer(bad_file, bad_rows)
     writer(good_file, rows)
-    print(f"files written in {time.perf_counter() - start:.1f} s")
+    if suffix != "csv":
+        write_csv(csv_file, rows)
+    print(f"files written in {time.perf_counter() - start:.1f} s", flush=True)
 
-    db = fresh_register(folder, f"register-{suffix}.db")
-    result, t_check, t_write = run_import(db, bad_file)
-    named = sorted({e.baris for e in result.galat})
+    db = fresh_register(folder, f"register-{n}-{suffix}.db")
+    result, run = impor(folder, db, bad_file)
+    named = sorted({e["baris"] for e in result["galat"]})
     print(
-        f"bad file: refused after {t_check + t_write:.2f} s; rows named {named} "
+        f"bad file: refused in {run['wall']:.2f} s (exit {run['rc']}); rows named {named} "
         f"(expected {[bad[0] + 2, bad[1] + 2]}); cases in the register: {count(db)}"
     )
-    assert named == [bad[0] + 2, bad[1] + 2] and count(db) == 0
+    assert run["rc"] != 0 and named == [bad[0] + 2, bad[1] + 2] and count(db) == 0
 
-    result, t_check, t_write = run_import(db, good_file)
-    for i in range(1, repeat):  # best of `repeat`, each on a fresh register
-        _, more_check, more_write = run_import(
-            fresh_register(folder, f"r{i}-{suffix}.db"), good_file
-        )
-        t_check, t_write = min(t_check, more_check), min(t_write, more_write)
-    total = t_check + t_write
-    print(
-        f"import: {result.diimpor:,} imported, {result.dilewati:,} skipped in {total:.2f} s "
-        f"({_phases(t_check, t_write)}) = "
-        f"{n / total:,.0f} rows/s"
-    )
+    result, run = impor(folder, db, good_file)
+    assert run["rc"] == 0 and result["diimpor"] + result["dilewati"] == n, result
     problems = check(db, KNOWN_REVISIONS).problems
-    print(f"periksa (integrity, history chain, numbering): {problems or 'ok'}")
-
-    again, t2_check, t2_write = run_import(db, good_file)
     print(
-        f"again: {again.diimpor} imported, {again.dilewati:,} skipped "
-        f"in {t2_check + t2_write:.2f} s"
+        f"good file: {result['diimpor']:,} imported, {result['dilewati']:,} skipped "
+        f"in {run['wall']:.2f} s; periksa (integrity, history chain, numbering): "
+        f"{problems or 'ok'}"
     )
-    assert again.diimpor == 0 and count(db) == n
-
-    t_floor = min(
-        floor(fresh_register(folder, f"floor{i}-{suffix}.db"), good_file) for i in range(repeat)
-    )
-    reader = "openpyxl read-only" if suffix == "xlsx" else "csv.reader"
-    print(f"floor: {reader} + sqlite3.executemany into kasus, one transaction: {t_floor:.2f} s")
+    assert not problems
+    imported = count(db)
+    again, run = impor(folder, db, good_file)
     print(
-        f"RATIO import / floor = {total / t_floor:.1f}x "
-        f"({_phases(t_check / t_floor, t_write / t_floor, 'x')}; target ≤ 3x)"
+        f"again: {again['diimpor']} imported, {again['dilewati']:,} skipped in {run['wall']:.2f} s"
     )
-    if suffix != "csv":  # and against the same rows' cheapest form
-        source = folder / "floor.csv"
-        write_csv(source, rows)
-        t_csv = min(floor(fresh_register(folder, f"floorcsv{i}.db"), source) for i in range(repeat))
+    assert run["rc"] == 0 and again["diimpor"] == 0 and count(db) == imported
+
+    imports, floors = [], []
+    for i in range(repeat):  # alternated: a busy moment of the machine hits both sides
+        fresh = fresh_register(folder, f"t{i}-{n}-{suffix}.db")
+        result, run = impor(folder, fresh, good_file)
+        assert run["rc"] == 0 and result["diimpor"] == count(fresh), result
+        imports.append(run)
+        floor_db = fresh_register(folder, f"f{i}-{n}-{suffix}.db")
+        floors.append(floor(floor_db, csv_file))
+        assert count(floor_db) == n
         print(
-            f"(the same rows from a CSV, csv.reader + executemany: {t_csv:.2f} s; "
-            f"this import / that = {total / t_csv:.1f}x)"
+            f"  run {i + 1}: impor {run['wall']:.2f} s (cpu {run['cpu']:.2f} s, "
+            f"peak {run['peak_kib'] / 1024:.0f} MiB); floor {floors[-1]['wall']:.2f} s",
+            flush=True,
         )
-
-
-def _phases(check_part: float, write_part: float, unit: str = " s") -> str:
-    if not check_part:
-        return f"checked in a second process while writing: {write_part:.2f}{unit} under the lock"
-    return f"check {check_part:.2f}{unit} without the lock + write {write_part:.2f}{unit} under it"
-
-
-PEAK = """
-import os, sys
-from lapor_cli.cli import app
-from lapor_cli.importing import parallel
-
-
-def hwm_kb():
-    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec (the parent's peak would show).
-    lines = [l for l in open("/proc/self/status") if l.startswith("VmHWM")]
-    return lines[0].split()[1] if lines else "0"
-
-
-checking = parallel._check_worker
-
-
-def measured_worker(*args):  # the second process of a large import reports its own peak
-    try:
-        checking(*args)
-    finally:
-        with open(os.environ["LAPOR_BENCH_WORKER_PEAK"], "w") as fh:
-            fh.write(hwm_kb())
-
-
-parallel._check_worker = measured_worker
-try:
-    app(sys.argv[1:])
-except SystemExit:
-    pass
-print(hwm_kb(), file=sys.stderr)
-"""
-
-
-def memory(folder: Path, n: int, suffixes: tuple[str, ...]) -> None:
-    if not Path("/proc/self/status").exists():
-        print("\n(--memory needs /proc; skipped)")
-        return
-    env = {**os.environ, "LAPOR_WAKTU": NOW.strftime("%Y-%m-%d %H:%M")}
-    print("\n== peak memory of `lapor impor FILE --json` (child processes, VmHWM)")
-    for suffix, size in [(s, size) for s in suffixes for size in (n // 10, n)]:
-        path = folder / f"mem-{size}.{suffix}"
-        (write_xlsx if suffix == "xlsx" else write_csv)(path, make_rows(size, seed=size))
-        env["LAPOR_DB"] = str(folder / f"mem-{size}-{suffix}.db")
-        worker_peak = folder / f"mem-{size}-{suffix}.worker"
-        env["LAPOR_BENCH_WORKER_PEAK"] = str(worker_peak)
-        done = subprocess.run(
-            [sys.executable, "-c", PEAK, "impor", str(path), "--lama", "--json"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        peak_kb = int(done.stderr.strip().splitlines()[-1])
-        line = f"{suffix.upper():>4} {size:>8,} rows: peak {peak_kb / 1024:.0f} MB"
-        if worker_peak.exists():  # (fork: its peak includes the pages it shares with this one)
-            line += f"; the checking process {int(worker_peak.read_text()) / 1024:.0f} MB"
-        print(line)
+    t_import, t_floor = median(imports, "wall"), median(floors, "wall")
+    cpu = median(imports, "cpu")
+    peak = max(r["peak_kib"] for r in imports) / 1024
+    floor_peak = max(r["peak_kib"] for r in floors) / 1024
+    print(
+        f"impor ({suffix}; the whole command `python -m lapor_cli impor FILE --lama --json`): "
+        f"median {t_import:.2f} s of {repeat}, cpu {cpu:.2f} s ({cpu / t_import:.0%}), "
+        f"peak {peak:.0f} MiB"
+    )
+    print(
+        "floor (the whole process: python -c, csv.reader + sqlite3 executemany into kasus, "
+        f"one transaction): median {t_floor:.2f} s of {repeat}, peak {floor_peak:.0f} MiB"
+    )
+    goal = 2.5 if n >= 100_000 else 3.0
+    ratio = t_import / t_floor
+    print(
+        f"RATIO {suffix} {n:,} rows: impor / floor = {t_import:.2f} s / {t_floor:.2f} s = "
+        f"{ratio:.2f}× (sasaran ≤ 2.5× at 100k, ≤ 3× at 10k: "
+        f"{'ok' if ratio <= goal else 'OVER'})",
+        flush=True,
+    )
+    return {"what": f"{suffix} {n:,}", "import": t_import, "floor": t_floor, "peak": peak}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, default=100_000, help="rows in the file")
-    parser.add_argument("--xlsx", action="store_true", help="also an XLSX copy of the file")
-    parser.add_argument("--memory", action="store_true", help="peak memory at n/10 and n rows")
-    parser.add_argument("--repeat", type=int, default=1, help="best of R imports and floors")
+    parser.add_argument("-n", type=int, nargs="+", default=[10_000, 100_000], help="rows")
+    parser.add_argument("--xlsx", action="store_true", help="also an XLSX copy, largest n")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per median")
     args = parser.parse_args()
-    rows = make_rows(args.n)
+    summary = []
     with tempfile.TemporaryDirectory(prefix="lapor-bench-") as tmp:
         folder = Path(tmp)
         os.environ.update(HOME=tmp, XDG_CONFIG_HOME=tmp, APPDATA=tmp)
-        bench(folder, rows, "csv", args.repeat)
+        for n in args.n:
+            summary.append(bench(folder, make_rows(n), "csv", args.repeat))
         if args.xlsx:
-            bench(folder, rows, "xlsx", args.repeat)
-        if args.memory:
-            memory(folder, args.n, ("csv", "xlsx") if args.xlsx else ("csv",))
+            summary.append(bench(folder, make_rows(max(args.n)), "xlsx", args.repeat))
+    print("\n== summary (medians; sasaran ≤ 2.5× at 100k, ≤ 3× at 10k)")
+    for s in summary:
+        print(
+            f"RATIO {s['what']:>12} rows: impor {s['import']:.2f} s / floor {s['floor']:.2f} s"
+            f" = {s['import'] / s['floor']:.2f}×, peak {s['peak']:.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

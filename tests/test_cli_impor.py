@@ -466,6 +466,32 @@ def test_importing_the_same_file_again_adds_nothing(tmp_path):
     assert case_count() == 4
 
 
+def test_6000_forms_one_bad_then_fixed_then_again(tmp_path):
+    # Three chunks of the check: a bad row in the third refuses the whole file (the writer
+    # has written the first two by then, the large way) and nothing stays; the fixed file
+    # goes in whole, the chain verifies; the same file again adds nothing.
+    catat()
+    before = dump()
+    rows = [form(i, nik="", hp="") for i in range(1, 6_001)]
+    rows[4_499]["jenis"] = "protes"
+    code, doc = impor_json(write_csv(tmp_path / "salah.csv", rows))
+    assert code == 1 and [(e["baris"], e["kolom"]) for e in doc["galat"]] == [(4_501, "jenis")]
+    assert dump() == before
+    rows[4_499]["jenis"] = "aduan"
+    fixed = write_csv(tmp_path / "benar.csv", rows)
+    code, doc = impor_json(fixed)
+    assert (code, doc["diimpor"], doc["nomor_awal"], doc["nomor_akhir"]) == (
+        0,
+        6_000,
+        "DS-2026-00002",
+        "DS-2026-06001",
+    )
+    assert chain_breaks() == []
+    code, doc = impor_json(fixed)
+    assert (code, doc["diimpor"], doc["dilewati"]) == (0, 0, 6_000)
+    assert case_count() == 6_001
+
+
 def impor_json_expected(diimpor: int, dilewati: int) -> dict:
     return {
         "diimpor": diimpor,

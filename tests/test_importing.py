@@ -607,6 +607,75 @@ def test_run_import_refuses_an_unknown_desk_before_reading_the_file(tmp_path, on
     assert opened.writes == [False]
 
 
+def test_a_large_file_checked_before_the_register_is_opened(tmp_path, one_case, monkeypatch):
+    # `impor` starts a large file's check before it opens the register (``clock``: a guess
+    # of the register's zone and clock); the cases and their entries are the write's own
+    # "now", the register is opened once, and the chain verifies.
+    from lapor_cli.db import KNOWN_REVISIONS
+    from lapor_cli.maintenance import check as periksa
+
+    monkeypatch.setattr(run, "PARALLEL_FROM_BYTES", 0)
+    opened = _Opener(one_case)
+    guess = datetime(2026, 11, 23, 9, 59, 59)
+    path = _big_csv(tmp_path / "a.csv", 4_500)
+    result = _run(opened, path, clock=lambda: ("Asia/Jakarta", guess))
+    assert (result.diimpor, result.nomor_awal, result.nomor_akhir) == (
+        4_500,
+        "DS-2026-00002",
+        "DS-2026-04501",
+    )
+    assert opened.writes == [True]
+    with sqlite3.connect(one_case) as conn:
+        stamps = conn.execute("SELECT DISTINCT dicatat FROM riwayat WHERE id > 1").fetchall()
+    assert stamps == [("2026-11-23 10:00:00.000000",)]
+    assert periksa(one_case, KNOWN_REVISIONS).problems == []
+    assert not _live_workers()
+    again = _run(opened, path, clock=lambda: ("Asia/Jakarta", guess))
+    assert (again.diimpor, again.dilewati) == (0, 4_500)
+
+
+def test_a_wrong_guess_of_the_zone_checks_the_file_again(tmp_path, one_case, monkeypatch):
+    # The guess said Jayapura and a clock at which the last form (received 09:15 WIB) lay in
+    # the future; the register keeps WIB, its clock says 10:00: the check is made again
+    # against that clock, and the form goes in.
+    monkeypatch.setattr(run, "PARALLEL_FROM_BYTES", 0)
+    opened = _Opener(one_case)
+    path = _big_csv(tmp_path / "a.csv", 2_500)
+    early = datetime(2026, 11, 20, 9, 0)
+    result = _run(opened, path, clock=lambda: ("Asia/Jayapura", early))
+    assert (result.galat, result.diimpor) == ([], 2_500)
+    # The same guess with the register's own zone is believed: the forms are refused.
+    before = _counts(one_case)
+    other = _big_csv(tmp_path / "b.csv", 30)
+    refused = _run(opened, other, clock=lambda: ("Asia/Jakarta", early))
+    assert refused.diimpor == 0 and {e.kolom for e in refused.galat} == {"diterima"}
+    assert _counts(one_case) == before
+    assert not _live_workers()
+
+
+def test_a_large_file_for_an_unknown_desk_stops_its_check(tmp_path, one_case, monkeypatch):
+    monkeypatch.setattr(run, "PARALLEL_FROM_BYTES", 0)
+    opened = _Opener(one_case)
+    before = _counts(one_case)
+    path = _big_csv(tmp_path / "a.csv", 6_000)
+    with pytest.raises(NotFoundError, match="Meja 'nope' tidak ada"):
+        _run(opened, path, meja="nope", clock=lambda: ("Asia/Jakarta", NOW))
+    assert _counts(one_case) == before
+    assert not _live_workers()
+
+
+def test_one_bad_row_among_6000_checked_early_writes_nothing(tmp_path, one_case, monkeypatch):
+    monkeypatch.setattr(run, "PARALLEL_FROM_BYTES", 0)
+    opened = _Opener(one_case)
+    before = _counts(one_case)
+    path = _big_csv(tmp_path / "a.csv", 6_000, bad={5_000: "123"})
+    result = _run(opened, path, clock=lambda: ("Asia/Jakarta", NOW))
+    assert [(e.baris, e.kolom) for e in result.galat] == [(5_001, "nik")]
+    assert (result.diimpor, result.baris) == (0, 6_000)
+    assert _counts(one_case) == before
+    assert not _live_workers()
+
+
 def test_the_required_columns_are_the_ones_the_guide_calls_wajib():
     assert importing.columns.REQUIRED_COLUMNS == ("diterima", "kanal", "jenis", "uraian")
     assert importing.columns.BOOL_COLUMNS == {"anonim", "rahasia", "segera"}

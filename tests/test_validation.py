@@ -833,3 +833,90 @@ def test_validate_case_takes_a_nik_number_cell() -> None:
     assert [p.field for p in problems] == ["nik"] and "Excel" in problems[0].message
     data, problems = validate_case({**base, "nik": 3171014101900001}, now=NOW)
     assert problems == [] and data.nik == "3171014101900001"
+
+
+# ---------------------------------------------------------------- the quick way, the long way
+
+_SAMPLES = {
+    "kanal": st.sampled_from([None, "", " ", "WhatsApp", "surat", "tatap-muka", "faks", "email"]),
+    "jenis": st.sampled_from([None, "aduan", "Saran", "informasi", "keluhan"]),
+    "uraian": st.sampled_from(
+        [None, "", "Bantuan belum cair", "a\r\nb\tc", "x\u202ey", "u" * 20_001]
+    ),
+    "nama": st.sampled_from([None, "", "Siti Aminah", " Budi ", "A\x00b"]),
+    "nik": st.sampled_from(
+        [
+            None,
+            "",
+            "5371014101900001",
+            "5371 0141 0190 0001",
+            "5371014101900000",
+            "123",
+            3171014101900001,
+            3171014101900000,
+            "5,37101E+15",
+            "9999014101900001",
+        ]
+    ),
+    "kk": st.sampled_from([None, "", "5371010101900001", "12"]),
+    "hp": st.sampled_from(
+        [None, "", "0812-3456-7890", "+6281234567890", "021 555 1234", "12", "+60 12-345 6789"]
+    ),
+    "email": st.sampled_from([None, "", "siti@contoh.id", "bukan-email", "a@b"]),
+    "alamat": st.sampled_from([None, "", "Jl. Merdeka 1\nKupang"]),
+    "anonim": st.sampled_from([None, "", "ya", "tidak", "mungkin", 1, 0, True]),
+    "rahasia": st.sampled_from([None, "tidak", "ya", 2]),
+    "segera": st.sampled_from([None, "tidak", "ya"]),
+    "diterima": st.sampled_from(
+        [
+            None,
+            "",
+            "2026-11-20 09:15",
+            "20/11/2026",
+            "2025-11-20",
+            "2026-12-01",
+            "1999-01-01",
+            "2026-10-01 08:00",
+            "kemarin",
+            "31/02/2026",
+        ]
+    ),
+    "nomor_formulir": st.sampled_from([None, "", "F-000001", "F" * 61]),
+    "nomor_lapor": st.sampled_from([None, "LAPOR-1"]),
+    "petugas": st.sampled_from([None, "", "meja 1"]),
+}
+
+
+@settings(max_examples=1_500, deadline=None)
+@given(raw=st.fixed_dictionaries({}, optional=_SAMPLES), lama=st.booleans())
+def test_the_quick_way_gives_the_long_ways_case_or_leaves_it_to_the_long_way(raw, lama):
+    # validate_case tries the quick way first (_plain_case) and takes the long way
+    # (_every_problem) only when the quick one gives up: on good input the two must agree.
+    from lapor_cli import validation
+
+    now = datetime(2026, 11, 23, 10, 0)
+    quick = validation._plain_case(raw, now, lama)
+    case, problems = validation._every_problem(
+        raw, now=now, lama=lama, confirm_old=validation.CONFIRM_OLD
+    )
+    if problems:
+        assert quick is None
+    else:
+        assert quick == case
+
+
+def test_a_good_form_takes_the_quick_way():
+    from lapor_cli import validation
+
+    raw = {
+        "kanal": "surat",
+        "jenis": "aduan",
+        "uraian": "Bantuan belum cair",
+        "nama": "Siti",
+        "nik": "5371014101900001",
+        "hp": "0812-3456-7890",
+        "diterima": "2026-11-20 09:15",
+    }
+    quick = validation._plain_case(raw, datetime(2026, 11, 23, 10, 0), False)
+    assert quick is not None
+    assert validate_case(raw, now=datetime(2026, 11, 23, 10, 0)) == (quick, [])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import date
 
 from lapor_cli.errors import ValidationError
 
@@ -83,17 +84,19 @@ def _excel_scientific(label: str, field: str, text: str) -> str:
 
 @functools.lru_cache(maxsize=100_000)
 def _real_birth_date(code: str) -> bool:
-    """Whether python-stdnum reads a real birth date from a NIK's digits 7–12, all that its
-    ``get_birth_date`` reads (remembered: a file of 100,000 forms has far fewer distinct
-    birth dates than rows)."""
-    from stdnum.exceptions import InvalidComponent
-    from stdnum.id import nik as stdnum_nik
-
-    try:
-        stdnum_nik.get_birth_date(f"000000{code}0000")
-    except InvalidComponent:
-        return False
-    return True
+    """Whether python-stdnum reads a real birth date from a NIK's digits 7–12: its
+    ``stdnum.id.nik.get_birth_date`` step by step (day mod 40, month, year 19xx else 20xx),
+    without its per-character clean-up of a code that is digits already; a property test
+    holds the two equal. Remembered: a file of 100,000 forms has fewer distinct birth dates
+    than rows."""
+    day, month, year = int(code[0:2]) % 40, int(code[2:4]), int(code[4:6])
+    for century in (1900, 2000):
+        try:
+            date(century + year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def _known_region(number: str) -> bool:

@@ -23,69 +23,23 @@ from lapor_cli.desks import DeskInfo, desk_for_write
 from lapor_cli.entries import ENTRY_COLUMNS, append_history, chain_head
 from lapor_cli.errors import LaporError, ValidationError
 from lapor_cli.models import Case, History
+from lapor_cli.new_case_rows import (
+    CASE_COLUMNS,
+    NEW_CASE_COLUMNS,
+    PETUGAS_AT,
+    Prepared,
+    case_values,
+    recording_entry,
+)
+from lapor_cli.new_case_rows import NUMBER_COLUMNS as NUMBER_COLUMNS
+from lapor_cli.new_case_rows import SHARED_COLUMNS as SHARED_COLUMNS
+from lapor_cli.new_case_rows import prepare_case as prepare_case
 from lapor_cli.numbering import format_number, reserve_numbers
 from lapor_cli.settings import set_setting
 from lapor_cli.sla import SlaRule
 from lapor_cli.validation import CaseInput, validate_case
 from lapor_cli.views import case_view
 from lapor_cli.workflow import OPEN_STATUSES, Status
-
-#: The columns of a new case: its number's, those every case of one recording shares, and
-#: those of the case itself (``case_values``), in that order.
-NUMBER_COLUMNS = ("nomor", "urut")
-SHARED_COLUMNS = ("meja", "prefiks", "tahun", "status", "dicatat", "tembusan", "diperpanjang")
-CASE_COLUMNS = (
-    "kanal",
-    "jenis",
-    "uraian",
-    "nama",
-    "nik",
-    "kk",
-    "hp",
-    "email",
-    "alamat",
-    "anonim",
-    "rahasia",
-    "segera",
-    "nomor_lapor",
-    "nomor_formulir",
-    "sidik",
-    "diterima",
-    "petugas",
-    "sla_profil",
-    "sla_satuan",
-    "sla_nilai",
-    "sla_perpanjangan",
-)
-NEW_CASE_COLUMNS = NUMBER_COLUMNS + SHARED_COLUMNS + CASE_COLUMNS
-_PETUGAS = CASE_COLUMNS.index("petugas")
-
-
-def case_values(data: CaseInput, rule: SlaRule, sidik: str) -> tuple[object, ...]:
-    """A new case's own column values, in ``CASE_COLUMNS`` order."""
-    return (
-        data.kanal,
-        data.jenis,
-        data.uraian,
-        data.nama,
-        data.nik,
-        data.kk,
-        data.hp,
-        data.email,
-        data.alamat,
-        data.anonim,
-        data.rahasia,
-        data.segera,
-        data.nomor_lapor,
-        data.nomor_formulir,
-        sidik,
-        data.diterima,
-        data.petugas,
-        rule.profil,
-        rule.satuan,
-        rule.nilai,
-        rule.perpanjangan,
-    )
 
 
 def shared_values(desk: DeskInfo, now: datetime) -> tuple[object, ...]:
@@ -125,47 +79,6 @@ def record_case(
         data=detail,
     )
     return case
-
-
-def recording_entry(data: CaseInput, rule: SlaRule) -> tuple[str, dict[str, object]]:
-    """The catatan and data of a new case's first history entry (aksi ``catat``), exactly as
-    ``record_case`` writes them."""
-    detail: dict[str, object] = {"kanal": data.kanal, "jenis": data.jenis}
-    if data.nomor_lapor:
-        detail["nomor_lapor"] = data.nomor_lapor
-    if data.nomor_formulir:
-        detail["nomor_formulir"] = data.nomor_formulir
-    detail["sla"] = f"{rule.nilai} {'menit' if rule.satuan == 'menit' else 'hari kerja'}"
-    # isoformat, not strftime: the same text for years 1000+ (a receipt date is 2000+), faster.
-    return f"Diterima lewat {data.kanal} pada {data.diterima.isoformat(' ', 'minutes')}", detail
-
-
-#: A new case worked out as far as it can be before its number is known (``prepare_case``):
-#: its ``case_values``; its ``catat`` entry's catatan, data and hash tail; and its state's
-#: identity values and tail (``case_state.identity_json``, ``case_state.state_tail``).
-Prepared = tuple[tuple[object, ...], str, dict[str, object], str, str, str]
-
-
-def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -> Prepared:
-    """All of a new case and its first entry that does not depend on its number, its salt or
-    its place in the history chain: the bulk import does this in its checking process."""
-    values = case_values(data, rule, sidik)
-    catatan, detail = recording_entry(data, rule)
-    tail = chain.entry_tail(
-        waktu=now,
-        oleh=data.petugas,
-        aksi="catat",
-        dari_status=None,
-        ke_status=Status.DITERIMA.value,
-        catatan=catatan,
-        data=detail,
-        dicatat=now,
-    )
-    identity, state = _state_parts(values)  # the columns a new case leaves empty: null
-    return values, catatan, detail, tail, identity, state
-
-
-_state_parts = case_state.new_case_parts(CASE_COLUMNS)
 
 
 _UNSEEN = object()
@@ -286,7 +199,7 @@ def write_prepared(
     for kasus_id, nomor, urut, salt, (values, catatan, detail, tail, who, rest) in rows:
         keadaan = state(nomor, urut, identity(salt, who), rest)
         digest = hashed(prev, nomor, tail, keadaan)
-        petugas = values[_PETUGAS]
+        petugas = values[PETUGAS_AT]
         append(
             (kasus_id, now, petugas, aksi, None, ke, catatan, detail, prev, digest, keadaan, now)
         )

@@ -239,6 +239,79 @@ def validate_case(
     before it is refused as a likely slip unless ``lama`` confirms it; the refusal ends with
     ``confirm_old``, how to confirm it. A NIK may be given as an int: a spreadsheet's number
     cell (see :func:`parse_nik`)."""
+    case = _plain_case(raw, now, lama)
+    if case is not None:
+        return case, []
+    return _every_problem(raw, now=now, lama=lama, confirm_old=confirm_old)
+
+
+def _plain_case(raw: Mapping[str, object], now: datetime, lama: bool) -> CaseInput | None:
+    """``validate_case``'s case for input without a problem, found quicker (the bulk import
+    runs this for every row of a file): the same checks in the same way, without collecting
+    problems. None at the first sign of one: :func:`_every_problem` then finds and names them
+    all. (A property test holds the two equal on good input.)"""
+    get = raw.get
+    try:
+        uraian = clean_text("uraian", get("uraian"), True)
+        nama = clean_text("nama", get("nama"))
+        alamat = clean_text("alamat", get("alamat"), True)
+        nomor_lapor = clean_text("nomor_lapor", get("nomor_lapor"))
+        nomor_formulir = clean_text("nomor_formulir", get("nomor_formulir"))
+        petugas = clean_text("petugas", get("petugas"))
+        kanal = clean_text("kanal", get("kanal"))
+        jenis = clean_text("jenis", get("jenis"))
+        if kanal is None or jenis is None or uraian is None:
+            return None
+        kanal = normalize_kanal(kanal)
+        jenis = normalize_jenis(jenis)
+        anonim = parse_bool("anonim", get("anonim"))
+        rahasia = parse_bool("rahasia", get("rahasia"))
+        segera = parse_bool("segera", get("segera"))
+        raw_diterima = get("diterima")
+        if raw_diterima is None or (isinstance(raw_diterima, str) and not raw_diterima.strip()):
+            diterima = now.replace(microsecond=0)
+        else:
+            diterima = parse_datetime("diterima", raw_diterima, now)
+            if diterima > now or diterima.year < EARLIEST_YEAR:
+                return None
+            if not lama and old_receipt(diterima, now):
+                return None
+        identity: dict[str, object] = {"nama": nama, "alamat": alamat}
+        for field, parse in _IDENTITY_PARSERS:
+            value = get(field)
+            if type(value) is not int or field != "nik":  # a NIK's number cell stays one
+                value = None if value is None else str(value).strip() or None
+            identity[field] = None if value is None else parse(value)
+    except ValidationError:
+        return None
+    if anonim:
+        if any(get(f) not in (None, "") for f in IDENTITY_FIELDS):
+            return None
+    elif nama is None:
+        return None
+    return CaseInput(
+        kanal=kanal,
+        jenis=jenis,
+        uraian=uraian,
+        diterima=diterima,
+        nomor_lapor=nomor_lapor,
+        nomor_formulir=nomor_formulir,
+        anonim=anonim,
+        rahasia=rahasia,
+        segera=segera,
+        petugas=petugas or "petugas",
+        **identity,
+    )
+
+
+def _every_problem(
+    raw: Mapping[str, object],
+    *,
+    now: datetime,
+    lama: bool,
+    confirm_old: str,
+) -> tuple[CaseInput | None, list[ValidationError]]:
+    """``validate_case`` the long way: every field checked, every problem collected."""
     # No closure per field or per row: the bulk import runs this for every row of a file.
     errors: list[ValidationError] = []
     values: dict[str, object] = {}

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lapor_cli.cli._app import DeskOpt, JsonOpt, OfficerOpt, officer, opened
+from lapor_cli.cli._app import DeskOpt, JsonOpt, OfficerOpt, now_for, officer, opened, state
 from lapor_cli.console import console, emit_json, err_console, literal, message, styled, warn
 from lapor_cli.errors import LaporError
 
@@ -141,7 +143,41 @@ def _import(
             lama=lama,
             perbarui=perbarui,
             progress=progress,
+            clock=_early_clock,
         )
+
+
+def _early_clock() -> tuple[str, datetime]:
+    """(the register's time zone, its clock) as well as they can be told without opening the
+    register (no SQLAlchemy yet): the zone read from a register file with sqlite3, else the
+    usual one. A wrong guess costs time only: the check is made again with the write's own
+    clock (``importing.parallel``)."""
+    zone = _stored_zone() or "Asia/Jakarta"
+    fixed = os.environ.get("LAPOR_WAKTU")
+    if fixed:
+        return zone, now_for(zone)
+    from zoneinfo import ZoneInfo
+
+    return zone, datetime.now(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0)
+
+
+def _stored_zone() -> str | None:
+    """The ``zona_waktu`` a register file given by --db or LAPOR_DB holds (None: not told)."""
+    import sqlite3
+
+    where = None if state.demo else (state.db or os.environ.get("LAPOR_DB"))
+    if not where or "://" in where or not Path(where).expanduser().is_file():
+        return None
+    try:
+        uri = Path(where).expanduser().resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            row = conn.execute("SELECT nilai FROM pengaturan WHERE kunci = 'zona_waktu'").fetchone()
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    return row[0] if row else None
 
 
 @contextmanager

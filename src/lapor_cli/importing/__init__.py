@@ -12,6 +12,9 @@ nothing twice (key: ``nomor_formulir``, else the row's content).
    held while it is checked.
 3. A large file goes through :func:`import_parallel` instead: the same check runs in a second
    process while this one writes the rows it has passed; the first bad row rolls back.
+   ``lapor impor`` starts that process before it opens the register
+   (:func:`.parallel.start_check`, against a clock guessed from the register file's zone):
+   the check overlaps the command's start-up and the register's opening.
 4. :func:`run_import` is one import as ``lapor impor`` runs it: it picks the desk, then 1+2 or
    3. :func:`write_template` makes the blank XLSX template.
 

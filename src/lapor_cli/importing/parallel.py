@@ -2,7 +2,8 @@
 process and sends its good rows, prepared as far as they can be without the register
 (:func:`lapor_cli.recording.prepare_case`), while this process writes them (:class:`.Writer`) in
 the caller's one write transaction; the first bad row rolls the transaction back. Two cores,
-about half the time.
+about half the time. ``lapor impor`` starts the check even before it opens the register
+(:func:`start_check`): the check then overlaps its start-up too.
 
 The second process starts by ``START_METHOD``: a fork where that is safe, else a fresh
 interpreter ("spawn"), which finds :func:`_check_worker` and everything it is sent by import.
@@ -11,6 +12,7 @@ interpreter ("spawn"), which finds :func:`_check_worker` and everything it is se
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +24,7 @@ from lapor_cli.importing.writing import Writer, duplicate_notes, existing_keys, 
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
     from sqlmodel import Session
 
@@ -31,6 +34,50 @@ if TYPE_CHECKING:
 #: How the second process starts: a fork is instant where it is safe (Linux: the process has
 #: no threads then); elsewhere a fresh interpreter imports what the check needs (~0.5 s).
 START_METHOD = "fork" if sys.platform == "linux" else "spawn"
+
+
+@dataclass
+class StartedCheck:
+    """The check of :func:`start_check`, running before the register is open: the rows were
+    checked against a ``now`` guessed from ``zone``; :func:`import_parallel` gives it the
+    write's own ``now`` and rules, or has it check again (``zone`` was not the register's)."""
+
+    worker: BaseProcess
+    receiving: Connection
+    control: Connection
+    zone: str
+
+    def stop(self) -> None:
+        """End the check (done or not) and close its pipes."""
+        self.receiving.close()
+        self.control.close()
+        if self.worker.is_alive():
+            self.worker.terminate()
+        self.worker.join()
+
+
+def start_check(
+    path: Path, *, now: datetime, zone: str, petugas: str, lama: bool = False
+) -> StartedCheck:
+    """Start checking ``path`` in a second process before the register is opened (the
+    command's start-up, SQLAlchemy's import and the opening overlap with the check), against
+    ``now``, the clock of ``zone`` (a guess of the register's time zone). Hand it to
+    :func:`import_parallel`; :meth:`StartedCheck.stop` it if the import does not get there."""
+    import multiprocessing
+
+    context = multiprocessing.get_context(START_METHOD)
+    receiving, sending = context.Pipe(duplex=False)
+    told, control = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_check_worker,
+        args=(receiving, sending, path, now, petugas, lama, None, (told, control)),
+        name="lapor-impor-periksa",
+        daemon=True,
+    )
+    worker.start()
+    sending.close()
+    told.close()
+    return StartedCheck(worker, receiving, control, zone)
 
 
 def import_parallel(
@@ -43,6 +90,7 @@ def import_parallel(
     desk: DeskInfo,
     lama: bool = False,
     progress: Progress | None = None,
+    started: StartedCheck | None = None,
 ) -> ImportResult:
     """Check ``path`` in a second process while this one writes the rows it has passed, in
     the caller's write transaction: a large file takes about as long as the slower of the two
@@ -51,26 +99,38 @@ def import_parallel(
     The writing is speculative: at the first bad row the transaction is rolled back (the
     register is free again at once), the check goes on to name every bad row, and
     :class:`ImportRefused` (carrying the whole result) is raised, so the caller's transaction
-    ends without a write as well. Progress: phase "impor", in the check's units."""
+    ends without a write as well. Progress: phase "impor", in the check's units.
+
+    ``started``: the check already running (:func:`start_check`); else it starts here."""
     import multiprocessing
 
     from lapor_cli.recording import prepared_identity
 
-    context = multiprocessing.get_context(START_METHOD)
-    receiving, sending = context.Pipe(duplex=False)
     result = ImportResult()
     writer = Writer(session, result, now=now, settings=settings, desk=desk)
     # Rows are looked up chunk by chunk while earlier chunks go in: only the cases there
     # before this import count as "already there", as when the whole file is looked up first.
     before = writer.before
-    worker = context.Process(
-        target=_check_worker,
-        args=(receiving, sending, path, now, petugas, lama, writer.rules),
-        name="lapor-impor-periksa",
-        daemon=True,
-    )
-    worker.start()
-    sending.close()
+    if started is None:
+        context = multiprocessing.get_context(START_METHOD)
+        receiving, sending = context.Pipe(duplex=False)
+        worker = context.Process(
+            target=_check_worker,
+            args=(receiving, sending, path, now, petugas, lama, writer.rules),
+            name="lapor-impor-periksa",
+            daemon=True,
+        )
+        worker.start()
+        sending.close()
+    else:
+        receiving, worker = started.receiving, started.worker
+        # The rows were checked against the guessed zone's clock: again if it was not this
+        # register's. The cases and their entries are this transaction's "now".
+        again = started.zone != settings["zona_waktu"]
+        try:
+            started.control.send(("go", now, writer.rules, again))
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the check has ended already: what it sent says why
     keys: dict[str, int] = {}  # of rows found in the register: for the notes
     found: dict[str, tuple[str, int]] = {}
     refused = False
@@ -87,7 +147,11 @@ def import_parallel(
                     continue  # (never sent after a bad row; nothing to write anyway)
                 chunk = body[0]
                 chunk_keys = {key: packed_row(n, sidik) for n, key, sidik, _item in chunk}
-                there = existing_keys(session, chunk_keys, desk, up_to_id=before)
+                there = (
+                    existing_keys(session, chunk_keys, desk, up_to_id=before)
+                    if writer.desk_cases
+                    else {}
+                )
                 if there:
                     found.update(there)
                     keys.update((k, chunk_keys[k]) for k in there)
@@ -136,6 +200,15 @@ def import_parallel(
     return result
 
 
+class _Again(Exception):
+    """The writer's register has another time zone than the check guessed: check again."""
+
+
+#: Messages (pickled) the checking process keeps ready for the writer while it checks on:
+#: about 2 MB a chunk of rows, so a bound on its memory when the writer is the slower.
+OUTBOX = 8
+
+
 def _check_worker(
     receiving: Connection,
     sending: Connection,
@@ -143,42 +216,104 @@ def _check_worker(
     now: datetime,
     petugas: str,
     lama: bool,
-    rules: dict[tuple[str, str, bool], SlaRule],
+    rules: dict[tuple[str, str, bool], SlaRule] | None,
+    control: tuple[Connection, Connection] | None = None,
 ) -> None:
     """The second process of :func:`import_parallel`: check the file, prepare its good rows
-    as far as they can be without the register (``prepare_case``) and send what it finds."""
+    as far as they can be without the register (``prepare_case``) and send what it finds.
+
+    A thread of its own writes the messages into the pipe, so that the check goes on while
+    the writer is busy with the rows before (a chunk is far larger than the pipe's buffer).
+    Started before the register was opened (``control``: :func:`start_check`), it checks
+    against the guessed ``now``, keeps its good rows until the writer's ``now`` and rules
+    come (or word to check again against that ``now``), and sends nothing but progress
+    before."""
+    import gc
     import signal
 
-    from lapor_cli.recording import prepare_case
+    from lapor_cli.new_case_rows import prepare_case
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
+    gc.disable()  # as the writer (``run._no_cyclic_gc``): this process ends with the check
     receiving.close()  # else a writer that died would leave this one blocked on a full pipe
+    told = None
+    if control is not None:
+        told, mine = control
+        mine.close()
+    write_now = now
+    post = _Outbox(sending)
+    waiting: list[list[GoodRow]] = []  # good rows checked before the writer's word came
+    bad_waiting = False
 
-    def send_rows(chunk: list[GoodRow]) -> None:
+    def ready(*, wait: bool) -> bool:
+        """Whether the writer's ``now`` and rules are here (``wait``: until they are)."""
+        nonlocal rules, write_now, told
+        if told is None:
+            return True
+        if not wait and not told.poll():
+            return False
+        _go, write_now, rules, again = told.recv()  # EOFError: the writer is gone
+        told.close()
+        told = None
+        if again:
+            raise _Again
+        for chunk in waiting:
+            send_prepared(chunk)
+        waiting.clear()
+        if bad_waiting:
+            post(("bad",))
+        return True
+
+    def send_prepared(chunk: list[GoodRow]) -> None:
+        assert rules is not None
         prepared = [
             (
                 number,
                 row_key(data, sidik),
                 sidik,
-                prepare_case(data, rules[data.kanal, data.jenis, data.segera], sidik, now=now),
+                prepare_case(
+                    data, rules[data.kanal, data.jenis, data.segera], sidik, now=write_now
+                ),
             )
             for number, data, sidik in chunk
         ]
-        sending.send(("rows", prepared))
+        post(("rows", prepared))
+
+    def send_rows(chunk: list[GoodRow]) -> None:
+        # Rows wait for the writer's word up to OUTBOX chunks (it may wait for the lock).
+        if ready(wait=len(waiting) >= OUTBOX):
+            send_prepared(chunk)
+        else:
+            waiting.append(chunk)
+
+    def first_error() -> None:
+        nonlocal bad_waiting
+        if ready(wait=False):
+            post(("bad",))
+        else:
+            waiting.clear()  # the file will be refused: its good rows are not needed
+            bad_waiting = True
 
     checked = Checked()
     try:
-        check_into(
-            checked,
-            path,
-            now=now,
-            petugas=petugas,
-            lama=lama,
-            sink=send_rows,
-            progress=lambda _phase, done, total: sending.send(("progress", done, total)),
-            first_error=lambda: sending.send(("bad",)),
-        )
-        sending.send(
+        while True:
+            try:
+                check_into(
+                    checked,
+                    path,
+                    now=now,
+                    petugas=petugas,
+                    lama=lama,
+                    sink=send_rows,
+                    progress=lambda _phase, done, total: post(("progress", done, total)),
+                    first_error=first_error,
+                )
+                ready(wait=True)
+                break
+            except _Again:
+                checked, now, bad_waiting = Checked(), write_now, False
+                waiting.clear()
+        post(
             (
                 "end",
                 checked.rows,
@@ -189,20 +324,58 @@ def _check_worker(
                 checked.repeated,
             )
         )
-    except (BrokenPipeError, ConnectionResetError):
+    except (BrokenPipeError, ConnectionResetError, EOFError):
         pass  # the writer is gone (stopped, killed): nobody to tell
     except LaporError as exc:
-        _send_last(sending, ("error", exc.message))
+        post.last(("error", exc.message))
     except BaseException:  # reported to the writer, which raises it
         import traceback
 
-        _send_last(sending, ("crash", traceback.format_exc()))
+        post.last(("crash", traceback.format_exc()))
     finally:
+        post.close()
         sending.close()
+        if told is not None:
+            told.close()
 
 
-def _send_last(sending: Connection, message: tuple[object, ...]) -> None:
-    try:
-        sending.send(message)
-    except (BrokenPipeError, ConnectionResetError):
-        pass
+class _Outbox:
+    """``post(message)``: the message pickled here and written into the pipe by a thread of
+    its own, in order, at most ``OUTBOX`` waiting. A writer that is gone (a broken pipe)
+    makes the next ``post`` raise ``BrokenPipeError``."""
+
+    def __init__(self, sending: Connection) -> None:
+        import queue
+        import threading
+        from multiprocessing.reduction import ForkingPickler
+
+        self.dumps = ForkingPickler.dumps
+        self.sending = sending
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=OUTBOX)
+        self.gone = False
+        self.thread = threading.Thread(target=self._pump, name="lapor-impor-kirim", daemon=True)
+        self.thread.start()
+
+    def __call__(self, message: tuple[object, ...]) -> None:
+        if self.gone:
+            raise BrokenPipeError
+        self.queue.put(bytes(self.dumps(message)))
+
+    def last(self, message: tuple[object, ...]) -> None:
+        """A last message (an error), unless the writer is gone."""
+        if not self.gone:
+            self.queue.put(bytes(self.dumps(message)))
+
+    def close(self) -> None:
+        """Send what waits, then end the thread."""
+        self.queue.put(None)
+        self.thread.join()
+
+    def _pump(self) -> None:
+        while (data := self.queue.get()) is not None:
+            if self.gone:
+                continue  # drained: a post never waits on a thread that stopped writing
+            try:
+                self.sending.send_bytes(data)
+            except (BrokenPipeError, ConnectionResetError, OSError):
+                self.gone = True

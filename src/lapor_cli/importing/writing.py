@@ -215,6 +215,10 @@ class Writer:
         self.before = last_case_id(session)
         #: (row, numbers of open cases with the same NIK or phone), as ``find_duplicates``.
         self.duplicates: list[tuple[int, list[str]]] = []
+        #: Whether any case up to ``before`` could match a row: one of the desk's (for the
+        #: rows already imported), an open one with a NIK or phone (for likely duplicates).
+        #: When none can (a new register, a new desk), the lookups per chunk are skipped.
+        self.desk_cases, self.open_identities = cases_before(session, desk, self.before)
         #: The rule of every (kanal, jenis, segera) under the register's profile.
         self.rules = Deadlines(session).rules_for_new(settings["profil_sla"])
         connection = session.connection()
@@ -227,7 +231,8 @@ class Writer:
     def look_for_duplicates(self, rows: list[Identity]) -> None:
         """Remember which of these rows (about to be written) repeat an open case's NIK or
         phone number."""
-        self.duplicates += find_duplicates(self.session, rows, up_to_id=self.before)
+        if self.open_identities:
+            self.duplicates += find_duplicates(self.session, rows, up_to_id=self.before)
 
     def write(self, rows: list[tuple[CaseInput, str]]) -> None:
         """Record (case, fingerprint) pairs under the next numbers of the desk's year."""
@@ -318,3 +323,25 @@ def last_case_id(session: Session) -> int:
     from lapor_cli.models import Case
 
     return session.execute(sa.select(sa.func.max(Case.__table__.c.id))).scalar() or 0
+
+
+def cases_before(session: Session, desk: DeskInfo, up_to_id: int) -> tuple[bool, bool]:
+    """Whether the register has, up to case ``up_to_id``: a case of ``desk``; an open case
+    with a NIK or a phone number."""
+    if not up_to_id:
+        return False, False
+    import sqlalchemy as sa
+
+    from lapor_cli.models import Case
+    from lapor_cli.workflow import OPEN_STATUSES
+
+    t = Case.__table__
+    before = t.c.id <= up_to_id
+    desk_cases = sa.exists().where(before, t.c.meja == desk.kode)
+    open_identities = sa.exists().where(
+        before,
+        t.c.status.in_(OPEN_STATUSES),
+        sa.or_(t.c.nik.is_not(None), t.c.hp.is_not(None)),
+    )
+    row = session.execute(sa.select(desk_cases, open_identities)).one()
+    return bool(row[0]), bool(row[1])
