@@ -118,11 +118,18 @@ def build(families: Sequence[tuple[str, str]] = FAMILIES) -> LaporTyper:
     return built
 
 
+def whole_app() -> LaporTyper:
+    """``app``: built on its first use, then the same object."""
+    whole = globals().get("app")
+    if whole is None:
+        whole = globals()["app"] = build()
+    return whole
+
+
 def __getattr__(name: str) -> Any:
     """``app``, the whole command, built on first use (``run`` mostly needs one family)."""
     if name == "app":
-        whole = globals()["app"] = build()
-        return whole
+        return whole_app()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -152,7 +159,7 @@ def app_for(args: Sequence[str]) -> LaporTyper:
     known, else the whole app (help pages, no command, an unknown one: as ever)."""
     family = COMMANDS.get(command_word(args) or "")
     if family is None:
-        return __getattr__("app")
+        return whole_app()
     return build((family,))
 
 
