@@ -75,7 +75,7 @@ def test_no_known_command_gets_the_whole_app(args) -> None:
     assert app_for(args) is app
 
 
-def test_a_known_command_gets_its_family_only() -> None:
+def test_a_known_command_gets_its_own_command_only() -> None:
     built = typer.main.get_command(app_for(["--demo", "sla", "--help"]))
     assert "sla" in built.commands and "daftar" not in built.commands
 
@@ -298,3 +298,9 @@ def test_other_parameters_are_left_to_typer() -> None:
     for param in typer.main.get_command(probe).params:
         built = typer.core.build_runtime_param(param.type_descriptor)
         assert not isinstance(built, _app._PlainParam), param.name
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_known_command_is_built_alone(name) -> None:
+    built = typer.main.get_command(app_for(["--demo", name, "--help"]))
+    assert list(built.commands) == [name]

@@ -2,10 +2,10 @@
 imports the core (SQLModel, holidays, openpyxl) inside the command, so ``--help`` stays fast.
 
 ``app`` is the whole command (every family; ``from lapor_cli.cli import app``), built on first
-use. The ``lapor`` program and ``python -m lapor_cli`` start with :func:`run`, which builds only
-the family of the command typed (``COMMANDS``): Typer inspects the signature of every command
-it builds, and one command runs. Help pages, no command and an unknown command get the whole
-``app``, so what they print is the same as ever."""
+use. The ``lapor`` program and ``python -m lapor_cli`` start with :func:`run`, which imports
+only the family of the command typed (``COMMANDS``) and builds only that command: Typer reads
+the signature of every command it builds, and one command runs. Help pages, no command and an
+unknown command get the whole ``app``, so what they print is the same as ever."""
 
 from __future__ import annotations
 
@@ -109,13 +109,32 @@ def main(
     state.demo = demo
 
 
-def build(families: Sequence[tuple[str, str]] = FAMILIES) -> LaporTyper:
-    """The ``lapor`` app with the global options (``main``) and the commands of ``families``."""
+def build(families: Sequence[tuple[str, str]] = FAMILIES, only: str | None = None) -> LaporTyper:
+    """The ``lapor`` app with the global options (``main``) and the commands of ``families``;
+    with ``only``, the one command of that name among them."""
     built = LaporTyper(**_SETTINGS)
     built.callback()(main)
     for module, function in families:
         getattr(importlib.import_module(f"lapor_cli.cli.{module}"), function)(built)
+    if only is not None:
+        _keep_only(built, only)
     return built
+
+
+def _keep_only(built: LaporTyper, name: str) -> None:
+    """Leave in ``built`` only the command or group ``name``: Typer turns every command it
+    holds into Click's (reading each signature, a few ms per command), and one runs. Names
+    as Typer gives them (a command's own, else its function's with ``_`` → ``-``; a group's
+    from ``add_typer``); when that does not find exactly one, the family stays whole."""
+    commands = [
+        info
+        for info in built.registered_commands
+        if (info.name or info.callback.__name__.lower().replace("_", "-")) == name
+    ]
+    groups = [info for info in built.registered_groups if info.name == name]
+    if len(commands) + len(groups) == 1:
+        built.registered_commands[:] = commands
+        built.registered_groups[:] = groups
 
 
 def whole_app() -> LaporTyper:
@@ -157,10 +176,11 @@ def command_word(args: Sequence[str]) -> str | None:
 def app_for(args: Sequence[str]) -> LaporTyper:
     """The app to run ``args`` with: the typed command's family alone when the command is
     known, else the whole app (help pages, no command, an unknown one: as ever)."""
-    family = COMMANDS.get(command_word(args) or "")
+    name = command_word(args) or ""
+    family = COMMANDS.get(name)
     if family is None:
         return whole_app()
-    return build((family,))
+    return build((family,), only=name)
 
 
 def run() -> None:
