@@ -263,9 +263,15 @@ def _outcome(convert, value, param, ctx):
         return "error", type(exc).__name__, getattr(exc, "message", str(exc))
 
 
-@pytest.mark.skipif(
-    not hasattr(typer.core.build_runtime_param, "typers"), reason="a Typer without pydantic"
+#: Whether this Typer converts with pydantic (``typer._coercion``), so that ``_app`` took over
+#: its plain values; older Typer converts with Click's types.
+converts_with_pydantic = pytest.mark.skipif(
+    not hasattr(getattr(typer.core, "build_runtime_param", None), "typers"),
+    reason="this Typer converts with Click's types, not pydantic",
 )
+
+
+@converts_with_pydantic
 def test_plain_values_are_converted_as_typer_does(tmp_path) -> None:
     command = _probe_command()
     ctx = typer.Context(command)
@@ -284,6 +290,7 @@ def test_plain_values_are_converted_as_typer_does(tmp_path) -> None:
             assert got == expected, (param.name, value)
 
 
+@converts_with_pydantic
 def test_other_parameters_are_left_to_typer() -> None:
     probe = typer.Typer(add_completion=False)
 
