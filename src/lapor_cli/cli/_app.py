@@ -67,21 +67,25 @@ def _saved_anyway(exc: Exception) -> None:
 
 # Plain parameter values without pydantic.
 #
-# Typer 0.27 and later (the versions with ``typer._coercion``) convert every value given to a
+# Newer Typer (0.29 here; 0.26 has no ``typer._coercion``) converts every value given to a
 # parameter through a pydantic ``TypeAdapter``, built when the parameter first gets a value
 # (``typer.core.build_runtime_param``, which ``_TyperParameter.get_runtime_param`` calls).
-# Importing pydantic for that is the largest part of a command's start-up (~60 ms on the
-# office laptops) and buys nothing for our parameters: they are all ``str``, ``int``,
-# ``bool``, ``Path`` or a list of them. Typer has no public hook for this, so that one name is
-# wrapped here, in this one place: a parameter of a plain type (``str``, ``int``, ``float``,
-# ``bool``, ``Path``, a ``list`` of one of them; optional or not) with no parser, range,
-# choices or path checks gets the converter below, in plain Python. It gives Typer's own
-# results for the values it recognises (``"3"``, ``"-3"``, ``"yes"``, any text, a path) and
-# hands every other value (a word for a number, ``"3_000"``, an existing unreadable file) to
-# Typer's own converter, built only then: a wrong value keeps Typer's exact error (a usage
-# error, exit code 2, shown in Indonesian by ``usage.py``). Every other parameter is Typer's
-# from the start. On a Typer without ``typer._coercion`` (older ones convert with Click's types
-# and never import pydantic) this does nothing; no Typer version is pinned for it.
+# Importing pydantic for that was the largest part of a command's start-up (~60 ms here) and
+# buys nothing for our parameters: they are all ``str``, ``int``, ``bool``, ``Path`` or a list
+# of them. Typer has no public hook for this, so that one name is wrapped here, in this one
+# place: a parameter of a plain type (``str``, ``int``, ``float``, ``bool``, ``Path``, a
+# ``list`` of one of them; optional or not) with no parser, range, choices or path checks gets
+# the converter below, in plain Python. It gives Typer's own results for the values it
+# recognises (``"3"``, ``"-3"``, ``"yes"``, any text, a path) and hands every other value (a
+# word for a number, ``"3_000"``, an existing unreadable file) to Typer's own converter, built
+# only then: a wrong value keeps Typer's exact error (a usage error, exit code 2, shown in
+# Indonesian by ``usage.py``). Every other parameter is Typer's from the start. On a Typer
+# without ``typer._coercion`` or ``typer.core.build_runtime_param`` (older ones convert with
+# Click's types and never import pydantic) this does nothing; no Typer version is pinned.
+# What of Typer's internals it relies on: the module-level name
+# ``typer.core.build_runtime_param(descriptor)``; the descriptor's ``annotation``,
+# ``parameter_info`` and ``file_annotation``; that its result is only asked to
+# ``coerce(value, param=, ctx=)``; the parameter's ``multiple`` and ``nargs``.
 # ``test_cli_startup.py`` checks the results against Typer's own converter.
 
 _MISS = object()  # "not a value the plain converter is sure of": Typer's converter decides
