@@ -125,7 +125,10 @@ def _keep_only(built: LaporTyper, name: str) -> None:
     """Leave in ``built`` only the command or group ``name``: Typer turns every command it
     holds into Click's (reading each signature, a few ms per command), and one runs. Names
     as Typer gives them (a command's own, else its function's with ``_`` → ``-``; a group's
-    from ``add_typer``); when that does not find exactly one, the family stays whole."""
+    from ``add_typer``); when that does not find exactly one, the family stays whole. Typer's
+    attributes used: ``Typer.registered_commands`` (``CommandInfo.name``, ``.callback``) and
+    ``Typer.registered_groups`` (``TyperInfo.name``); ``test_cli_startup.py`` checks that each
+    command comes out alone, with the whole app's help and usage errors."""
     commands = [
         info
         for info in built.registered_commands
