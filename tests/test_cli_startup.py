@@ -310,3 +310,22 @@ def test_other_parameters_are_left_to_typer() -> None:
 def test_a_known_command_is_built_alone(name) -> None:
     built = typer.main.get_command(app_for(["--demo", name, "--help"]))
     assert list(built.commands) == [name]
+
+
+def test_the_lapor_program_starts_with_run(monkeypatch, capsys) -> None:
+    import tomllib
+
+    import lapor_cli.cli
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    scripts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["lapor"] == "lapor_cli.cli:run"
+    monkeypatch.setattr(sys, "argv", ["/usr/bin/lapor", "sla", "--help"])
+    outputs = []
+    for start in (lapor_cli.cli.run, lambda: app(prog_name="lapor")):
+        with pytest.raises(SystemExit) as stopped:
+            start()
+        assert stopped.value.code == 0
+        outputs.append(capsys.readouterr().out)
+    assert "Cara pakai: lapor sla" in outputs[0]
+    assert outputs[0] == outputs[1]
