@@ -197,6 +197,8 @@ def main() -> None:
         print("start-up")
         t, m = best([*lapor, "--help"], env_empty)
         line("lapor --help / import typer", t, typer_floor, m, 2)
+        t, m = best([*lapor, "sla", "--help"], env_empty)  # one command built, not all
+        line("lapor sla --help / import typer", t, typer_floor, m)
         t, m = best([*lapor, "daftar"], env_empty)
         line("lapor daftar (register kosong) / typer+sqlmodel", t, db_floor, m, 0.6)
         t, m = best(catat, env_empty)

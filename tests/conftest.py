@@ -71,6 +71,7 @@ NO_REGISTER = {
     "test_holiday_calendar",
     "test_console",
     "test_cli_help",
+    "test_cli_startup",
     "test_history",
 }
 

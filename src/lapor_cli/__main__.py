@@ -1,3 +1,3 @@
-from lapor_cli.cli import app
+from lapor_cli.cli import run
 
-app(prog_name="lapor")
+run()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import getpass
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -63,6 +65,172 @@ def _saved_anyway(exc: Exception) -> None:
         sys.stderr.flush()
     except (OSError, ValueError):  # stderr itself is gone: the exit code still says saved
         pass
+
+
+# Plain parameter values without pydantic.
+#
+# Newer Typer (0.29 here; 0.26 has no ``typer._coercion``) converts every value given to a
+# parameter through a pydantic ``TypeAdapter``, built when the parameter first gets a value
+# (``typer.core.build_runtime_param``, which ``_TyperParameter.get_runtime_param`` calls).
+# Importing pydantic for that was the largest part of a command's start-up (~60 ms here) and
+# buys nothing for our parameters: they are all ``str``, ``int``, ``bool``, ``Path`` or a list
+# of them. Typer has no public hook for this, so that one name is wrapped here, in this one
+# place: a parameter of a plain type (``str``, ``int``, ``float``, ``bool``, ``Path``, a
+# ``list`` of one of them; optional or not) with no parser, range, choices or path checks gets
+# the converter below, in plain Python. It gives Typer's own results for the values it
+# recognises (``"3"``, ``"-3"``, ``"yes"``, any text, a path) and hands every other value (a
+# word for a number, ``"3_000"``, an existing unreadable file) to Typer's own converter, built
+# only then: a wrong value keeps Typer's exact error (a usage error, exit code 2, shown in
+# Indonesian by ``usage.py``). Every other parameter is Typer's from the start. On a Typer
+# without ``typer._coercion`` or ``typer.core.build_runtime_param`` (older ones convert with
+# Click's types and never import pydantic) this does nothing; no Typer version is pinned.
+# What of Typer's internals it relies on: the module-level name
+# ``typer.core.build_runtime_param(descriptor)``; the descriptor's ``annotation``,
+# ``parameter_info`` and ``file_annotation``; that its result is only asked to
+# ``coerce(value, param=, ctx=)``; the parameter's ``multiple`` and ``nargs``.
+# ``test_cli_startup.py`` checks the results against Typer's own converter.
+
+_MISS = object()  # "not a value the plain converter is sure of": Typer's converter decides
+_INT = re.compile(r"[+-]?[0-9]{1,18}")
+_FLOAT = re.compile(r"[+-]?[0-9]{1,15}(?:\.[0-9]{1,15})?(?:[eE][+-]?[0-9]{1,2})?")
+_BOOLS = {
+    **dict.fromkeys(("1", "on", "t", "true", "y", "yes"), True),
+    **dict.fromkeys(("0", "off", "f", "false", "n", "no"), False),
+}
+
+
+def _plain_str(value: Any) -> Any:
+    return value if type(value) is str else _MISS
+
+
+def _plain_int(value: Any) -> Any:
+    if type(value) is int:
+        return value
+    if type(value) is str and _INT.fullmatch(value):
+        return int(value)
+    return _MISS
+
+
+def _plain_float(value: Any) -> Any:
+    if type(value) is float:
+        return value
+    if type(value) is str and _FLOAT.fullmatch(value):
+        return float(value)
+    return _MISS
+
+
+def _plain_bool(value: Any) -> Any:
+    if type(value) is bool:
+        return value
+    if type(value) is str:
+        return _BOOLS.get(value.lower(), _MISS)
+    return _MISS
+
+
+def _plain_path(value: Any) -> Any:
+    # Typer: the value as a Path; an existing one must be readable (its default ``readable``)
+    if isinstance(value, Path):
+        path = value
+    elif type(value) is str and "\0" not in value:
+        path = Path(value)
+    else:
+        return _MISS
+    try:
+        os.stat(path)
+    except OSError:
+        return path
+    return path if os.access(path, os.R_OK) else _MISS
+
+
+_PLAIN = {str: _plain_str, int: _plain_int, float: _plain_float, bool: _plain_bool}
+#: Typer's path settings that make it check more than "readable if it exists"
+_PATH_DEFAULTS = {
+    "exists": False,
+    "file_okay": True,
+    "dir_okay": True,
+    "writable": False,
+    "readable": True,
+    "resolve_path": False,
+    "allow_dash": False,
+    "path_type": None,
+}
+
+
+def _plain_converter(descriptor: Any) -> tuple[Callable[[Any], Any], bool] | None:
+    """The plain converter of a parameter and whether it takes a list, or None when the
+    parameter is not plain (then Typer converts it)."""
+    annotation = descriptor.annotation
+    info = descriptor.parameter_info
+    if descriptor.file_annotation is not None or getattr(info, "parser", None) is not None:
+        return None
+    if getattr(info, "click_type", None) is not None:
+        return None
+    if getattr(info, "min", None) is not None or getattr(info, "max", None) is not None:
+        return None
+    many = getattr(annotation, "__origin__", None) is list
+    if many:
+        args = getattr(annotation, "__args__", ())
+        if len(args) != 1 or args[0] is bool:
+            return None
+        annotation = args[0]
+    if annotation is Path:
+        if any(getattr(info, k, v) != v for k, v in _PATH_DEFAULTS.items()):
+            return None
+        return _plain_path, many
+    if annotation in _PLAIN:
+        return _PLAIN[annotation], many
+    return None
+
+
+class _PlainParam:
+    """In place of Typer's runtime parameter (its ``coerce``) for a plain parameter."""
+
+    def __init__(self, descriptor: Any, convert: Callable, many: bool, typers: Callable):
+        self.descriptor, self.convert, self.many = descriptor, convert, many
+        self._build_typers = typers
+        self._typers: Any = None
+
+    def typers(self) -> Any:
+        """Typer's own converter of this parameter (imports pydantic)."""
+        if self._typers is None:
+            self._typers = self._build_typers(self.descriptor)
+        return self._typers
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        several = bool(param.multiple or param.nargs == -1)
+        if value is None:  # as Typer: no value
+            return () if several else None
+        if several == self.many:
+            if not self.many:
+                converted = self.convert(value)
+                if converted is not _MISS:
+                    return converted
+            elif isinstance(value, list | tuple):
+                items = [self.convert(item) for item in value]
+                if not any(item is _MISS for item in items):
+                    return items
+        return self.typers().coerce(value, param=param, ctx=ctx)
+
+
+def _convert_plain_values_without_pydantic() -> None:
+    """Wrap Typer's ``typer.core.build_runtime_param`` (see above); idempotent."""
+    import typer.core
+
+    original = getattr(typer.core, "build_runtime_param", None)
+    if original is None or not hasattr(typer, "_coercion") or hasattr(original, "typers"):
+        return
+
+    def build_runtime_param(descriptor: Any) -> Any:
+        plain = _plain_converter(descriptor)
+        if plain is None:
+            return original(descriptor)
+        return _PlainParam(descriptor, plain[0], plain[1], original)
+
+    build_runtime_param.typers = original  # type: ignore[attr-defined]
+    typer.core.build_runtime_param = build_runtime_param
+
+
+_convert_plain_values_without_pydantic()
 
 
 class LaporTyper(typer.Typer):
