@@ -97,6 +97,22 @@ def _sla_row(r: tuple) -> tuple:
     )  # fmt: skip
 
 
+def _sla_rows(db: Reader, query: str, params: list) -> Iterator[tuple]:
+    """The rows of the open-case scan as :func:`_sla_row` makes them; a register file's
+    (text times, 0/1 flags, the same values) converted inline: a scan reads them all."""
+    if db.dialect != "sqlite":
+        yield from map(_sla_row, db.iter(query, params))
+        return
+    iso = datetime.fromisoformat
+    make = _SlaRow._make
+    for r in db.iter(query, params):
+        yield make((
+            r[0], r[1], r[2], iso(r[3]), r[4] and iso(r[4]), r[5] and iso(r[5]),
+            r[6] and iso(r[6]), r[7] == 1, r[8], r[9], r[10], r[11], r[12], r[13] == 1,
+            r[14] and iso(r[14]),
+        ))  # fmt: skip
+
+
 def _in(values: tuple[str, ...] | list[str]) -> str:
     """An SQL list of fixed words (statuses): literal, so the planner sees them."""
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
@@ -164,7 +180,7 @@ def sla_report(
     )
 
     def entries() -> Iterator[tuple]:
-        for row in map(_sla_row, db.iter(query, params)):
+        for row in _sla_rows(db, query, params):
             if statuses is not None:  # the row as it stood at as_of
                 status = statuses.get(row.id, "diterima")
                 if status not in OPEN_STATUSES:
