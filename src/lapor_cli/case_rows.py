@@ -25,6 +25,8 @@ __all__ = [
     "attachment_rows",
     "linked_rows",
     "normalize_nomor",
+    "not_found",
+    "row_maker",
 ]
 
 _TEXT: Callable[[Any], Any] | None = None  # stored as it is
@@ -110,7 +112,7 @@ ATTACHMENT_COLUMNS: dict[str, Callable[[Any], Any] | None] = {
 }
 
 
-def _maker(table: dict[str, Callable[[Any], Any] | None], names: tuple[str, ...]) -> Callable:
+def row_maker(table: dict[str, Callable[[Any], Any] | None], names: tuple[str, ...]) -> Callable:
     """A function making a named row of ``names`` from a stored row, values converted."""
     kind = record_type(names)
     converters = [(i, table[name]) for i, name in enumerate(names) if table[name] is not None]
@@ -131,12 +133,19 @@ def _select(table: str, names: tuple[str, ...]) -> str:
 def case_rows(db: Reader, where: str = "", params: tuple | list = (), *, columns=LIST_COLUMNS):
     """The cases ``where`` selects (SQL after ``FROM kasus``: a WHERE, an ORDER BY, a LIMIT),
     as rows with the model's attribute names, streamed."""
-    make = _maker(CASE_COLUMNS, tuple(columns))
+    make = row_maker(CASE_COLUMNS, tuple(columns))
     return map(make, db.iter(f"{_select('kasus', tuple(columns))} {where}", params))
 
 
 def normalize_nomor(nomor: str) -> str:
     return nomor.strip().upper()
+
+
+def not_found(nomor: str) -> NotFoundError:
+    """The refusal for a case number the register does not hold."""
+    return NotFoundError(
+        f"Kasus {nomor.strip()!r} tidak ada di register. Cek dengan `lapor daftar`."
+    )
 
 
 def find_case(source: Any, nomor: str, *, columns=LIST_COLUMNS) -> Any:
@@ -145,9 +154,7 @@ def find_case(source: Any, nomor: str, *, columns=LIST_COLUMNS) -> Any:
     db = Reader.of(source)
     found = next(case_rows(db, "WHERE nomor = ?", (normalize_nomor(nomor),), columns=columns), None)
     if found is None:
-        raise NotFoundError(
-            f"Kasus {nomor.strip()!r} tidak ada di register. Cek dengan `lapor daftar`."
-        )
+        raise not_found(nomor)
     return found
 
 
@@ -159,7 +166,7 @@ def linked_rows(source: Any, nomor: str) -> list:
 def history_rows(source: Any, case_id: int) -> list:
     """A case's history entries, oldest first."""
     names = tuple(HISTORY_COLUMNS)
-    make = _maker(HISTORY_COLUMNS, names)
+    make = row_maker(HISTORY_COLUMNS, names)
     query = f"{_select('riwayat', names)} WHERE kasus_id = ? ORDER BY id"
     return [make(r) for r in Reader.of(source).rows(query, (case_id,))]
 
@@ -167,6 +174,6 @@ def history_rows(source: Any, case_id: int) -> list:
 def attachment_rows(source: Any, case_id: int) -> list:
     """A case's attachments, in the order they were added."""
     names = tuple(ATTACHMENT_COLUMNS)
-    make = _maker(ATTACHMENT_COLUMNS, names)
+    make = row_maker(ATTACHMENT_COLUMNS, names)
     query = f"{_select('lampiran', names)} WHERE kasus_id = ? ORDER BY id"
     return [make(r) for r in Reader.of(source).rows(query, (case_id,))]

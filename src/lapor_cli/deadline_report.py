@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from lapor_cli import sla
+from lapor_cli.case_rows import CASE_COLUMNS, row_maker
 from lapor_cli.deadlines import KASUS, STAGED, Deadlines
 from lapor_cli.desks import desk_scope
 from lapor_cli.errors import ValidationError
-from lapor_cli.sqlread import Reader, flag, record_type, when
+from lapor_cli.sqlread import Reader, record_type, sql_words
 from lapor_cli.views import due_iso, iso
 from lapor_cli.workflow import CLOSED_STATUSES, OPEN_SQL, OPEN_STATUSES
 
@@ -89,19 +90,11 @@ SLA_COLUMNS = (
 _SlaRow = record_type(SLA_COLUMNS)
 
 
-def _sla_row(r: tuple) -> tuple:
-    """A row of :data:`SLA_COLUMNS` with its stored values as Python ones."""
-    return _SlaRow(
-        r[0], r[1], r[2], when(r[3]), when(r[4]), when(r[5]), when(r[6]), flag(r[7]), r[8],
-        r[9], r[10], r[11], r[12], flag(r[13]), when(r[14]),
-    )  # fmt: skip
-
-
 def _sla_rows(db: Reader, query: str, params: list) -> Iterator[tuple]:
-    """The rows of the open-case scan as :func:`_sla_row` makes them; a register file's
-    (text times, 0/1 flags, the same values) converted inline: a scan reads them all."""
+    """The rows of the open-case scan, values converted as ``case_rows`` converts a case's; a
+    register file's (text times, 0/1 flags) inline, in the same order: a scan reads them all."""
     if db.dialect != "sqlite":
-        yield from map(_sla_row, db.iter(query, params))
+        yield from map(row_maker(CASE_COLUMNS, SLA_COLUMNS), db.iter(query, params))
         return
     iso = datetime.fromisoformat
     make = _SlaRow._make
@@ -111,11 +104,6 @@ def _sla_rows(db: Reader, query: str, params: list) -> Iterator[tuple]:
             r[6] and iso(r[6]), r[7] == 1, r[8], r[9], r[10], r[11], r[12], r[13] == 1,
             r[14] and iso(r[14]),
         ))  # fmt: skip
-
-
-def _in(values: tuple[str, ...] | list[str]) -> str:
-    """An SQL list of fixed words (statuses): literal, so the planner sees them."""
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 @dataclass(slots=True)
@@ -163,7 +151,7 @@ def sla_report(
     past = now is not None and as_of < now
     still_open = OPEN_SQL  # in the words of the index of open cases
     if past:
-        still_open = f"({still_open} OR (status IN {_in(CLOSED_STATUSES)} AND ditutup > ?))"
+        still_open = f"({still_open} OR (status IN {sql_words(CLOSED_STATUSES)} AND ditutup > ?))"
     where = f"{still_open} AND diterima <= ?"
     params: list = [db.time(as_of)] * (2 if past else 1)
     statuses = _statuses_at(db, as_of, where, params) if past else None

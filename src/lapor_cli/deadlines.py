@@ -38,7 +38,7 @@ from lapor_cli.holiday_calendar import (
     package_days,
 )
 from lapor_cli.sla import SlaRule
-from lapor_cli.sqlread import Reader, day, doc, when
+from lapor_cli.sqlread import Reader, day, doc, sql_words, when
 from lapor_cli.workdays import WorkCalendar
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ CLOSING_DUE = "batas_waktu_saat_ditutup"
 
 #: The entries that may carry it.
 _JUDGING = ("tutup", "verifikasi", "ubah")
-_JUDGING_SQL = "(" + ", ".join(f"'{aksi}'" for aksi in _JUDGING) + ")"
+_JUDGING_SQL = sql_words(_JUDGING)
 
 #: Years loaded past a case's receipt year: room for 60-working-day rules and pauses.
 YEARS_AHEAD = 1

@@ -24,9 +24,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from lapor_cli import workflow
+from lapor_cli.case_rows import normalize_nomor, not_found
 from lapor_cli.deadlines import CLOSING_DUE, Deadlines
 from lapor_cli.entries import append_history
-from lapor_cli.errors import LaporError, NotFoundError, StatusError
+from lapor_cli.errors import LaporError, StatusError
 from lapor_cli.models import Case, History, Pause
 from lapor_cli.validation import clean_text
 from lapor_cli.views import case_view
@@ -82,17 +83,11 @@ def _clean(petugas: str, **texts: str | None) -> tuple[str, dict[str, str | None
     return clean_text("petugas", petugas) or "petugas", cleaned
 
 
-def normalize_nomor(nomor: str) -> str:
-    return nomor.strip().upper()
-
-
 def get_case(session: Session, nomor: str) -> Case:
     key = normalize_nomor(nomor)
     case = session.exec(select(Case).where(Case.nomor == key)).first()
     if case is None:
-        raise NotFoundError(
-            f"Kasus {nomor.strip()!r} tidak ada di register. Cek dengan `lapor daftar`."
-        )
+        raise not_found(nomor)
     return case
 
 

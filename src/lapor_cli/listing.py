@@ -28,7 +28,7 @@ from lapor_cli.desks import desk_scope
 from lapor_cli.errors import RegisterError, StatusError, ValidationError
 from lapor_cli.identity import parse_nik, parse_phone
 from lapor_cli.sqlite_text import DamagedText, tolerant_text
-from lapor_cli.sqlread import Reader
+from lapor_cli.sqlread import Reader, sql_words
 from lapor_cli.views import case_view, history_view, linked_view
 from lapor_cli.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
@@ -298,11 +298,11 @@ def list_query(
     if belum_dilaporkan:
         # A merged duplicate's reporter is told its main case's result: listed once that
         # main case is closed. A voided case is answered nowhere.
-        closed = ", ".join(f"'{s}'" for s in CLOSED_STATUSES)
         conditions.append(
             "kanal = 'sp4n-lapor' AND dilaporkan_balik = ? AND status != ?"
             " AND (status != ? OR digabung_ke IN"
-            f" (SELECT utama.nomor FROM kasus AS utama WHERE utama.status IN ({closed})))"
+            " (SELECT utama.nomor FROM kasus AS utama"
+            f" WHERE utama.status IN {sql_words(CLOSED_STATUSES)}))"
         )
         params.extend((False, Status.DIBATALKAN.value, Status.DIGABUNG.value))
     identity = identity_search(cari) if cari else None

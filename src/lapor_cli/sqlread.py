@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Reader", "day", "doc", "flag", "open_reader", "record_type", "when"]
+__all__ = ["Reader", "day", "doc", "flag", "open_reader", "record_type", "sql_words", "when"]
 
 
 def when(value: Any) -> datetime | None:
@@ -59,6 +59,12 @@ def doc(value: Any) -> Any:
     if isinstance(value, str | bytes):
         return json.loads(value)
     return value
+
+
+def sql_words(values: Sequence[str]) -> str:
+    """An SQL list of fixed words (statuses, actions) written out, ``('a', 'b')``, so that the
+    planner sees them; never for what a user typed (that is a parameter)."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
 @cache
