@@ -127,3 +127,9 @@ def test_a_register_extends_an_anchor_only_with_that_entry_and_that_hash():
     assert "diputar mundur" in chain.anchor_problem(anchor, 2, None)
     assert "dihitung ulang" in chain.anchor_problem(anchor, 9, "abcdef0000000000")
     assert chain.anchor_problem(chain.Anchor(0, "0" * 16), 5, None) is None
+
+
+def test_a_new_registers_chain_head_setting_is_the_genesis() -> None:
+    from lapor_cli.settings import DEFAULT_SETTINGS
+
+    assert DEFAULT_SETTINGS["rantai"] == chain.GENESIS

@@ -121,3 +121,24 @@ def test_merge_without_cuti_bersama() -> None:
     days = by_date(merged)
     assert days[date(2026, 3, 20)] == local  # an office day stays, even on a cuti bersama date
     assert date(2026, 3, 19) in days and date(2026, 3, 23) not in days
+
+
+def test_holidays_version_is_the_metadatas_without_importing_it(monkeypatch) -> None:
+    """Read from the name of the package's dist-info folder (cheap); where that is not one
+    clear answer (two folders left by an interrupted upgrade), the metadata decides."""
+    import os
+    from importlib.metadata import version
+
+    from lapor_cli import holiday_calendar
+
+    holidays_version.cache_clear()
+    try:
+        assert holidays_version() == version("holidays")
+        real = os.listdir
+        monkeypatch.setattr(
+            holiday_calendar.os, "listdir", lambda p: ["holidays-0.1.dist-info", *real(p)]
+        )
+        holidays_version.cache_clear()
+        assert holidays_version() == version("holidays")
+    finally:
+        holidays_version.cache_clear()

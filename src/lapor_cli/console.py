@@ -16,7 +16,7 @@ import itertools
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 # The date words live in the pure module; imported from here by the screens.
@@ -73,6 +73,23 @@ def emit_json_list(items: Iterable[object], chunk: int = 2_000) -> None:
         text = json.dumps(list(part), ensure_ascii=False, default=str)[1:-1]
         write(text if first else ", " + text)
         first = False
+    write("]\n")
+    sys.stdout.flush()
+
+
+def emit_json_texts(
+    texts: Iterable[str], items: Callable[[], Iterable[object]], chunk: int = 2_000
+) -> None:
+    """A JSON list on stdout of items already encoded as compact text (``json.dumps`` of
+    each), written as :func:`emit_json_list` writes ``items()``; at a terminal, ``items()``
+    indented for a person as it does."""
+    if sys.stdout.isatty():
+        emit_json(list(items()))
+        return
+    write = sys.stdout.write
+    write("[")
+    for i, part in enumerate(_batched(texts, chunk)):
+        write((", " if i else "") + ", ".join(part))  # type: ignore[arg-type]
     write("]\n")
     sys.stdout.flush()
 

@@ -3,11 +3,11 @@ lines), and one case's deadline explained day by day."""
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime, time
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from lapor_cli import sla
 from lapor_cli.case_rows import CASE_COLUMNS, row_maker
@@ -69,6 +69,14 @@ class SlaLine:
             "batas_mengikat": when(self.batas_mengikat),
         }
 
+    def of_case(self, nomor: str, unit: str | None, segera: bool) -> SlaLine:
+        """This judgement as the line of another case that shares it."""
+        return SlaLine(
+            nomor, self.status, self.batas_waktu, self.sisa_hari_kerja, self.terlambat,
+            self.tanda, self.tahap, self.tahap_batas, self.siap_ditutup, self.ditunda, segera,
+            self.satuan, unit, self.mengikat, self.batas_mengikat,
+        )  # fmt: skip
+
 
 SLA_COLUMNS = (
     "id",
@@ -91,26 +99,61 @@ _SlaRow = record_type(SLA_COLUMNS)
 
 
 def _sla_rows(db: Reader, query: str, params: list) -> Iterator[tuple]:
-    """The rows of the open-case scan, values converted as ``case_rows`` converts a case's; a
-    register file's (text times, 0/1 flags) inline, in the same order: a scan reads them all."""
-    if db.dialect != "sqlite":
-        yield from map(row_maker(CASE_COLUMNS, SLA_COLUMNS), db.iter(query, params))
-        return
-    iso = datetime.fromisoformat
-    make = _SlaRow._make
-    for r in db.iter(query, params):
-        yield make((
-            r[0], r[1], r[2], iso(r[3]), r[4] and iso(r[4]), r[5] and iso(r[5]),
-            r[6] and iso(r[6]), r[7] == 1, r[8], r[9], r[10], r[11], r[12], r[13] == 1,
-            r[14] and iso(r[14]),
-        ))  # fmt: skip
+    """The rows of a scan of open cases, values converted as ``case_rows`` converts a case's."""
+    return map(row_maker(CASE_COLUMNS, SLA_COLUMNS), db.iter(query, params))
 
 
-@dataclass(slots=True)
+#: What judges an open case that is neither paused (ever) nor reopened, besides the calendar
+#: and the moment: its rule, its status and the days of its steps (the moment of receipt for
+#: a deadline in minutes). Cases with the same key get the same deadlines, days left, flag and
+#: readiness to close. ``date()`` is a function in SQLite (text ``YYYY-MM-DD`` of its stored
+#: text) and a cast in PostgreSQL (a date), whatever the server's DateStyle. The two that
+#: tell most keys apart come first: the database sorts the keys to group them.
+_KEY_SQL = (
+    f"status, CASE WHEN sla_satuan = '{sla.MENIT}' THEN diterima ELSE date(diterima) END,"
+    " sla_profil, sla_satuan, sla_nilai, sla_perpanjangan, diperpanjang,"
+    " date(didistribusikan), date(tindaklanjut_terakhir)"
+)
+
+#: The open cases whose judgement is their own: paused at some time, reopened, or closed
+#: with an open status (a register mended by hand); every other shares its key's.
+_OWN_SQL = "(ditutup IS NOT NULL OR dibuka IS NOT NULL OR id IN (SELECT kasus_id FROM jeda))"
+_SHARED_SQL = "ditutup IS NULL AND dibuka IS NULL AND id NOT IN (SELECT kasus_id FROM jeda)"
+
+
+def _moment(value: Any) -> datetime | None:
+    """A key's day or moment as the deadline book reads it: SQLite's text, a server's date
+    (midnight) or datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    return datetime.fromisoformat(value)
+
+
+def _keyed_row(key: tuple) -> tuple:
+    """A row standing for every case of ``key`` (``_KEY_SQL``), as the deadline book reads a
+    case: no number, no pause, not reopened."""
+    status, received, profil, satuan, nilai, perpanjangan, extended, distributed, followed = key
+    return _SlaRow(
+        None, "", status, _moment(received), _moment(distributed), _moment(followed), None,
+        False, None, profil, satuan, nilai, perpanjangan, bool(extended), None,
+    )  # fmt: skip
+
+
+_COUNTS = ("terbuka", "terlambat", "hari_ini", "jatuh_tempo", "aman", "ditunda", "siap_ditutup")
+
+
+#: One line of a report: (nomor, unit, segera as stored, the judgement): an ``SlaLine``,
+#: shared by every case of one key (``_KEY_SQL``), that is the case's but for those three.
+Member = tuple[str, str | None, Any, SlaLine]
+
+
+@dataclass
 class SlaReport:
     """``lapor sla``: counts over every open case, lines for the most urgent ones."""
 
-    lines: list[SlaLine]  # most urgent first; at most the limit asked for
+    members: list[Member]  # most urgent first; at most the limit asked for
     terbuka: int  # open cases counted (only the late ones with ``only_late``)
     terlambat: int
     hari_ini: int  # due today, not late yet
@@ -120,8 +163,52 @@ class SlaReport:
     ditunda: int = 0  # paused, not late: terlambat + hari_ini + jatuh_tempo + aman + ditunda
     #: == terbuka
 
+    @cached_property
+    def lines(self) -> list[SlaLine]:
+        """One line per case, most urgent first."""
+        return [
+            line.of_case(nomor, unit, bool(segera)) for nomor, unit, segera, line in self.members
+        ]
+
+    def json_rows(self) -> Iterator[dict[str, object]]:
+        """``as_json()`` of each of :attr:`lines`, without making them."""
+        for nomor, unit, segera, line in self.members:
+            row = line.as_json()
+            row["nomor"], row["unit"], row["segera"] = nomor, unit, bool(segera)
+            yield row
+
+    def json_texts(self) -> Iterator[str]:
+        """Each of :meth:`json_rows` as the compact text ``json.dumps(row, ensure_ascii=False)``
+        makes of it, a judgement shared by many cases encoded once: its text around the three
+        values of each case, which the encoder's own string quoting writes in."""
+        import json
+        from json.encoder import encode_basestring as quoted  # json.dumps's own (C)
+
+        marks = {"nomor": "\x00nomor", "segera": "\x00segera", "unit": "\x00unit"}
+        encoded: dict[int, list[str]] = {}
+        for nomor, unit, segera, line in self.members:
+            if (parts := encoded.get(id(line))) is None:
+                template = line.as_json() | marks
+                text = json.dumps(template, ensure_ascii=False)
+                parts = encoded[id(line)] = []
+                for mark in marks.values():  # in the order as_json gives the keys
+                    before, text = text.split(quoted(mark))
+                    parts.append(before)
+                parts.append(text)
+            head, after_nomor, after_segera, tail = parts
+            yield "".join((
+                head, quoted(nomor), after_nomor, "true" if segera else "false", after_segera,
+                "null" if unit is None else quoted(unit), tail,
+            ))  # fmt: skip
+
 
 _RANK = {sla.TERLAMBAT: 0, sla.SEGERA: 1, sla.AMAN: 2, sla.DITUNDA: 3}
+
+
+def _urgency(line: SlaLine) -> tuple[int, datetime | None]:
+    """Most urgent first: late, due soon, on time, paused; then by the binding deadline (and
+    by number, within one)."""
+    return _RANK[line.tanda], line.batas_mengikat
 
 
 def sla_report(
@@ -139,14 +226,14 @@ def sla_report(
     when None). With ``now`` and an ``as_of`` before it, the register as it stood then: a case
     closed since is still open, in the status it had (its history says which).
 
-    One pass over the rows, streamed: a case's deadline depends only on its rule and its day
-    of receipt, which most cases of a large register share, so each is computed once; with a
-    limit only that many cases are kept (a bounded heap), not one line per open case.
+    A case never paused nor reopened is judged by its key alone (``_KEY_SQL``), which most
+    cases of a large register share: each key is judged once, and with a limit only the cases
+    of the most urgent keys are read one by one. Any other case (and every case as of a past
+    moment) is judged on its own.
     """
     db = Reader.of(session)
     desk = desk_scope(db, meja, every=semua_meja)
-    book = Deadlines(session, as_of)
-    pauses = book.all_pauses()  # every pause, before the cases stream in
+    judge = _Judge(Deadlines(session, as_of), as_of, only_late)
     # As of a moment: a case received after it did not exist yet; one closed since was open.
     past = now is not None and as_of < now
     still_open = OPEN_SQL  # in the words of the index of open cases
@@ -160,79 +247,154 @@ def sla_report(
         # a desk's cases of every year many.
         where += " AND coalesce(meja, '') = ?"
         params.append(desk.kode)
-    query = f"SELECT {', '.join(SLA_COLUMNS)} FROM kasus WHERE {where}"
-    dues: dict[tuple, datetime] = {}
-    left: dict[tuple, int] = {}
-    counts = dict.fromkeys(
-        ("terbuka", "terlambat", "hari_ini", "jatuh_tempo", "aman", "ditunda", "siap_ditutup"), 0
-    )
-
-    def entries() -> Iterator[tuple]:
-        for row in _sla_rows(db, query, params):
-            if statuses is not None:  # the row as it stood at as_of
-                status = statuses.get(row.id, "diterima")
-                if status not in OPEN_STATUSES:
-                    continue
-                row = _AsOf(row, status, as_of)
-            _id, nomor, status, diterima = row.id, row.nomor, row.status, row.diterima
-            satuan, nilai, perpanjangan = row.sla_satuan, row.sla_nilai, row.sla_perpanjangan
-            extended, dibuka, profil = row.diperpanjang, row.dibuka, row.sla_profil
-            if _id in pauses or dibuka is not None:  # its own computation: paused or reopened
-                due = book.due(row)
-            else:
-                day = diterima if satuan == sla.MENIT else diterima.date()
-                key = (profil, satuan, nilai, perpanjangan, extended, day)
-                if (due := dues.get(key)) is None:
-                    due = dues[key] = book.due(row)
-            binds, binding_due = book.binding(row, due)
-            # the working days left depend on the deadline alone: shared by many cases too
-            if (remaining := left.get((profil, binding_due))) is None:
-                calendar = book.calendar(profil)
-                remaining = sla.remaining_workdays(as_of, binding_due, calendar)
-                left[profil, binding_due] = remaining
-            paused = _id in pauses and book.paused(row)
-            tanda = sla.flag(as_of, binding_due, remaining, paused=paused)
-            if only_late and tanda != sla.TERLAMBAT:
+    groups: list[tuple[SlaLine, list[tuple]]] = []  # a judgement and its cases
+    alone = where if past else f"{where} AND {_OWN_SQL}"
+    for row in _sla_rows(db, f"SELECT {', '.join(SLA_COLUMNS)} FROM kasus WHERE {alone}", params):
+        if statuses is not None:  # the row as it stood at as_of
+            status = statuses.get(row.id, "diterima")
+            if status not in OPEN_STATUSES:
                 continue
-            ready = status == "ditindaklanjuti" and book.ready_to_close(row, as_of)
-            counts["terbuka"] += 1
-            counts["siap_ditutup"] += ready
-            if tanda == sla.SEGERA:
-                counts["hari_ini" if remaining == 0 else "jatuh_tempo"] += 1
-            else:
-                counts[tanda] += 1
-            # nomor is unique: the row itself is never compared.
-            judged = (due, binds, binding_due, remaining, tanda, ready, paused)
-            yield _RANK[tanda], binding_due, nomor, judged, row
-
-    if limit is None:  # every line (--json): one line per case, no row kept beside it
-        lines = [_line(book, *entry[2:]) for entry in entries()]
-        lines.sort(key=lambda line: (_RANK[line.tanda], line.batas_mengikat, line.nomor))
-    else:
-        lines = [_line(book, *entry[2:]) for entry in heapq.nsmallest(limit, entries())]
-    return SlaReport(lines, **counts)
+            row = _AsOf(row, status, as_of)
+        if (line := judge.line(row)) is not None:
+            groups.append((line, [(row.nomor, row.unit, row.segera)]))
+    if not past:
+        shared = f"{where} AND {_SHARED_SQL}"
+        if limit is None:
+            groups += _every_key(db, judge, shared, params)
+        else:
+            groups += _most_urgent_keys(db, judge, shared, params, limit)
+    members = _ordered(groups)
+    if limit is not None:
+        del members[limit:]
+    return SlaReport(members, **judge.counts)
 
 
-def _line(book: Deadlines, nomor: str, judged: tuple, row) -> SlaLine:
-    due, binds, binding_due, remaining, tanda, ready, paused = judged
-    stage = book.stage_due(row) if row.status in STAGED else None
-    return SlaLine(
-        nomor,
-        row.status,
-        due,
-        remaining,
-        tanda == sla.TERLAMBAT,
-        tanda,
-        stage[0] if stage else None,
-        stage[1] if stage else None,
-        ready,
-        paused,
-        bool(row.segera),
-        row.sla_satuan,
-        row.unit,
-        binds,
-        binding_due,
+def _every_key(
+    db: Reader, judge: _Judge, where: str, params: list
+) -> Iterator[tuple[SlaLine, list[tuple]]]:
+    """Each key's judgement and every case of it (nomor, unit, segera)."""
+    cases: dict[tuple, list[tuple]] = {}
+    query = f"SELECT {_KEY_SQL}, nomor, unit, segera FROM kasus WHERE {where}"
+    for r in db.iter(query, params):
+        key = r[:9]
+        if (of_key := cases.get(key)) is None:
+            of_key = cases[key] = []
+        of_key.append(r[9:])
+    for key, of_key in cases.items():
+        if (line := judge.line(_keyed_row(key), len(of_key))) is not None:
+            yield line, of_key
+
+
+def _most_urgent_keys(
+    db: Reader, judge: _Judge, where: str, params: list, limit: int
+) -> list[tuple[SlaLine, list[tuple]]]:
+    """Every key judged and counted (the database counts its cases); the cases of the most
+    urgent keys read, enough for ``limit`` lines (ties at the last deadline included)."""
+    query = (
+        f"SELECT {_KEY_SQL}, count(*), {{group_concat}}(CAST(id AS TEXT), ',') FROM kasus"
+        f" WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
     )
+    judged = []
+    for r in db.rows(query, params):
+        if (line := judge.line(_keyed_row(r[:9]), r[9])) is not None:
+            judged.append((line, r[10]))
+    judged.sort(key=lambda pair: _urgency(pair[0]))
+    chosen: list[tuple[SlaLine, list[int]]] = []
+    taken, last = 0, None
+    for line, ids in judged:
+        if taken >= limit and _urgency(line) != last:
+            break
+        chosen.append((line, [int(i) for i in ids.split(",")]))
+        taken += len(chosen[-1][1])
+        last = _urgency(line)
+    wanted = [i for _, ids in chosen for i in ids]
+    found: dict[int, tuple] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        for i, *case in db.rows(
+            f"SELECT id, nomor, unit, segera FROM kasus WHERE id IN ({marks})", part
+        ):
+            found[i] = tuple(case)
+    return [(line, [found[i] for i in ids]) for line, ids in chosen]
+
+
+def _ordered(groups: list[tuple[SlaLine, list[tuple]]]) -> list[Member]:
+    """The cases of every judgement, most urgent first, by number within one deadline."""
+    bands: dict[tuple, list[Member]] = {}
+    for line, cases in groups:
+        band = bands.setdefault(_urgency(line), [])
+        band += [(nomor, unit, segera, line) for nomor, unit, segera in cases]
+    members: list[Member] = []
+    for urgency in sorted(bands):
+        band = bands[urgency]
+        band.sort()  # by number: numbers are unique, nothing after one is ever compared
+        members += band
+    return members
+
+
+class _Judge:
+    """Judges open cases as of a moment and counts them. A deadline depends only on its rule
+    and the day it runs from, and the working days left only on the deadline: each is
+    computed once per command however many cases share it."""
+
+    def __init__(self, book: Deadlines, as_of: datetime, only_late: bool) -> None:
+        self.book = book
+        self.as_of = as_of
+        self.only_late = only_late
+        self.pauses = book.all_pauses()  # every pause, before the cases stream in
+        self.counts = dict.fromkeys(_COUNTS, 0)
+        self._dues: dict[tuple, datetime] = {}
+        self._left: dict[tuple, int] = {}
+
+    def line(self, row, cases: int = 1) -> SlaLine | None:
+        """The judgement of ``row`` (standing for ``cases`` cases), counted; None for a case
+        not late when only the late ones are asked for."""
+        book, as_of = self.book, self.as_of
+        paused_ever = row.id in self.pauses
+        if paused_ever or row.dibuka is not None:  # its own computation
+            due = book.due(row)
+        else:
+            day = row.diterima if row.sla_satuan == sla.MENIT else row.diterima.date()
+            key = (row.sla_profil, row.sla_satuan, row.sla_nilai, row.sla_perpanjangan,
+                   row.diperpanjang, day)  # fmt: skip
+            if (due := self._dues.get(key)) is None:
+                due = self._dues[key] = book.due(row)
+        binds, binding_due = book.binding(row, due)
+        if (remaining := self._left.get((row.sla_profil, binding_due))) is None:
+            calendar = book.calendar(row.sla_profil)
+            remaining = sla.remaining_workdays(as_of, binding_due, calendar)
+            self._left[row.sla_profil, binding_due] = remaining
+        paused = paused_ever and book.paused(row)
+        tanda = sla.flag(as_of, binding_due, remaining, paused=paused)
+        if self.only_late and tanda != sla.TERLAMBAT:
+            return None
+        ready = row.status == "ditindaklanjuti" and book.ready_to_close(row, as_of)
+        counts = self.counts
+        counts["terbuka"] += cases
+        counts["siap_ditutup"] += cases * ready
+        if tanda == sla.SEGERA:
+            counts["hari_ini" if remaining == 0 else "jatuh_tempo"] += cases
+        else:
+            counts[tanda] += cases
+        stage = book.stage_due(row) if row.status in STAGED else None
+        return SlaLine(
+            row.nomor,
+            row.status,
+            due,
+            remaining,
+            tanda == sla.TERLAMBAT,
+            tanda,
+            stage[0] if stage else None,
+            stage[1] if stage else None,
+            ready,
+            paused,
+            bool(row.segera),
+            row.sla_satuan,
+            row.unit,
+            binds,
+            binding_due,
+        )
 
 
 class _AsOf:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from lapor_cli import history as chain
 from lapor_cli.errors import ValidationError
 from lapor_cli.sqlread import Reader
 
@@ -32,7 +31,7 @@ DEFAULT_SETTINGS = {
     "kantor_nama": "Dinas Sosial",
     "zona_waktu": "Asia/Jakarta",
     "profil_sla": "kemensos",
-    "rantai": chain.GENESIS,
+    "rantai": "0" * 64,  # history.GENESIS: no entry yet (history itself is not needed here)
     # who signs the monev (``lapor kantor --kota --kepala --nip --jabatan``); empty: not set
     "kota": "",
     "kepala_nama": "",

@@ -14,8 +14,9 @@ Text a damaged register file holds that is not valid UTF-8 fails a read, as it f
 (the command refuses it in one line), except where a reader says it tolerates it
 (``sqlite_text.tolerant_text(reader.driver)``: ``lihat`` shows such a case, marked).
 
-SQL is written once, with ``?`` placeholders and ``{like}`` where a case-insensitive match is
-meant; :meth:`Reader.sql` turns it into the driver's dialect. Stored values come back as each
+SQL is written once, with ``?`` placeholders, ``{like}`` where a case-insensitive match is
+meant and ``{group_concat}`` for text joined over a group; :meth:`Reader.sql` turns it into
+the driver's dialect. Stored values come back as each
 driver gives them (SQLite: text times, 0/1, JSON text; PostgreSQL: the Python types): the
 converters :func:`when`, :func:`day`, :func:`flag` and :func:`doc` give the same Python value
 from either.
@@ -97,8 +98,9 @@ class Reader:
     # ------------------------------------------------------------------ SQL and values
 
     def sql(self, text: str) -> str:
-        """``text`` in this driver's dialect: ``?`` placeholders and ``{like}`` (a match that
-        ignores case: SQLite's LIKE already does, PostgreSQL needs ILIKE)."""
+        """``text`` in this driver's dialect: ``?`` placeholders, ``{like}`` (a match that
+        ignores case: SQLite's LIKE already does, PostgreSQL needs ILIKE) and
+        ``{group_concat}(text, separator)`` (PostgreSQL's ``string_agg``)."""
         return _dialect_sql(text, self.dialect)
 
     def time(self, value: datetime | None) -> Any:
@@ -149,8 +151,9 @@ class Reader:
 @cache
 def _dialect_sql(text: str, dialect: str) -> str:
     if dialect == "sqlite":
-        return text.replace("{like}", "LIKE")
-    return text.replace("%", "%%").replace("?", "%s").replace("{like}", "ILIKE")
+        return text.replace("{like}", "LIKE").replace("{group_concat}", "group_concat")
+    text = text.replace("%", "%%").replace("?", "%s").replace("{like}", "ILIKE")
+    return text.replace("{group_concat}", "string_agg")
 
 
 def open_reader(location: str) -> Reader | None:

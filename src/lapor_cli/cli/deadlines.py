@@ -22,7 +22,7 @@ from lapor_cli.cli._app import (
 from lapor_cli.console import (
     console,
     emit_json,
-    emit_json_list,
+    emit_json_texts,
     literal,
     message,
     styled,
@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
                 _render_explanation(view)
             return
         if json:
-            emit_json_list(line.as_json() for line in report.lines)
+            emit_json_texts(report.json_texts(), report.json_rows)
             return
         _render_sla(report, as_of)
 
