@@ -344,6 +344,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # The commands run as an installed lapor does, from bytecode (pip compiles it when it
+    # installs; here the first run writes it): without, each run compiles it anew (~50 ms).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
     if args.phase:
         result = PHASES[args.phase](args.db, args.out)

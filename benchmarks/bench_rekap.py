@@ -112,6 +112,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build the register here")
     parser.add_argument("--db", type=Path, help="a register built before (bench_ekspor.build)")
     args = parser.parse_args()
+    # The commands run as an installed lapor does, from bytecode (pip compiles it when it
+    # installs; here the first run writes it): without, each run compiles it anew (~50 ms).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
     with tempfile.TemporaryDirectory() as temporary:
         scratch = Path(temporary)
