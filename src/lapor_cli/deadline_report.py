@@ -109,11 +109,19 @@ def _sla_rows(db: Reader, query: str, params: list) -> Iterator[tuple]:
 #: readiness to close. ``date()`` is a function in SQLite (text ``YYYY-MM-DD`` of its stored
 #: text) and a cast in PostgreSQL (a date), whatever the server's DateStyle. The two that
 #: tell most keys apart come first: the database sorts the keys to group them.
-_KEY_SQL = (
-    f"status, CASE WHEN sla_satuan = '{sla.MENIT}' THEN diterima ELSE date(diterima) END,"
-    " sla_profil, sla_satuan, sla_nilai, sla_perpanjangan, diperpanjang,"
-    " date(didistribusikan), date(tindaklanjut_terakhir)"
+_KEY = (
+    "status",
+    f"CASE WHEN sla_satuan = '{sla.MENIT}' THEN diterima ELSE date(diterima) END",
+    "sla_profil",
+    "sla_satuan",
+    "sla_nilai",
+    "sla_perpanjangan",
+    "diperpanjang",
+    "date(didistribusikan)",
+    "date(tindaklanjut_terakhir)",
 )
+_KEY_SQL = ", ".join(_KEY)
+_WIDTH = len(_KEY)
 
 #: The open cases whose judgement is their own: paused at some time, reopened, or closed
 #: with an open status (a register mended by hand); every other shares its key's.
@@ -276,10 +284,10 @@ def _every_key(
     cases: dict[tuple, list[tuple]] = {}
     query = f"SELECT {_KEY_SQL}, nomor, unit, segera FROM kasus WHERE {where}"
     for r in db.iter(query, params):
-        key = r[:9]
+        key = r[:_WIDTH]
         if (of_key := cases.get(key)) is None:
             of_key = cases[key] = []
-        of_key.append(r[9:])
+        of_key.append(r[_WIDTH:])
     for key, of_key in cases.items():
         if (line := judge.line(_keyed_row(key), len(of_key))) is not None:
             yield line, of_key
@@ -292,12 +300,13 @@ def _most_urgent_keys(
     urgent keys read, enough for ``limit`` lines (ties at the last deadline included)."""
     query = (
         f"SELECT {_KEY_SQL}, count(*), {{group_concat}}(CAST(id AS TEXT), ',') FROM kasus"
-        f" WHERE {where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
+        f" WHERE {where} GROUP BY {', '.join(str(i) for i in range(1, _WIDTH + 1))}"
     )
     judged = []
     for r in db.rows(query, params):
-        if (line := judge.line(_keyed_row(r[:9]), r[9])) is not None:
-            judged.append((line, r[10]))
+        key, count, ids = r[:_WIDTH], *r[_WIDTH:]
+        if (line := judge.line(_keyed_row(key), count)) is not None:
+            judged.append((line, ids))
     judged.sort(key=lambda pair: _urgency(pair[0]))
     chosen: list[tuple[SlaLine, list[int]]] = []
     taken, last = 0, None
