@@ -420,6 +420,19 @@ def copy_register(source: Path, target: Path) -> None:
         src.close()
 
 
+def reading_session() -> Iterator[Session]:
+    """A reading transaction on this test's register (``LAPOR_DB``), as a reading command
+    opens it the full way (the ORM): for a fixture to yield."""
+    from lapor_cli.db import open_register
+
+    register = open_register(os.environ["LAPOR_DB"], write=False)
+    try:
+        with register.transaction(False) as session:
+            yield session
+    finally:
+        register.engine.dispose()
+
+
 #: The cases of the ``populated`` register: label -> (status, kanal).
 POPULATED = {
     "diterima": ("diterima", "whatsapp"),

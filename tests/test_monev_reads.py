@@ -16,8 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from conftest import at
-from lapor_cli.db import open_register
+from conftest import at, reading_session
 from lapor_cli.entries import chain_anchor as orm_chain_anchor
 from lapor_cli.models import Case, History
 from lapor_cli.monev import case_details, month_period, monthly, period_of, reading
@@ -33,12 +32,7 @@ LATER = at("2027-01-05 09:00")  # every month of the quarter over: closings in i
 
 @pytest.fixture
 def read(full) -> Iterator[Session]:  # noqa: F811 - the fixture above
-    register = open_register(os.environ["LAPOR_DB"], write=False)
-    try:
-        with register.transaction(False) as session:
-            yield session
-    finally:
-        register.engine.dispose()
+    yield from reading_session()
 
 
 PERIODS = [

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from conftest import HP, Runner, at, ok_json
+from conftest import HP, Runner, at, ok_json, reading_session
 from lapor_cli import sla
 from lapor_cli.db import open_register
 from lapor_cli.deadline_report import _RANK, SlaLine, sla_report
@@ -74,12 +74,7 @@ def crowded(request, populated: dict[str, str], run: Runner) -> Iterator[Session
                         Pause(kasus_id=copy.id, mulai=copy.diterima, selesai=None, alasan="x")
                     )
     register.engine.dispose()
-    register = open_register(os.environ["LAPOR_DB"], write=False)
-    try:
-        with register.transaction(False) as session:
-            yield session
-    finally:
-        register.engine.dispose()
+    yield from reading_session()
 
 
 def _judged_alone(session: Session, as_of: datetime, *, only_late: bool = False):

@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from conftest import HP, NIK, POPULATED, Runner, at, ok_json
+from conftest import HP, NIK, POPULATED, Runner, at, ok_json, reading_session
 from lapor_cli import models
 from lapor_cli.case_rows import (
     ATTACHMENT_COLUMNS,
@@ -77,12 +77,7 @@ def full(populated: dict[str, str], run: Runner, tmp_path: Path) -> dict[str, st
 @pytest.fixture
 def read(full: dict[str, str]) -> Iterator[Session]:
     """A reading transaction on the full register."""
-    register = open_register(os.environ["LAPOR_DB"], write=False)
-    try:
-        with register.transaction(False) as session:
-            yield session
-    finally:
-        register.engine.dispose()
+    yield from reading_session()
 
 
 def _orm(session: Session, model: type, *order: object) -> list:
