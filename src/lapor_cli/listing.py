@@ -18,6 +18,7 @@ from lapor_cli.case_rows import (
     LIST_COLUMNS,
     attachment_rows,
     case_rows,
+    counted_case_rows,
     find_case,
     history_rows,
     linked_rows,
@@ -222,17 +223,24 @@ def list_cases(
         meja=desk.kode if desk else None,
         reader=db,
     )
-    total = db.scalar(f"SELECT count(*) FROM kasus {where}", params)
     ordered = f"{where} ORDER BY diterima DESC, id DESC"
     if limit:
         ordered += f" LIMIT {int(limit)}"
+    if cari and identity_search(cari) is None:
+        # Text searched for reads every case (no index serves LIKE '%…%'): one pass gives
+        # both the count and the newest matches, instead of a count and a walk back through
+        # the cases by date.
+        total, rows = counted_case_rows(db, ordered, params)
+    else:
+        total = db.scalar(f"SELECT count(*) FROM kasus {where}", params)
+        rows = case_rows(db, ordered, params)
     deadlines = Deadlines(session, now)
     deadlines.all_pauses()  # every pause loaded before the cases stream in
     if not limit or limit > _FEW:
         # every closed case's deadline as it stood at closing, in one query; a screenful
         # asks each of its closed cases' entries instead (the index on kasus_id)
         deadlines.closing_dues()
-    views = (case_view(r, batas_waktu=deadlines.due(r)) for r in case_rows(db, ordered, params))
+    views = (case_view(r, batas_waktu=deadlines.due(r)) for r in rows)
     return CaseList(total, views)
 
 
