@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from lapor_cli import sla
-from lapor_cli.case_rows import CASE_COLUMNS, row_maker
+from lapor_cli.case_rows import case_rows
 from lapor_cli.deadlines import KASUS, STAGED, Deadlines
 from lapor_cli.desks import desk_scope
 from lapor_cli.errors import ValidationError
@@ -98,11 +98,6 @@ SLA_COLUMNS = (
 _SlaRow = record_type(SLA_COLUMNS)
 
 
-def _sla_rows(db: Reader, query: str, params: list) -> Iterator[tuple]:
-    """The rows of a scan of open cases, values converted as ``case_rows`` converts a case's."""
-    return map(row_maker(CASE_COLUMNS, SLA_COLUMNS), db.iter(query, params))
-
-
 #: What judges an open case that is neither paused (ever) nor reopened, besides the calendar
 #: and the moment: its rule, its status and the days of its steps (the moment of receipt for
 #: a deadline in minutes). Cases with the same key get the same deadlines, days left, flag and
@@ -126,7 +121,7 @@ _WIDTH = len(_KEY)
 #: The open cases whose judgement is their own: paused at some time, reopened, or closed
 #: with an open status (a register mended by hand); every other shares its key's.
 _OWN_SQL = "(ditutup IS NOT NULL OR dibuka IS NOT NULL OR id IN (SELECT kasus_id FROM jeda))"
-_SHARED_SQL = "ditutup IS NULL AND dibuka IS NULL AND id NOT IN (SELECT kasus_id FROM jeda)"
+_SHARED_SQL = f"NOT {_OWN_SQL}"  # never NULL: every term is true or false
 
 
 def _moment(value: Any) -> datetime | None:
@@ -257,7 +252,7 @@ def sla_report(
         params.append(desk.kode)
     groups: list[tuple[SlaLine, list[tuple]]] = []  # a judgement and its cases
     alone = where if past else f"{where} AND {_OWN_SQL}"
-    for row in _sla_rows(db, f"SELECT {', '.join(SLA_COLUMNS)} FROM kasus WHERE {alone}", params):
+    for row in case_rows(db, f"WHERE {alone}", params, columns=SLA_COLUMNS):
         if statuses is not None:  # the row as it stood at as_of
             status = statuses.get(row.id, "diterima")
             if status not in OPEN_STATUSES:
@@ -343,9 +338,9 @@ def _ordered(groups: list[tuple[SlaLine, list[tuple]]]) -> list[Member]:
 
 
 class _Judge:
-    """Judges open cases as of a moment and counts them. A deadline depends only on its rule
-    and the day it runs from, and the working days left only on the deadline: each is
-    computed once per command however many cases share it."""
+    """Judges open cases as of a moment and counts them. The working days left depend only
+    on the deadline: computed once per deadline however many cases share it (the book
+    computes each deadline once per rule and day)."""
 
     def __init__(self, book: Deadlines, as_of: datetime, only_late: bool) -> None:
         self.book = book
@@ -353,7 +348,6 @@ class _Judge:
         self.only_late = only_late
         self.pauses = book.all_pauses()  # every pause, before the cases stream in
         self.counts = dict.fromkeys(_COUNTS, 0)
-        self._dues: dict[tuple, datetime] = {}
         self._left: dict[tuple, int] = {}
 
     def line(self, row, cases: int = 1) -> SlaLine | None:
@@ -361,14 +355,7 @@ class _Judge:
         not late when only the late ones are asked for."""
         book, as_of = self.book, self.as_of
         paused_ever = row.id in self.pauses
-        if paused_ever or row.dibuka is not None:  # its own computation
-            due = book.due(row)
-        else:
-            day = row.diterima if row.sla_satuan == sla.MENIT else row.diterima.date()
-            key = (row.sla_profil, row.sla_satuan, row.sla_nilai, row.sla_perpanjangan,
-                   row.diperpanjang, day)  # fmt: skip
-            if (due := self._dues.get(key)) is None:
-                due = self._dues[key] = book.due(row)
+        due = book.due(row)
         binds, binding_due = book.binding(row, due)
         if (remaining := self._left.get((row.sla_profil, binding_due))) is None:
             calendar = book.calendar(row.sla_profil)
