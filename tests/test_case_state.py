@@ -172,7 +172,7 @@ def test_the_bulk_import_parts_give_the_rows_digest():
     make = case_state.state_maker(head[2:-1])
     assert make(ROW["nomor"], ROW["urut"], identitas, tail) == case_state.state_digest(ROW)
     # … and as the checking process makes them from a new case's values (recording's order)
-    from lapor_cli.recording import CASE_COLUMNS
+    from lapor_cli.new_case_rows import CASE_COLUMNS
 
     new = {**ROW, **dict.fromkeys(case_state.STATE_COLUMNS[1][25:])}  # nothing done yet
     parts = case_state.new_case_parts(CASE_COLUMNS)

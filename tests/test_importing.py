@@ -278,29 +278,19 @@ def test_refusal_message_names_rows_or_the_header():
     assert many.message.startswith("18 baris bermasalah (baris 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …)")
 
 
-def test_insert_rows_fills_python_side_defaults_and_refuses_missing_values():
-    # Bug: a model column with a Python-side default (``diperpanjang: bool = False``) left out
-    # of the rows made the bulk insert fail with KeyError on the whole import.
-    import sqlalchemy as sa
-    from sqlmodel import Session
+def test_the_bulk_insert_writes_every_column_the_models_fill_by_default():
+    # Bug (of the SQLAlchemy bulk insert this replaced): a model column with a Python-side
+    # default (``diperpanjang: bool = False``) left out of the rows failed the whole import.
+    # The driver's INSERT would store NULL there instead: every such column must be written.
+    from lapor_cli.bulk_cases import ENTRY_COLUMNS
+    from lapor_cli.models import Case, History
+    from lapor_cli.new_case_rows import NEW_CASE_COLUMNS
 
-    meta = sa.MetaData()
-    table = sa.Table(
-        "t",
-        meta,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("nama", sa.String, nullable=False),
-        sa.Column("tanda", sa.Boolean, default=False, nullable=False),
-        sa.Column("waktu", sa.DateTime, nullable=False),
-    )
-    engine = sa.create_engine("sqlite://")
-    meta.create_all(engine)
-    with Session(engine) as session:
-        recording.insert_rows(session, table, ("nama", "waktu"), [("a", NOW), ("b", NOW)])
-        rows = session.execute(sa.select(table.c.nama, table.c.tanda, table.c.waktu)).all()
-        assert rows == [("a", False, NOW), ("b", False, NOW)]
-        with pytest.raises(sa.exc.IntegrityError):  # no value and no default: NOT NULL says so
-            recording.insert_rows(session, table, ("nama",), [("c",)])
+    for table, written in ((Case.__table__, {*NEW_CASE_COLUMNS, "garam"}),
+                           (History.__table__, set(ENTRY_COLUMNS))):  # fmt: skip
+        defaulted = {c.name for c in table.c if c.default is not None and not c.primary_key}
+        assert defaulted, table.name  # (the check sees the models' defaults at all)
+        assert defaulted <= written, (table.name, defaulted - written)
 
 
 # ---------------------------------------------------------------- checking while writing

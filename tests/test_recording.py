@@ -33,6 +33,7 @@ from lapor_cli.recording import (
     record_case,
     write_prepared,
 )
+from lapor_cli.sqlread import Reader
 from lapor_cli.validation import validate_case
 
 NOW = datetime(2026, 11, 23, 10, 0)  # Monday
@@ -295,9 +296,10 @@ BULK_INPUTS = [
 ]
 
 
-def _written(session: Session) -> tuple[list[tuple], list[tuple], str]:
-    """Cases and entries as stored (ids aside: a server's sequence does not roll back), and
-    the chain head."""
+def _written(session: Session) -> tuple[list[tuple], list[tuple], str, list[tuple], list[tuple]]:
+    """Cases and entries as the models read them and as the driver gives them (the very
+    values stored: SQLite's text of a time or of a JSON value, 0/1), ids aside (a server's
+    sequence does not roll back); and the chain head."""
     session.flush()
     kasus, riwayat = Case.__table__, History.__table__
     cases = session.execute(
@@ -308,7 +310,21 @@ def _written(session: Session) -> tuple[list[tuple], list[tuple], str]:
         .join(kasus, kasus.c.id == riwayat.c.kasus_id)
         .order_by(riwayat.c.id)
     ).all()
-    return [tuple(r) for r in cases], [tuple(r) for r in entries], chain_head(session)
+    db = Reader.of(session)
+    case_columns = ", ".join(c.name for c in kasus.c if c.name != "id")
+    stored_cases = db.rows(f"SELECT {case_columns} FROM kasus ORDER BY urut")
+    entry_columns = ", ".join(f"r.{c.name}" for c in riwayat.c if c.name not in ("id", "kasus_id"))
+    stored_entries = db.rows(
+        f"SELECT k.nomor, {entry_columns} FROM riwayat r JOIN kasus k ON k.id = r.kasus_id"
+        " ORDER BY r.id"
+    )
+    return (
+        [tuple(r) for r in cases],
+        [tuple(r) for r in entries],
+        chain_head(session),
+        [tuple(r) for r in stored_cases],
+        [tuple(r) for r in stored_entries],
+    )
 
 
 def test_prepared_cases_are_written_exactly_as_record_case_writes_them(

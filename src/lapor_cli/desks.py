@@ -86,7 +86,7 @@ def find_desk(session: Session | Reader, code: str) -> DeskInfo:
     raise _unknown(code.strip(), desks)
 
 
-def desk_for_write(session: Session, chosen: str | None) -> DeskInfo:
+def desk_for_write(session: Session | Reader, chosen: str | None) -> DeskInfo:
     """The desk a new case is recorded for: the chosen one, else the register's only desk."""
     if chosen and chosen.strip():
         return find_desk(session, chosen)

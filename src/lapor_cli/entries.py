@@ -11,9 +11,12 @@ from sqlmodel import Session, select
 
 from lapor_cli import case_state
 from lapor_cli import history as chain
+from lapor_cli.bulk_cases import ENTRY_COLUMNS as ENTRY_COLUMNS
+from lapor_cli.bulk_cases import chain_head as stored_head
 from lapor_cli.case_state import IDENTITY_COLUMNS
-from lapor_cli.models import Case, History, Setting
+from lapor_cli.models import Case, History
 from lapor_cli.settings import set_setting
+from lapor_cli.sqlread import Reader
 
 __all__ = [
     "ENTRY_COLUMNS",
@@ -25,27 +28,10 @@ __all__ = [
     "chained_entry",
 ]
 
-#: The columns of a history entry as :func:`chained_entry` gives them (bulk inserts).
-ENTRY_COLUMNS = (
-    "kasus_id",
-    "waktu",
-    "oleh",
-    "aksi",
-    "dari_status",
-    "ke_status",
-    "catatan",
-    "data",
-    "hash_sebelum",
-    "hash",
-    "keadaan",
-    "dicatat",
-)
-
 
 def chain_head(session: Session) -> str:
     """The hash of the newest entry (the chain's head as stored)."""
-    head = session.get(Setting, "rantai")
-    return head.nilai if head else chain.GENESIS
+    return stored_head(Reader.of(session))
 
 
 def chain_anchor(session: Session) -> chain.Anchor:

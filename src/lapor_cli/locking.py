@@ -50,7 +50,7 @@ WRITER_LOCK = 0x6C61706F72
 MIGRATION_LOCK = WRITER_LOCK + 1
 
 
-def _is_busy(exc: sqlite3.Error) -> bool:
+def is_busy(exc: sqlite3.Error) -> bool:
     name = getattr(exc, "sqlite_errorname", "") or ""
     text = str(exc).lower()
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text or "busy" in text
@@ -84,7 +84,7 @@ def begin_writing(raw: sqlite3.Connection, wait: float) -> None:
                 raw.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                if not _is_busy(exc):
+                if not is_busy(exc):
                     raise
                 version = _data_version(raw)
                 if version is not None and version != seen:

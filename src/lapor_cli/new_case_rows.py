@@ -14,6 +14,7 @@ from lapor_cli import history as chain
 from lapor_cli.workflow import Status
 
 if TYPE_CHECKING:
+    from lapor_cli.desks import DeskInfo
     from lapor_cli.sla import SlaRule
     from lapor_cli.validation import CaseInput
 
@@ -46,6 +47,11 @@ CASE_COLUMNS = (
 )
 NEW_CASE_COLUMNS = NUMBER_COLUMNS + SHARED_COLUMNS + CASE_COLUMNS
 PETUGAS_AT = CASE_COLUMNS.index("petugas")
+
+
+def shared_values(desk: DeskInfo, now: datetime) -> tuple[object, ...]:
+    """What every case recorded at ``desk`` at ``now`` has, in ``SHARED_COLUMNS`` order."""
+    return (desk.kode, desk.prefiks, now.year, Status.DITERIMA.value, now, [], False)
 
 
 def case_values(data: CaseInput, rule: SlaRule, sidik: str) -> tuple[object, ...]:

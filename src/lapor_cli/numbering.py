@@ -3,10 +3,9 @@ given twice (the counter is bumped under the register's write lock)."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlmodel import Session
+from typing import Any
 
-from lapor_cli.models import Counter
+from lapor_cli.sqlread import Reader
 
 __all__ = ["format_number", "reserve_numbers"]
 
@@ -15,19 +14,20 @@ def format_number(prefiks: str, tahun: int, urut: int) -> str:
     return f"{prefiks}-{tahun}-{urut:05d}"
 
 
-def reserve_numbers(session: Session, prefiks: str, tahun: int, count: int = 1) -> int:
+def reserve_numbers(source: Any, prefiks: str, tahun: int, count: int = 1) -> int:
     """Reserve ``count`` consecutive register numbers of the year in one step (one for
     ``catat``, a block for the bulk import), under the write lock; returns the first ``urut``
-    of the block."""
-    table = Counter.__table__
-    bumped = session.execute(
-        sa.update(table)
-        .where(table.c.prefiks == prefiks, table.c.tahun == tahun)
-        .values(terakhir=table.c.terakhir + count)
+    of the block. ``source``: the writing command's session, or a :class:`Reader` opened for
+    writing (``sqlread.open_writer``)."""
+    db = Reader.of(source)
+    key = (prefiks, tahun)
+    bumped = db.execute(
+        "UPDATE nomor_urut SET terakhir = terakhir + ? WHERE prefiks = ? AND tahun = ?",
+        (count, *key),
     )
-    if bumped.rowcount == 0:
-        session.execute(sa.insert(table).values(prefiks=prefiks, tahun=tahun, terakhir=count))
-    last = session.execute(
-        sa.select(table.c.terakhir).where(table.c.prefiks == prefiks, table.c.tahun == tahun)
-    ).scalar_one()
+    if bumped == 0:
+        db.execute(
+            "INSERT INTO nomor_urut (prefiks, tahun, terakhir) VALUES (?, ?, ?)", (*key, count)
+        )
+    last = db.scalar("SELECT terakhir FROM nomor_urut WHERE prefiks = ? AND tahun = ?", key)
     return last - count + 1

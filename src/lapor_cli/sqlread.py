@@ -33,7 +33,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Reader", "day", "doc", "flag", "open_reader", "record_type", "sql_words", "when"]
+__all__ = [
+    "Reader",
+    "day",
+    "doc",
+    "flag",
+    "open_reader",
+    "open_writer",
+    "record_type",
+    "sql_words",
+    "when",
+]
 
 
 def when(value: Any) -> datetime | None:
@@ -135,6 +145,44 @@ class Reader:
         row = self.one(text, params)
         return None if row is None else row[0]
 
+    # ------------------------------------------------------------------ writing
+
+    def execute(self, text: str, params: Sequence[Any] = ()) -> int:
+        """Run one writing statement (the caller's transaction); the rows it changed."""
+        cursor = self._cursor(text, params)
+        self._forget()
+        return cursor.rowcount
+
+    def executemany(self, text: str, rows: list[tuple[Any, ...]]) -> None:
+        """Run one writing statement for every row of parameters, in one driver call."""
+        if self._session is not None:
+            self._session.flush()
+        self._conn.cursor().executemany(self.sql(text), rows)
+        self._forget()
+
+    def doc(self, value: Any) -> Any:
+        """A value for a JSON column, as the models store it: ``json.dumps`` (both drivers
+        take the text; PostgreSQL casts it to the column's type)."""
+        return json.dumps(value)
+
+    def _forget(self) -> None:
+        # A session's objects loaded before a write through the driver may now be stale:
+        # they are read again when next used (nothing is pending: it was flushed).
+        if self._session is not None:
+            self._session.expire_all()
+
+    def rollback(self) -> None:
+        """End the transaction without writing (a session's: the session's own rollback)."""
+        if self._session is not None:
+            self._session.rollback()
+        else:
+            self._conn.rollback()
+
+    def commit(self) -> None:
+        """Commit a transaction this reader opened itself (:func:`open_writer`)."""
+        assert self._session is None, "a session's transaction is committed by its owner"
+        self._conn.commit()
+
     @property
     def driver(self) -> Any:
         """The driver's connection (``sqlite_text.tolerant_text`` takes it)."""
@@ -162,8 +210,21 @@ def open_reader(location: str) -> Reader | None:
     None for anything else — a server, a missing file, a register to migrate, a file that is
     no register — which the caller opens the full way (``db.open_register``: it migrates,
     creates or refuses with the reason)."""
+    return _open_file(location, write=False)
+
+
+def open_writer(location: str) -> Reader | None:
+    """:func:`open_reader` for one write transaction: the register file's write lock taken
+    (``BEGIN IMMEDIATE``, waiting in turn as every writing command does), its connection set
+    as ``db`` sets a register's (foreign keys on, ``synchronous = FULL``). The caller commits
+    (:meth:`Reader.commit`); a close without it writes nothing. None when the file cannot be
+    written as it is (see :func:`open_reader`): the caller opens it the full way."""
+    return _open_file(location, write=True)
+
+
+def _open_file(location: str, *, write: bool) -> Reader | None:
     from lapor_cli import register_file
-    from lapor_cli.locking import lock_wait
+    from lapor_cli.locking import begin_writing, is_busy, lock_wait
 
     if register_file.is_url(location):
         return None
@@ -182,10 +243,19 @@ def open_reader(location: str) -> Reader | None:
         return None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
-        conn.execute("BEGIN")
+        if write:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            # The lock first, then the schema's version: read under the lock, it cannot
+            # change before the commit (another desk's migration waits for it).
+            begin_writing(conn, wait)
+        else:
+            conn.execute("BEGIN")
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
+    except sqlite3.Error as exc:
         conn.close()
+        if write and is_busy(exc):
+            raise  # another desk held the lock too long: the caller refuses in its words
         return None
     if version is None or version[0] != register_file.SCHEMA_HEAD:
         conn.close()

@@ -451,6 +451,42 @@ def reading() -> Iterator[ReadContext]:
         reader.close()
 
 
+@contextmanager
+def writing() -> Iterator[ReadContext]:
+    """Open the register for one write transaction through its driver (the bulk import):
+    an up-to-date register file is written through ``sqlite3`` alone, under its write lock
+    (``sqlread.open_writer``), and committed when the block ends without an error. Anything
+    else is opened the full way (:func:`opened`) and written through its session's
+    connection: the same statements, the same rows."""
+    from lapor_cli.settings import get_settings
+    from lapor_cli.sqlread import Reader, open_writer
+
+    where = location()
+    try:
+        db = open_writer(where)
+    except sqlite3.DatabaseError:
+        from lapor_cli.db import translate_db_errors  # the refusals live there
+
+        with translate_db_errors(where):
+            raise
+    if db is None:
+        with opened(write=True) as ctx:
+            yield ReadContext(Reader.of(ctx.session), ctx.settings, ctx.now)
+        return
+    try:
+        settings = get_settings(db)
+        yield ReadContext(db, settings, now_for(settings["zona_waktu"]))
+        db.commit()
+        state.written = True  # committed: from here on nothing may look like a refusal
+    except sqlite3.DatabaseError:
+        from lapor_cli.db import translate_db_errors
+
+        with translate_db_errors(where):
+            raise
+    finally:
+        db.close()
+
+
 def interactive() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 

@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lapor_cli.cli._app import DeskOpt, JsonOpt, OfficerOpt, now_for, officer, opened, state
+from lapor_cli.cli._app import (
+    DeskOpt,
+    JsonOpt,
+    OfficerOpt,
+    now_for,
+    officer,
+    opened,
+    state,
+    writing,
+)
 from lapor_cli.console import console, emit_json, err_console, literal, message, styled, warn
 from lapor_cli.errors import LaporError
 
@@ -144,6 +153,7 @@ def _import(
             perbarui=perbarui,
             progress=progress,
             clock=_early_clock,
+            writing=writing,
         )
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
     from lapor_cli.desks import DeskInfo
     from lapor_cli.sla import SlaRule
+    from lapor_cli.sqlread import Reader
 
 #: How the second process starts: a fork is instant where it is safe (Linux: the process has
 #: no threads then); elsewhere a fresh interpreter imports what the check needs (~0.5 s).
@@ -81,7 +82,7 @@ def start_check(
 
 
 def import_parallel(
-    session: Session,
+    source: Session | Reader,
     path: Path,
     *,
     now: datetime,
@@ -93,7 +94,8 @@ def import_parallel(
     started: StartedCheck | None = None,
 ) -> ImportResult:
     """Check ``path`` in a second process while this one writes the rows it has passed, in
-    the caller's write transaction: a large file takes about as long as the slower of the two
+    the caller's write transaction (``source``: its session, or a reader opened for writing,
+    ``sqlread.open_writer``): a large file takes about as long as the slower of the two
     halves instead of their sum.
 
     The writing is speculative: at the first bad row the transaction is rolled back (the
@@ -104,10 +106,11 @@ def import_parallel(
     ``started``: the check already running (:func:`start_check`); else it starts here."""
     import multiprocessing
 
-    from lapor_cli.recording import prepared_identity
+    from lapor_cli.bulk_cases import prepared_identity
 
     result = ImportResult()
-    writer = Writer(session, result, now=now, settings=settings, desk=desk)
+    writer = Writer(source, result, now=now, settings=settings, desk=desk)
+    db = writer.db
     # Rows are looked up chunk by chunk while earlier chunks go in: only the cases there
     # before this import count as "already there", as when the whole file is looked up first.
     before = writer.before
@@ -148,7 +151,7 @@ def import_parallel(
                 chunk = body[0]
                 chunk_keys = {key: packed_row(n, sidik) for n, key, sidik, _item in chunk}
                 there = (
-                    existing_keys(session, chunk_keys, desk, up_to_id=before)
+                    existing_keys(db, chunk_keys, desk, up_to_id=before)
                     if writer.desk_cases
                     else {}
                 )
@@ -163,7 +166,7 @@ def import_parallel(
                     progress("impor", body[0], body[1])
             elif kind == "bad":
                 refused = True
-                session.rollback()  # frees the register now; the check goes on for the report
+                db.rollback()  # frees the register now; the check goes on for the report
             elif kind == "end":
                 rows, header_row, errors, bad_rows, warnings, repeated = body
                 break
@@ -177,7 +180,7 @@ def import_parallel(
             worker.terminate()
         worker.join()
     if errors or refused:
-        session.rollback()
+        db.rollback()
         raise ImportRefused(
             errors,
             header_row=header_row,

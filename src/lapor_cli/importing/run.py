@@ -4,7 +4,9 @@ a small file is checked without the register's write lock and written after; a l
 (:mod:`.parallel`).
 
 The register is opened through the ``opened`` the caller passes (the CLI's own: it knows where
-the register is and what time it is), once to read, once more to write or preview.
+the register is and what time it is), once to read, once more to write or preview. A large
+file is written through ``writing`` when the caller passes it: the register file opened for
+one write through its driver alone, without SQLAlchemy (``sqlread.open_writer``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from lapor_cli.importing.writing import preview, write_checked
 
 if TYPE_CHECKING:
     from sqlmodel import Session
+
+    from lapor_cli.sqlread import Reader
 
 #: Files from this size on are checked in a second process while this one writes
 #: (:func:`import_parallel`); smaller ones are checked first, then written, in one process.
@@ -43,6 +47,20 @@ class Opener(Protocol):
     def __call__(self, *, write: bool) -> AbstractContextManager[Opened]: ...
 
 
+class Written(Protocol):
+    """An open register's write transaction through its driver: the reader that writes, the
+    register's settings, and "now"."""
+
+    db: Reader
+    settings: dict[str, str]
+    now: datetime
+
+
+#: ``writing()``: the register opened for one write transaction through its driver (committed
+#: when the block ends without an error).
+Writing = Callable[[], AbstractContextManager[Written]]
+
+
 def file_size(path: Path) -> int:
     """``path``'s size in bytes; 0 when it cannot be read (the check says why)."""
     try:
@@ -62,6 +80,7 @@ def run_import(
     perbarui: bool = False,
     progress: Progress | None = None,
     clock: Callable[[], tuple[str, datetime]] | None = None,
+    writing: Writing | None = None,
 ) -> ImportResult:
     """Import ``path`` for desk ``meja`` (None: the register's only desk) as recorded by
         ``petugas``; with ``uji`` only tell what an import would do; ``lama`` confirms the old
@@ -87,6 +106,7 @@ def run_import(
             perbarui=perbarui,
             progress=progress,
             clock=clock,
+            writing=writing,
         )
 
 
@@ -118,6 +138,7 @@ def _run_import(
     perbarui: bool,
     progress: Progress | None,
     clock: Callable[[], tuple[str, datetime]] | None,
+    writing: Writing | None,
 ) -> ImportResult:
     if clock is not None and not uji and not perbarui and file_size(path) >= PARALLEL_FROM_BYTES:
         return _import_large(
@@ -128,6 +149,7 @@ def _run_import(
             lama=lama,
             progress=progress,
             clock=clock,
+            writing=writing,
         )
     from lapor_cli.desks import desk_for_write, find_desk
 
@@ -205,6 +227,7 @@ def _import_large(
     lama: bool,
     progress: Progress | None,
     clock: Callable[[], tuple[str, datetime]],
+    writing: Writing | None,
 ) -> ImportResult:
     """A large file, its check started before the register is opened; the desk is chosen in
     the write transaction (a refusal ends the check at once)."""
@@ -213,15 +236,15 @@ def _import_large(
     try:
         from lapor_cli.desks import desk_for_write
 
-        with opened(write=True) as ctx:
+        with _written(opened, writing) as ctx:
             return import_parallel(
-                ctx.session,
+                ctx.db,
                 path,
                 now=ctx.now,
                 petugas=petugas,
                 lama=lama,
                 settings=ctx.settings,
-                desk=desk_for_write(ctx.session, meja),
+                desk=desk_for_write(ctx.db, meja),
                 progress=progress,
                 started=started,
             )
@@ -231,3 +254,23 @@ def _import_large(
         return refused.result
     finally:
         started.stop()
+
+
+@contextmanager
+def _written(opened: Opener, writing: Writing | None) -> Iterator[Written]:
+    """The write transaction: through ``writing`` if given, else a session's (its reader)."""
+    if writing is not None:
+        with writing() as ctx:
+            yield ctx
+        return
+    from lapor_cli.sqlread import Reader
+
+    with opened(write=True) as session_ctx:
+        yield _SessionWritten(Reader.of(session_ctx.session), session_ctx.settings, session_ctx.now)
+
+
+class _SessionWritten:
+    """:class:`Written` of a session's transaction."""
+
+    def __init__(self, db: Reader, settings: dict[str, str], now: datetime) -> None:
+        self.db, self.settings, self.now = db, settings, now

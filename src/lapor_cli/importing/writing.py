@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 from lapor_cli.importing.checks import Checked, content_of, packed_row, row_key, row_of
 from lapor_cli.importing.results import ImportRefused, ImportResult, Progress
 from lapor_cli.importing.updating import Changed, Updates, apply_updates
+from lapor_cli.sqlread import Reader
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
     from lapor_cli.desks import DeskInfo
-    from lapor_cli.recording import Prepared
+    from lapor_cli.new_case_rows import Prepared
     from lapor_cli.validation import CaseInput
 
 #: Keys per ``IN (…)`` lookup of rows already in the register.
@@ -38,26 +39,24 @@ BULK_CACHE_KIB = 32 * 1024
 
 
 def existing_keys(
-    session: Session, keys: dict[str, int], desk: DeskInfo, *, up_to_id: int | None = None
+    source: Session | Reader, keys: dict[str, int], desk: DeskInfo, *, up_to_id: int | None = None
 ) -> dict[str, tuple[str, int]]:
     """The keys already among ``desk``'s cases: key → (the case's number, packed_row(0,
     fingerprint)). Per desk: two offices' paper forms may well carry the same form number.
     ``up_to_id``: only cases up to that id (those before an import that is under way)."""
-    import sqlalchemy as sa
-
-    from lapor_cli.models import Case
-
-    t = Case.__table__
+    db = Reader.of(source)
     found: dict[str, tuple[str, int]] = {}
-    for prefix, column in (("f", t.c.nomor_formulir), ("s", t.c.sidik)):
+    for prefix, column in (("f", "nomor_formulir"), ("s", "sidik")):
         wanted = [k[1:] for k in keys if k[0] == prefix]
         for start in range(0, len(wanted), LOOKUP):
             part = wanted[start : start + LOOKUP]
             # The desk is compared here, not in SQL: a planner without statistics would read
             # the desk's every case through its index instead of looking the keys up.
-            query = sa.select(column, t.c.nomor, t.c.sidik, t.c.meja, t.c.id)
-            query = query.where(column.in_(part)).order_by(t.c.id)
-            for value, nomor, sidik, meja, case_id in session.execute(query):
+            query = (
+                f"SELECT {column}, nomor, sidik, meja, id FROM kasus"
+                f" WHERE {column} IN ({', '.join('?' * len(part))}) ORDER BY id"
+            )
+            for value, nomor, sidik, meja, case_id in db.rows(query, part):
                 if meja == desk.kode and (up_to_id is None or case_id <= up_to_id):
                     found.setdefault(prefix + value, (nomor, packed_row(0, sidik)))
     return found
@@ -91,18 +90,18 @@ def register_notes(keys: dict[str, int], found: dict[str, tuple[str, int]]) -> l
 
 
 def find_duplicates(
-    session: Session, rows: list[Identity], *, up_to_id: int | None = None
+    source: Session | Reader, rows: list[Identity], *, up_to_id: int | None = None
 ) -> list[tuple[int, list[str]]]:
     """The rows (spreadsheet row, NIK, phone) whose NIK or phone number an open case already
     in the register has: (row, those cases' numbers). ``up_to_id``: only the cases up to that
     id (those there before an import that is under way), so that the rows of one file are
     not taken for duplicates of each other."""
-    from lapor_cli.recording import open_cases_by_identity
+    from lapor_cli.bulk_cases import open_cases_by_identity
 
     values = {v for _row, nik, hp in rows for v in (nik, hp) if v}
     if not values:
         return []
-    found = open_cases_by_identity(session, values, up_to_id=up_to_id)
+    found = open_cases_by_identity(source, values, up_to_id=up_to_id)
     duplicates = []
     for row, nik, hp in rows:
         numbers = [*found.get(nik, ()), *found.get(hp, ())] if nik or hp else []
@@ -195,64 +194,63 @@ def _add_updates(result: ImportResult, updates: Updates) -> None:
 
 class Writer:
     """Writes checked rows as ``desk``'s cases, chunk by chunk, into ``result``; the caller
-    holds the write transaction."""
+    holds the write transaction (``source``: its session, or a reader opened for writing:
+    ``sqlread.open_writer``)."""
 
     def __init__(
         self,
-        session: Session,
+        source: Session | Reader,
         result: ImportResult,
         *,
         now: datetime,
         settings: dict[str, str],
         desk: DeskInfo,
     ) -> None:
-        from lapor_cli import recording
         from lapor_cli.deadlines import Deadlines
 
-        self.recording = recording
-        self.session, self.result, self.now, self.desk = session, result, now, desk
+        db = Reader.of(source)
+        self.db, self.result, self.now, self.desk = db, result, now, desk
         #: The last case before this import: rows are duplicates only of cases up to it.
-        self.before = last_case_id(session)
+        self.before = last_case_id(db)
         #: (row, numbers of open cases with the same NIK or phone), as ``find_duplicates``.
         self.duplicates: list[tuple[int, list[str]]] = []
         #: Whether any case up to ``before`` could match a row: one of the desk's (for the
         #: rows already imported), an open one with a NIK or phone (for likely duplicates).
         #: When none can (a new register, a new desk), the lookups per chunk are skipped.
-        self.desk_cases, self.open_identities = cases_before(session, desk, self.before)
+        self.desk_cases, self.open_identities = cases_before(db, desk, self.before)
         #: The rule of every (kanal, jenis, segera) under the register's profile.
-        self.rules = Deadlines(session).rules_for_new(settings["profil_sla"])
-        connection = session.connection()
-        if connection.dialect.name == "sqlite":
+        self.rules = Deadlines(db).rules_for_new(settings["profil_sla"])
+        if db.dialect == "sqlite":
             # New entries land all over five indexes of kasus (nik, hp, sidik, diterima,
             # meja+diterima): a page cache above SQLite's 2 MB keeps their pages from being
             # written out and read back before the commit. This connection, this command.
-            connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+            db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
 
     def look_for_duplicates(self, rows: list[Identity]) -> None:
         """Remember which of these rows (about to be written) repeat an open case's NIK or
         phone number."""
         if self.open_identities:
-            self.duplicates += find_duplicates(self.session, rows, up_to_id=self.before)
+            self.duplicates += find_duplicates(self.db, rows, up_to_id=self.before)
 
     def write(self, rows: list[tuple[CaseInput, str]]) -> None:
         """Record (case, fingerprint) pairs under the next numbers of the desk's year."""
+        from lapor_cli.new_case_rows import prepare_case
+
         now, rules = self.now, self.rules
-        prepare = self.recording.prepare_case
         self.write_prepared(
-            [prepare(d, rules[d.kanal, d.jenis, d.segera], s, now=now) for d, s in rows]
+            [prepare_case(d, rules[d.kanal, d.jenis, d.segera], s, now=now) for d, s in rows]
         )
 
     def write_prepared(self, items: list[Prepared]) -> None:
         """Record cases ``prepare_case`` made (with this ``now`` and these rules)."""
         if not items:
             return
+        from lapor_cli.bulk_cases import write_prepared
         from lapor_cli.numbering import reserve_numbers
 
-        session, desk = self.session, self.desk
-        first = reserve_numbers(session, desk.prefiks, self.now.year, len(items))
-        given = self.recording.write_prepared(
-            session, items, now=self.now, desk=desk, first_urut=first
-        )
+        db, desk = self.db, self.desk
+        first = reserve_numbers(db, desk.prefiks, self.now.year, len(items))
+        given = write_prepared(db, items, now=self.now, desk=desk, first_urut=first)
         result = self.result
         result.diimpor += len(given)
         if result.nomor_awal is None:
@@ -316,32 +314,23 @@ def _refused(result: ImportResult, updates: Updates) -> ImportResult:
     return ImportResult(galat=updates.errors, peringatan=result.peringatan, baris=result.baris)
 
 
-def last_case_id(session: Session) -> int:
+def last_case_id(source: Session | Reader) -> int:
     """The id of the register's last case (0: none)."""
-    import sqlalchemy as sa
-
-    from lapor_cli.models import Case
-
-    return session.execute(sa.select(sa.func.max(Case.__table__.c.id))).scalar() or 0
+    return Reader.of(source).scalar("SELECT max(id) FROM kasus") or 0
 
 
-def cases_before(session: Session, desk: DeskInfo, up_to_id: int) -> tuple[bool, bool]:
+def cases_before(source: Session | Reader, desk: DeskInfo, up_to_id: int) -> tuple[bool, bool]:
     """Whether the register has, up to case ``up_to_id``: a case of ``desk``; an open case
     with a NIK or a phone number."""
     if not up_to_id:
         return False, False
-    import sqlalchemy as sa
+    from lapor_cli.workflow import OPEN_SQL
 
-    from lapor_cli.models import Case
-    from lapor_cli.workflow import OPEN_STATUSES
-
-    t = Case.__table__
-    before = t.c.id <= up_to_id
-    desk_cases = sa.exists().where(before, t.c.meja == desk.kode)
-    open_identities = sa.exists().where(
-        before,
-        t.c.status.in_(OPEN_STATUSES),
-        sa.or_(t.c.nik.is_not(None), t.c.hp.is_not(None)),
+    row = Reader.of(source).one(
+        "SELECT EXISTS (SELECT 1 FROM kasus WHERE id <= ? AND meja = ?),"
+        f" EXISTS (SELECT 1 FROM kasus WHERE id <= ? AND {OPEN_SQL}"
+        " AND (nik IS NOT NULL OR hp IS NOT NULL))",
+        (up_to_id, desk.kode, up_to_id),
     )
-    row = session.execute(sa.select(desk_cases, open_identities)).one()
+    assert row is not None
     return bool(row[0]), bool(row[1])
