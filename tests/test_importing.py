@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from conftest import POSIX_CAP, assert_refused_in_one_line, lapor_capped
-from lapor_cli import importing, recording
+from lapor_cli import importing
 from lapor_cli.db import open_register
 from lapor_cli.desks import desk_for_write
 from lapor_cli.errors import LaporError, NotFoundError
@@ -217,7 +217,8 @@ def test_good_rows_wait_in_a_spill_file_not_in_memory(tmp_path):
         assert (checked.rows, checked.count, checked.errors) == (4_500, 4_500, [])
         assert checked.spill is not None and checked.spill.tell() > 0
         chunks = list(checked.cases())
-        assert [len(c) for c in chunks] == [2_000, 2_000, 500]
+        full, rest = divmod(4_500, checks.BATCH)
+        assert [len(c) for c in chunks] == [checks.BATCH] * full + ([rest] if rest else [])
         assert chunks[-1][-1][0] == 4_501  # spreadsheet row of the last form
     finally:
         checked.close()
@@ -344,7 +345,13 @@ def one_case(tmp_path) -> Path:
     return db
 
 
-def test_parallel_import_writes_what_the_two_step_import_writes(tmp_path, same_salts):
+@pytest.mark.parametrize("writer_idle", [True, False], ids=["writer-prepares", "check-prepares"])
+def test_parallel_import_writes_what_the_two_step_import_writes(
+    tmp_path, same_salts, monkeypatch, writer_idle
+):
+    # Each chunk is prepared by the checking process, or (the writer waiting for rows) sent
+    # as checked and prepared by the writer: here every chunk one way, then the other.
+    monkeypatch.setattr(importing.parallel._Outbox, "idle", lambda _self: writer_idle)
     # one_case's case, with the salts counted from zero as for the serial register below
     one_case = tmp_path / "register.db"
     first = check(xlsx(tmp_path / "satu.xlsx", [HEADER, row(0)]))
@@ -375,7 +382,9 @@ def test_parallel_import_writes_what_the_two_step_import_writes(tmp_path, same_s
 def _dump_cases(db: Path) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         cases = conn.execute(
-            "SELECT k.nomor, k.nik, k.sidik, k.diterima, k.dicatat, k.garam, r.catatan, r.data, "
+            "SELECT k.nomor, k.nik, k.sidik, k.diterima, k.dicatat, k.garam, k.segera, "
+            "k.sla_profil, "
+            "k.sla_satuan, k.sla_nilai, k.sla_perpanjangan, r.catatan, r.data, "
             "r.hash, r.keadaan FROM kasus k JOIN riwayat r ON r.kasus_id = k.id ORDER BY k.id"
         ).fetchall()
         head = conn.execute("SELECT nilai FROM pengaturan WHERE kunci = 'rantai'").fetchone()
@@ -450,6 +459,42 @@ def test_a_checking_process_that_dies_stops_the_import(tmp_path, one_case):
 
     with pytest.raises(LaporError, match="Pemeriksaan berkas berhenti tiba-tiba"):
         _parallel(one_case, path, progress=kill_the_check)
+    assert _counts(one_case) == before
+
+
+def test_a_check_that_dies_in_the_middle_of_a_message_stops_the_import(tmp_path, one_case):
+    # Bug: a checking process killed while it wrote a message into the pipe left the writer
+    # with "got end of file during message" (OSError), a traceback instead of the refusal.
+    import multiprocessing
+    import struct
+
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    _told, control = multiprocessing.Pipe(duplex=False)
+    sending.send_bytes(b"")  # (the pipe works)
+    receiving.recv_bytes()
+    import os
+
+    os.write(sending.fileno(), struct.pack("!i", 1_000) + b"half a message")
+    sending.close()
+    worker = SimpleNamespace(is_alive=lambda: False, terminate=lambda: None, join=lambda: None)
+    started = parallel.StartedCheck(worker, receiving, control, "Asia/Jakarta")
+    before = _counts(one_case)
+    register = open_register(str(one_case), write=True)
+    try:
+        with pytest.raises(LaporError, match="Pemeriksaan berkas berhenti tiba-tiba"):
+            with register.transaction(True) as session:
+                importing.import_parallel(
+                    session,
+                    tmp_path / "tidak-dibaca.csv",
+                    now=NOW,
+                    petugas="meja",
+                    settings=get_settings(session),
+                    desk=desk_for_write(session, None),
+                    started=started,
+                )
+    finally:
+        register.engine.dispose()
+        started.stop()
     assert _counts(one_case) == before
 
 

@@ -108,12 +108,12 @@ def write_prepared(
     if len(ids) != len(items):  # the reserved numbers were not free: a bug, not input
         raise RuntimeError(f"write_prepared: {len(ids)} kasus untuk {len(items)} nomor")
     prev = chain_head(db)
-    aksi, ke, at_now, doc = "catat", Status.DITERIMA.value, db.time(now), db.doc
+    aksi, ke, at_now = "catat", Status.DITERIMA.value, db.time(now)
     hashed, identity = chain.chained_hash, case_state.identity_from_json
     state = case_state.state_maker(shared)
     entries = []
     append = entries.append
-    for kasus_id, nomor, urut, salt, (values, catatan, detail, tail, who, rest) in zip(
+    for kasus_id, nomor, urut, salt, (values, catatan, data, tail, who, rest) in zip(
         ids, numbers, urut_range, salts, items, strict=True
     ):
         keadaan = state(nomor, urut, identity(salt, who), rest)
@@ -127,7 +127,7 @@ def write_prepared(
                 None,
                 ke,
                 catatan,
-                doc(detail),
+                data,
                 prev,
                 digest,
                 keadaan,

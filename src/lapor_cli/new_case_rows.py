@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from lapor_cli import case_state
 from lapor_cli import history as chain
+from lapor_cli.sqlread import stored_json
 from lapor_cli.workflow import Status
 
 if TYPE_CHECKING:
@@ -95,14 +96,16 @@ def recording_entry(data: CaseInput, rule: SlaRule) -> tuple[str, dict[str, obje
 
 
 #: A new case worked out as far as it can be before its number is known (``prepare_case``):
-#: its ``case_values``; its ``catat`` entry's catatan, data and hash tail; and its state's
-#: identity values and tail (``case_state.identity_json``, ``case_state.state_tail``).
-Prepared = tuple[tuple[object, ...], str, dict[str, object], str, str, str]
+#: its ``case_values``; its ``catat`` entry's catatan, data (as stored: JSON text) and hash
+#: tail; and its state's identity values and tail (``case_state.identity_json``,
+#: ``case_state.state_tail``).
+Prepared = tuple[tuple[object, ...], str, str, str, str, str]
 
 
 def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -> Prepared:
     """All of a new case and its first entry that does not depend on its number, its salt or
-    its place in the history chain: the bulk import does this in its checking process."""
+    its place in the history chain: the bulk import does this in its checking process, so
+    that the writing one has less to do."""
     values = case_values(data, rule, sidik)
     catatan, detail = recording_entry(data, rule)
     tail = chain.entry_tail(
@@ -116,7 +119,7 @@ def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -
         dicatat=now,
     )
     identity, state = _state_parts(values)  # the columns a new case leaves empty: null
-    return values, catatan, detail, tail, identity, state
+    return values, catatan, stored_json(detail), tail, identity, state
 
 
 _state_parts = case_state.new_case_parts(CASE_COLUMNS)

@@ -42,6 +42,7 @@ __all__ = [
     "open_writer",
     "record_type",
     "sql_words",
+    "stored_json",
     "when",
 ]
 
@@ -70,6 +71,13 @@ def doc(value: Any) -> Any:
     if isinstance(value, str | bytes):
         return json.loads(value)
     return value
+
+
+def stored_json(value: Any) -> str:
+    """A value for a JSON column as the models store it: ``json.dumps`` (SQLAlchemy's JSON
+    type, whose serializer the register's engines leave as it is). Both drivers take the
+    text; PostgreSQL casts it to the column's type."""
+    return json.dumps(value)
 
 
 def sql_words(values: Sequence[str]) -> str:
@@ -161,9 +169,8 @@ class Reader:
         self._forget()
 
     def doc(self, value: Any) -> Any:
-        """A value for a JSON column, as the models store it: ``json.dumps`` (both drivers
-        take the text; PostgreSQL casts it to the column's type)."""
-        return json.dumps(value)
+        """A value for a JSON column, as the models store it (:func:`stored_json`)."""
+        return stored_json(value)
 
     def _forget(self) -> None:
         # A session's objects loaded before a write through the driver may now be stale:

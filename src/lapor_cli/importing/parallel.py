@@ -141,14 +141,14 @@ def import_parallel(
         while True:
             try:
                 kind, *body = receiving.recv()
-            except EOFError:
+            except (EOFError, OSError):  # OSError: it died in the middle of a message
                 raise LaporError(
                     "Pemeriksaan berkas berhenti tiba-tiba; tidak ada yang ditulis."
                 ) from None
-            if kind == "rows":
+            if kind == "rows" or kind == "checked":
                 if refused:
                     continue  # (never sent after a bad row; nothing to write anyway)
-                chunk = body[0]
+                chunk = body[0] if kind == "rows" else writer.prepared(body[0])
                 chunk_keys = {key: packed_row(n, sidik) for n, key, sidik, _item in chunk}
                 there = (
                     existing_keys(db, chunk_keys, desk, up_to_id=before)
@@ -269,6 +269,13 @@ def _check_worker(
 
     def send_prepared(chunk: list[GoodRow]) -> None:
         assert rules is not None
+        if post.idle():
+            # The writer has taken every row sent and waits for more: these go as checked,
+            # and it prepares them itself (``Writer.prepared``) rather than wait for this
+            # process to. While it is busy, this process prepares them: the two share the
+            # work whatever else the machine's cores are doing.
+            post(("checked", [(n, row_key(data, sidik), sidik, data) for n, data, sidik in chunk]))
+            return
         prepared = [
             (
                 number,
@@ -364,6 +371,11 @@ class _Outbox:
             raise BrokenPipeError
         self.queue.put(bytes(self.dumps(message)))
 
+    def idle(self) -> bool:
+        """Whether every message posted has been written into the pipe (a message is far
+        larger than the pipe's buffer: its end is written only as the writer reads it)."""
+        return self.queue.unfinished_tasks == 0
+
     def last(self, message: tuple[object, ...]) -> None:
         """A last message (an error), unless the writer is gone."""
         if not self.gone:
@@ -376,9 +388,10 @@ class _Outbox:
 
     def _pump(self) -> None:
         while (data := self.queue.get()) is not None:
-            if self.gone:
-                continue  # drained: a post never waits on a thread that stopped writing
             try:
-                self.sending.send_bytes(data)
+                if not self.gone:  # else drained: a post never waits on a stopped thread
+                    self.sending.send_bytes(data)
             except (BrokenPipeError, ConnectionResetError, OSError):
                 self.gone = True
+            finally:
+                self.queue.task_done()

@@ -232,6 +232,19 @@ class Writer:
         if self.open_identities:
             self.duplicates += find_duplicates(self.db, rows, up_to_id=self.before)
 
+    def prepared(
+        self, rows: list[tuple[int, str, str, CaseInput]]
+    ) -> list[tuple[int, str, str, Prepared]]:
+        """Checked rows (row, key, fingerprint, case) prepared here (``prepare_case``, with
+        this ``now`` and these rules), as the checking process sends prepared ones."""
+        from lapor_cli.new_case_rows import prepare_case
+
+        now, rules = self.now, self.rules
+        return [
+            (n, k, s, prepare_case(d, rules[d.kanal, d.jenis, d.segera], s, now=now))
+            for n, k, s, d in rows
+        ]
+
     def write(self, rows: list[tuple[CaseInput, str]]) -> None:
         """Record (case, fingerprint) pairs under the next numbers of the desk's year."""
         from lapor_cli.new_case_rows import prepare_case
