@@ -10,6 +10,10 @@ both backends, so the two cannot drift.
 A :class:`Reader` wraps either a connection opened here (:func:`open_reader`: an up-to-date
 register file, read in one snapshot) or an ORM session's own connection (:meth:`Reader.of`:
 the same reads inside a writing command's transaction, after its pending changes are flushed).
+The bulk import writes through one too (:func:`open_writer`: the file under its write lock,
+or a session's connection), so that a large import into an up-to-date register file needs no
+SQLAlchemy either; its statements and the values they store are held to the ORM's own in
+``tests/test_recording.py``.
 Text a damaged register file holds that is not valid UTF-8 fails a read, as it fails the ORM's
 (the command refuses it in one line), except where a reader says it tolerates it
 (``sqlite_text.tolerant_text(reader.driver)``: ``lihat`` shows such a case, marked).
@@ -93,7 +97,8 @@ def record_type(columns: tuple[str, ...]) -> type:
 
 
 class Reader:
-    """Runs SQL text on one driver connection: ``sqlite`` or ``postgresql``."""
+    """Runs SQL text on one driver connection: ``sqlite`` or ``postgresql``; it writes only
+    inside a write transaction (:func:`open_writer`, or a writing command's session)."""
 
     __slots__ = ("_conn", "_own", "_session", "dialect")
 

@@ -414,7 +414,8 @@ def opened(*, write: bool) -> Iterator[Context]:
 
 @dataclass
 class ReadContext:
-    """What a reading command has: the register's reader, settings and the time."""
+    """What a command that goes through the driver has: the register's reader (which also
+    writes, opened by :func:`writing`), settings and the time."""
 
     db: Reader
     settings: dict[str, str]

@@ -1,9 +1,11 @@
 """Checking while writing, for a large file: the check of :mod:`.checks` runs in a second
 process and sends its good rows, prepared as far as they can be without the register
-(:func:`lapor_cli.recording.prepare_case`), while this process writes them (:class:`.Writer`) in
-the caller's one write transaction; the first bad row rolls the transaction back. Two cores,
-about half the time. ``lapor impor`` starts the check even before it opens the register
-(:func:`start_check`): the check then overlaps its start-up too.
+(:func:`lapor_cli.new_case_rows.prepare_case`), while this process writes them (:class:`.Writer`)
+in the caller's one write transaction; the first bad row rolls the transaction back. Two cores,
+about half the time. A chunk the writer would wait for goes unprepared, and the writer
+prepares it itself (the two processes share that work as the machine allows). ``lapor impor``
+starts the check even before it opens the register (:func:`start_check`): the check then
+overlaps its start-up too.
 
 The second process starts by ``START_METHOD``: a fork where that is safe, else a fresh
 interpreter ("spawn"), which finds :func:`_check_worker` and everything it is sent by import.
@@ -208,7 +210,8 @@ class _Again(Exception):
 
 
 #: Messages (pickled) the checking process keeps ready for the writer while it checks on:
-#: about 2 MB a chunk of rows, so a bound on its memory when the writer is the slower.
+#: about half a megabyte a chunk of prepared rows, so a bound on its memory when the writer is
+#: the slower.
 OUTBOX = 8
 
 

@@ -2,11 +2,13 @@
 ``catat`` entries, in the caller's one write transaction.
 
 Rows whose key is already among the desk's cases are skipped (:func:`existing_keys`), the
-numbers are reserved and the cases go in as bulk inserts (:func:`lapor_cli.recording.prepare_case`,
-then :func:`lapor_cli.recording.write_prepared`) by a :class:`Writer`, which :mod:`.parallel` uses
-as well. A new row with the NIK or phone number of an open case already in the register is
-named in a warning, as ``catat`` warns (:func:`duplicate_notes`). :func:`preview` tells what a
-write would do, from a read-only look.
+numbers are reserved and the cases go in as bulk inserts
+(:func:`lapor_cli.new_case_rows.prepare_case`, then :func:`lapor_cli.bulk_cases.write_prepared`)
+by a :class:`Writer`, which :mod:`.parallel` uses as well. Every statement is SQL text run on a
+:class:`~lapor_cli.sqlread.Reader`: a session's connection, or the register file opened for
+the write through ``sqlite3`` alone (``sqlread.open_writer``). A new row with the NIK or phone
+number of an open case already in the register is named in a warning, as ``catat`` warns
+(:func:`duplicate_notes`). :func:`preview` tells what a write would do, from a read-only look.
 """
 
 from __future__ import annotations
