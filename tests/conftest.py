@@ -272,6 +272,20 @@ def lapor_capped(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+#: ``python -c HEAVY_PROBE ARGS…``: ``lapor ARGS…`` in that process (a failure exits
+#: non-zero), then on stderr which of SQLAlchemy and SQLModel it imported (``BERAT [...]``).
+HEAVY_PROBE = (
+    "import sys, runpy\n"
+    "sys.argv = ['lapor', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_module('lapor_cli', run_name='__main__')\n"
+    "except SystemExit as exit:\n"
+    "    assert not exit.code, exit.code\n"
+    "heavy = [m for m in ('sqlalchemy', 'sqlmodel') if m in sys.modules]\n"
+    "print('BERAT', heavy, file=sys.stderr)\n"
+)
+
+
 def assert_refused_in_one_line(done: subprocess.CompletedProcess) -> str:
     """Exit 1 and one ``Ditolak:`` line on stderr (not a traceback, not a kill): stderr."""
     assert done.returncode == 1, (done.returncode, done.stderr[-2000:])

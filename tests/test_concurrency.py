@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import catat_as_desk
+from conftest import HEAVY_PROBE, assert_refused_in_one_line, catat_as_desk
 
 pytestmark = pytest.mark.slow  # desks in processes of their own: ~20 s a test
 
@@ -222,31 +222,40 @@ def _large_csv(path, n: int):
     return path
 
 
-def _impor(env, path) -> subprocess.CompletedProcess:
+def _lapor(env, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "lapor_cli", "impor", str(path), "--json"],
+        [sys.executable, "-m", "lapor_cli", *args],
         env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
+
+
+def _impor(env, path) -> subprocess.CompletedProcess:
+    return _lapor(env, "impor", str(path), "--json")
+
+
+def _register_and_large_file(tmp_path, wait: str):
+    """A register with one case, its environment (a lock wait of ``wait`` seconds) and a
+    large file of 5,000 forms."""
+    db = tmp_path / "register.db"
+    env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja",
+           "LAPOR_TUNGGU_KUNCI": wait}  # fmt: skip
+    assert catat_as_desk(env, 0).returncode == 0
+    return db, env, _large_csv(tmp_path / "besar.csv", 5_000)
 
 
 def test_a_large_import_waits_for_a_stuck_lock_then_is_refused_writing_nothing(tmp_path):
     """The large import takes the write lock through ``sqlite3`` itself (no SQLAlchemy): it
     waits as every writer does and is refused in the same one line, and nothing is written."""
-    db = tmp_path / "register.db"
-    env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja",
-           "LAPOR_TUNGGU_KUNCI": "1.5"}  # fmt: skip
-    assert catat_as_desk(env, 0).returncode == 0
-    path = _large_csv(tmp_path / "besar.csv", 5_000)
+    db, env, path = _register_and_large_file(tmp_path, "1.5")
     stuck = _helper(STUCK_WRITER, str(db), "60")
     try:
         refused = _impor(env, path)
     finally:
         stuck.kill()
         stuck.communicate()
-    assert refused.returncode == 1
+    said = assert_refused_in_one_line(refused)
     assert refused.stdout == ""
-    assert refused.stderr.startswith("Ditolak: ") and refused.stderr.count("\n") == 1
-    assert "sedang dikunci" in refused.stderr and "1.5 detik" in refused.stderr
+    assert "sedang dikunci" in said and "1.5 detik" in said
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM kasus").fetchone()[0] == 1
         assert conn.execute("SELECT terakhir FROM nomor_urut").fetchall() == [(1,)]
@@ -254,11 +263,7 @@ def test_a_large_import_waits_for_a_stuck_lock_then_is_refused_writing_nothing(t
 
 
 def test_a_large_import_waits_its_turn_behind_a_moving_queue(tmp_path):
-    db = tmp_path / "register.db"
-    env = {**os.environ, "LAPOR_DB": str(db), "HOME": str(tmp_path), "LAPOR_PETUGAS": "meja",
-           "LAPOR_TUNGGU_KUNCI": "2"}  # fmt: skip
-    assert catat_as_desk(env, 0).returncode == 0
-    path = _large_csv(tmp_path / "besar.csv", 5_000)
+    db, env, path = _register_and_large_file(tmp_path, "2")
     busy = _helper(BUSY_WRITER, str(db), "5")
     try:
         done = _impor(env, path)
@@ -267,28 +272,12 @@ def test_a_large_import_waits_its_turn_behind_a_moving_queue(tmp_path):
         busy.kill()
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["diimpor"] == 5_000
-    checked = subprocess.run(
-        [sys.executable, "-m", "lapor_cli", "periksa"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    checked = _lapor(env, "periksa")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     with sqlite3.connect(db) as conn:
         urut = [row[0] for row in conn.execute("SELECT urut FROM kasus ORDER BY urut")]
         assert urut == list(range(1, 5_002))
     conn.close()
-
-
-#: ``lapor ARGS…`` in this process, then which of SQLAlchemy and SQLModel it imported.
-HEAVY = (
-    "import sys, runpy\n"
-    "sys.argv = ['lapor', *sys.argv[1:]]\n"
-    "try:\n"
-    "    runpy.run_module('lapor_cli', run_name='__main__')\n"
-    "except SystemExit as exit:\n"
-    "    assert not exit.code, exit.code\n"
-    "heavy = [m for m in ('sqlalchemy', 'sqlmodel') if m in sys.modules]\n"
-    "print('BERAT', heavy, file=sys.stderr)\n"
-)
 
 
 def test_a_large_import_into_an_up_to_date_register_file_needs_no_sqlalchemy(tmp_path):
@@ -300,14 +289,14 @@ def test_a_large_import_into_an_up_to_date_register_file_needs_no_sqlalchemy(tmp
     path = _large_csv(tmp_path / "besar.csv", 5_000)
     new, existing = tmp_path / "baru.db", tmp_path / "ada.db"
     first = subprocess.run(
-        [sys.executable, "-c", HEAVY, "impor", str(path), "--json"],
+        [sys.executable, "-c", HEAVY_PROBE, "impor", str(path), "--json"],
         env={**env, "LAPOR_DB": str(new)}, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert first.returncode == 0, first.stderr
     assert "BERAT ['sqlalchemy', 'sqlmodel']" in first.stderr  # created: the full way
     assert catat_as_desk({**env, "LAPOR_DB": str(existing)}, 0).returncode == 0
     second = subprocess.run(
-        [sys.executable, "-c", HEAVY, "impor", str(path), "--json"],
+        [sys.executable, "-c", HEAVY_PROBE, "impor", str(path), "--json"],
         env={**env, "LAPOR_DB": str(existing)}, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert second.returncode == 0, second.stderr
@@ -327,8 +316,5 @@ def test_a_large_import_into_an_up_to_date_register_file_needs_no_sqlalchemy(tmp
         conn.close()
     assert len(rows[0]) == 5_000 and rows[0] == rows[1]
     for db in (new, existing):
-        checked = subprocess.run(
-            [sys.executable, "-m", "lapor_cli", "periksa"],
-            env={**env, "LAPOR_DB": str(db)}, capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+        checked = _lapor({**env, "LAPOR_DB": str(db)}, "periksa")
         assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -309,7 +309,7 @@ def _big_csv(path: Path, n: int, bad: dict[int, str] | None = None) -> Path:
     return path
 
 
-def _parallel(db: Path, path: Path, progress=None) -> importing.ImportResult:
+def _parallel(db: Path, path: Path, progress=None, started=None) -> importing.ImportResult:
     register = open_register(str(db), write=True)
     try:
         with register.transaction(True) as session:
@@ -321,6 +321,7 @@ def _parallel(db: Path, path: Path, progress=None) -> importing.ImportResult:
                 settings=get_settings(session),
                 desk=desk_for_write(session, None),
                 progress=progress,
+                started=started,
             )
     finally:
         register.engine.dispose()
@@ -479,21 +480,10 @@ def test_a_check_that_dies_in_the_middle_of_a_message_stops_the_import(tmp_path,
     worker = SimpleNamespace(is_alive=lambda: False, terminate=lambda: None, join=lambda: None)
     started = parallel.StartedCheck(worker, receiving, control, "Asia/Jakarta")
     before = _counts(one_case)
-    register = open_register(str(one_case), write=True)
     try:
         with pytest.raises(LaporError, match="Pemeriksaan berkas berhenti tiba-tiba"):
-            with register.transaction(True) as session:
-                importing.import_parallel(
-                    session,
-                    tmp_path / "tidak-dibaca.csv",
-                    now=NOW,
-                    petugas="meja",
-                    settings=get_settings(session),
-                    desk=desk_for_write(session, None),
-                    started=started,
-                )
+            _parallel(one_case, tmp_path / "tidak-dibaca.csv", started=started)
     finally:
-        register.engine.dispose()
         started.stop()
     assert _counts(one_case) == before
 

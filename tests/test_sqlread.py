@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from conftest import HP, NIK, POPULATED, Runner, at, ok_json, reading_session
+from conftest import HEAVY_PROBE, HP, NIK, POPULATED, Runner, at, ok_json, reading_session
 from lapor_cli import models
 from lapor_cli.case_rows import (
     ATTACHMENT_COLUMNS,
@@ -282,16 +282,7 @@ def test_what_is_not_an_up_to_date_register_file_is_opened_the_full_way(tmp_path
 
 @pytest.mark.sqlite_only
 def test_reading_commands_import_neither_sqlalchemy_nor_sqlmodel(full) -> None:
-    code = (
-        "import sys, runpy\n"
-        "sys.argv = ['lapor', *sys.argv[1:]]\n"
-        "try:\n"
-        "    runpy.run_module('lapor_cli', run_name='__main__')\n"
-        "except SystemExit as exit:\n"
-        "    assert not exit.code, exit.code\n"
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel') if m in sys.modules]\n"
-        "print('BERAT', heavy, file=sys.stderr)\n"
-    )
+    code = HEAVY_PROBE
     for args in (
         ["sla", "--json"],
         ["sla"],

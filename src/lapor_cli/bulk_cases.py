@@ -20,6 +20,7 @@ from lapor_cli.new_case_rows import (
     CASE_COLUMNS,
     NEW_CASE_COLUMNS,
     PETUGAS_AT,
+    SHARED_COLUMNS,
     Prepared,
     shared_values,
 )
@@ -57,8 +58,9 @@ _ENTRY_INSERT = (
 )
 #: Where a prepared case's values hold its receipt time (the one time among them).
 _DITERIMA_AT = CASE_COLUMNS.index("diterima")
-_SHARED_TIME_AT = 4  # ``dicatat`` in ``shared_values``
-_SHARED_DOC_AT = 5  # ``tembusan``
+#: Where ``shared_values`` holds the one time and the one JSON value among them.
+_SHARED_TIME_AT = SHARED_COLUMNS.index("dicatat")
+_SHARED_DOC_AT = SHARED_COLUMNS.index("tembusan")
 #: The setting that holds the chain's head (``entries.chain_head``).
 HEAD = "rantai"
 

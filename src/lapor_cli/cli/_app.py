@@ -431,25 +431,10 @@ def reading() -> Iterator[ReadContext]:
     one that does not exist yet, a file that is none — is opened the full way (:func:`opened`,
     which migrates, answers from an empty register or refuses with the reason) and read
     through its session's connection: the same reads, the same answers."""
-    from lapor_cli.settings import get_settings
-    from lapor_cli.sqlread import Reader, open_reader
+    from lapor_cli.sqlread import open_reader
 
-    where = location()
-    reader = open_reader(where)
-    if reader is None:
-        with opened(write=False) as ctx:
-            yield ReadContext(Reader.of(ctx.session), ctx.settings, ctx.now)
-        return
-    try:
-        settings = get_settings(reader)
-        yield ReadContext(reader, settings, now_for(settings["zona_waktu"]))
-    except sqlite3.DatabaseError:
-        from lapor_cli.db import translate_db_errors  # the refusals live there
-
-        with translate_db_errors(where):
-            raise
-    finally:
-        reader.close()
+    with _through_driver(open_reader, write=False) as ctx:
+        yield ctx
 
 
 @contextmanager
@@ -459,33 +444,49 @@ def writing() -> Iterator[ReadContext]:
     (``sqlread.open_writer``), and committed when the block ends without an error. Anything
     else is opened the full way (:func:`opened`) and written through its session's
     connection: the same statements, the same rows."""
+    from lapor_cli.sqlread import open_writer
+
+    with _through_driver(open_writer, write=True) as ctx:
+        yield ctx
+
+
+@contextmanager
+def _through_driver(
+    open_file: Callable[[str], Reader | None], *, write: bool
+) -> Iterator[ReadContext]:
+    """:func:`reading` or :func:`writing`: the file through ``open_file``, else the full way.
+    A driver's error (the file locked too long, damaged, full) is refused in the register's
+    words (``db.translate_db_errors``, imported only then)."""
     from lapor_cli.settings import get_settings
-    from lapor_cli.sqlread import Reader, open_writer
+    from lapor_cli.sqlread import Reader
 
     where = location()
+    with _driver_errors(where):
+        db = open_file(where)
+    if db is None:
+        with opened(write=write) as ctx:
+            yield ReadContext(Reader.of(ctx.session), ctx.settings, ctx.now)
+        return
     try:
-        db = open_writer(where)
+        with _driver_errors(where):
+            settings = get_settings(db)
+            yield ReadContext(db, settings, now_for(settings["zona_waktu"]))
+            if write:
+                db.commit()
+                state.written = True  # committed: from here on nothing may look like a refusal
+    finally:
+        db.close()
+
+
+@contextmanager
+def _driver_errors(where: str) -> Iterator[None]:
+    try:
+        yield
     except sqlite3.DatabaseError:
         from lapor_cli.db import translate_db_errors  # the refusals live there
 
         with translate_db_errors(where):
             raise
-    if db is None:
-        with opened(write=True) as ctx:
-            yield ReadContext(Reader.of(ctx.session), ctx.settings, ctx.now)
-        return
-    try:
-        settings = get_settings(db)
-        yield ReadContext(db, settings, now_for(settings["zona_waktu"]))
-        db.commit()
-        state.written = True  # committed: from here on nothing may look like a refusal
-    except sqlite3.DatabaseError:
-        from lapor_cli.db import translate_db_errors
-
-        with translate_db_errors(where):
-            raise
-    finally:
-        db.close()
 
 
 def interactive() -> bool:
