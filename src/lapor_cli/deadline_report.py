@@ -3,9 +3,9 @@ lines), and one case's deadline explained day by day."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -294,33 +294,50 @@ def _most_urgent_keys(
     """Every key judged and counted (the database counts its cases); the cases of the most
     urgent keys read, enough for ``limit`` lines (ties at the last deadline included)."""
     query = (
-        f"SELECT {_KEY_SQL}, count(*), {{group_concat}}(CAST(id AS TEXT), ',') FROM kasus"
+        f"SELECT {_KEY_SQL}, count(*) FROM kasus"
         f" WHERE {where} GROUP BY {', '.join(str(i) for i in range(1, _WIDTH + 1))}"
     )
     judged = []
     for r in db.rows(query, params):
-        key, count, ids = r[:_WIDTH], *r[_WIDTH:]
+        key, count = r[:_WIDTH], r[_WIDTH]
         if (line := judge.line(_keyed_row(key), count)) is not None:
-            judged.append((line, ids))
-    judged.sort(key=lambda pair: _urgency(pair[0]))
-    chosen: list[tuple[SlaLine, list[int]]] = []
+            judged.append((line, key, count))
+    judged.sort(key=lambda item: _urgency(item[0]))
+    chosen: dict[tuple, SlaLine] = {}
     taken, last = 0, None
-    for line, ids in judged:
+    for line, key, count in judged:
         if taken >= limit and _urgency(line) != last:
             break
-        chosen.append((line, [int(i) for i in ids.split(",")]))
-        taken += len(chosen[-1][1])
+        chosen[key] = line
+        taken += count
         last = _urgency(line)
-    wanted = [i for _, ids in chosen for i in ids]
-    found: dict[int, tuple] = {}
-    for start in range(0, len(wanted), 500):
-        part = wanted[start : start + 500]
-        marks = ", ".join("?" * len(part))
-        for i, *case in db.rows(
-            f"SELECT id, nomor, unit, segera FROM kasus WHERE id IN ({marks})", part
-        ):
-            found[i] = tuple(case)
-    return [(line, [found[i] for i in ids]) for line, ids in chosen]
+    return [(chosen[key], cases) for key, cases in _cases_of(db, chosen, where, params).items()]
+
+
+def _cases_of(
+    db: Reader, keys: Iterable[tuple], where: str, params: list
+) -> dict[tuple, list[tuple]]:
+    """The cases (nomor, unit, segera) of these keys: read through the index of open cases
+    over just the statuses and receipt days the keys have (the most urgent keys are a few
+    statuses and days), each case's key worked out by the database as the keys were."""
+    cases: dict[tuple, list[tuple]] = {key: [] for key in keys}
+    if not cases:
+        return cases
+    statuses = sorted({key[0] for key in cases})
+    days = [_moment(key[1]) for key in cases]
+    first = datetime.combine(min(days).date(), time())
+    after = datetime.combine(max(days).date(), time()) + timedelta(days=1)
+    # The range first: SQLite bounds its index search by the first bound it is given, and
+    # ``where`` has one of its own (received by the moment judged: every day until then).
+    query = (
+        f"SELECT {_KEY_SQL}, nomor, unit, segera FROM kasus"
+        f" WHERE status IN ({', '.join('?' * len(statuses))}) AND diterima >= ? AND diterima < ?"
+        f" AND {where}"
+    )
+    for r in db.iter(query, [*statuses, db.time(first), db.time(after), *params]):
+        if (of_key := cases.get(r[:_WIDTH])) is not None:
+            of_key.append(r[_WIDTH:])
+    return cases
 
 
 def _ordered(groups: list[tuple[SlaLine, list[tuple]]]) -> list[Member]:
