@@ -251,25 +251,37 @@ def sla_report(
         where += " AND coalesce(meja, '') = ?"
         params.append(desk.kode)
     groups: list[tuple[SlaLine, list[tuple]]] = []  # a judgement and its cases
-    alone = where if past else f"{where} AND {_OWN_SQL}"
-    for row in case_rows(db, f"WHERE {alone}", params, columns=SLA_COLUMNS):
-        if statuses is not None:  # the row as it stood at as_of
-            status = statuses.get(row.id, "diterima")
-            if status not in OPEN_STATUSES:
-                continue
-            row = _AsOf(row, status, as_of)
-        if (line := judge.line(row)) is not None:
-            groups.append((line, [(row.nomor, row.unit, row.segera)]))
+    if past or limit is None:
+        alone = where if past else f"{where} AND {_OWN_SQL}"
+        groups += _each_alone(db, judge, f"WHERE {alone}", params, statuses)
     if not past:
-        shared = f"{where} AND {_SHARED_SQL}"
         if limit is None:
-            groups += _every_key(db, judge, shared, params)
+            groups += _every_key(db, judge, f"{where} AND {_SHARED_SQL}", params)
         else:
-            groups += _most_urgent_keys(db, judge, shared, params, limit)
+            groups += _most_urgent_keys(db, judge, where, params, limit)
     members = _ordered(groups)
     if limit is not None:
         del members[limit:]
     return SlaReport(members, **judge.counts)
+
+
+def _each_alone(
+    db: Reader,
+    judge: _Judge,
+    where: str,
+    params: list,
+    statuses: dict[int, str] | None = None,
+) -> Iterator[tuple[SlaLine, list[tuple]]]:
+    """Each case ``where`` selects judged on its own, with its case (nomor, unit, segera);
+    ``statuses``: each case's status as of the moment judged (an earlier one)."""
+    for row in case_rows(db, where, params, columns=SLA_COLUMNS):
+        if statuses is not None:  # the row as it stood at as_of
+            status = statuses.get(row.id, "diterima")
+            if status not in OPEN_STATUSES:
+                continue
+            row = _AsOf(row, status, judge.as_of)
+        if (line := judge.line(row)) is not None:
+            yield line, [(row.nomor, row.unit, row.segera)]
 
 
 def _every_key(
@@ -291,17 +303,26 @@ def _every_key(
 def _most_urgent_keys(
     db: Reader, judge: _Judge, where: str, params: list, limit: int
 ) -> list[tuple[SlaLine, list[tuple]]]:
-    """Every key judged and counted (the database counts its cases); the cases of the most
-    urgent keys read, enough for ``limit`` lines (ties at the last deadline included)."""
+    """Every open case ``where`` selects judged and counted, in one pass of the database over
+    them: it counts the cases of each key, and names each case judged on its own (a key of
+    its own: its id), which is then read and judged alone. The cases of the most urgent keys
+    are read, enough for ``limit`` lines (ties at the last deadline included)."""
     query = (
-        f"SELECT {_KEY_SQL}, count(*) FROM kasus"
-        f" WHERE {where} GROUP BY {', '.join(str(i) for i in range(1, _WIDTH + 1))}"
+        f"SELECT {_KEY_SQL}, CASE WHEN {_OWN_SQL} THEN id END, count(*) FROM kasus"
+        f" WHERE {where} GROUP BY {', '.join(str(i) for i in range(1, _WIDTH + 2))}"
     )
-    judged = []
+    judged: list[tuple[SlaLine, tuple, int]] = []
+    alone: list[int] = []
     for r in db.rows(query, params):
-        key, count = r[:_WIDTH], r[_WIDTH]
-        if (line := judge.line(_keyed_row(key), count)) is not None:
+        key, own, count = r[:_WIDTH], r[_WIDTH], r[_WIDTH + 1]
+        if own is not None:
+            alone.append(own)
+        elif (line := judge.line(_keyed_row(key), count)) is not None:
             judged.append((line, key, count))
+    groups = []
+    for start in range(0, len(alone), 500):
+        part = alone[start : start + 500]
+        groups += _each_alone(db, judge, f"WHERE id IN ({', '.join('?' * len(part))})", part)
     judged.sort(key=lambda item: _urgency(item[0]))
     chosen: dict[tuple, SlaLine] = {}
     taken, last = 0, None
@@ -311,7 +332,9 @@ def _most_urgent_keys(
         chosen[key] = line
         taken += count
         last = _urgency(line)
-    return [(chosen[key], cases) for key, cases in _cases_of(db, chosen, where, params).items()]
+    shared = f"{where} AND {_SHARED_SQL}"
+    groups += [(chosen[key], cases) for key, cases in _cases_of(db, chosen, shared, params).items()]
+    return groups
 
 
 def _cases_of(
