@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 
 from lapor_cli import case_state
 from lapor_cli import history as chain
-from lapor_cli.bulk_cases import ENTRY_COLUMNS as ENTRY_COLUMNS
 from lapor_cli.bulk_cases import chain_head as stored_head
 from lapor_cli.case_state import IDENTITY_COLUMNS
 from lapor_cli.models import Case, History
@@ -19,7 +18,6 @@ from lapor_cli.settings import set_setting
 from lapor_cli.sqlread import Reader
 
 __all__ = [
-    "ENTRY_COLUMNS",
     "append_history",
     "case_history",
     "case_state_of",
