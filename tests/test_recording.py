@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from conftest import HP, HP_E164, NIK, NIK_KUPANG, eod, register_rows
 from lapor_cli import history
+from lapor_cli.bulk_cases import write_prepared
 from lapor_cli.db import KNOWN_REVISIONS
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import add_desk, desk_for_write
@@ -26,13 +27,7 @@ from lapor_cli.handling import get_case, verify_case
 from lapor_cli.maintenance import check_connection
 from lapor_cli.models import Case, History
 from lapor_cli.numbering import reserve_numbers
-from lapor_cli.recording import (
-    Recorded,
-    prepare_case,
-    record,
-    record_case,
-    write_prepared,
-)
+from lapor_cli.recording import Recorded, prepare_case, record, record_case
 from lapor_cli.sqlread import Reader
 from lapor_cli.validation import validate_case
 

@@ -122,4 +122,12 @@ def prepare_case(data: CaseInput, rule: SlaRule, sidik: str, *, now: datetime) -
     return values, catatan, stored_json(detail), tail, identity, state
 
 
+def prepare_under(
+    rules: dict[tuple[str, str, bool], SlaRule], data: CaseInput, sidik: str, *, now: datetime
+) -> Prepared:
+    """``prepare_case`` with the rule ``rules`` (``Deadlines.rules_for_new``) gives the case's
+    channel, kind and urgency: how the bulk import's two processes prepare each row."""
+    return prepare_case(data, rules[data.kanal, data.jenis, data.segera], sidik, now=now)
+
+
 _state_parts = case_state.new_case_parts(CASE_COLUMNS)

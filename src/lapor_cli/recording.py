@@ -16,9 +16,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from lapor_cli import case_state
-from lapor_cli.bulk_cases import open_cases_by_identity as open_cases_by_identity
-from lapor_cli.bulk_cases import prepared_identity as prepared_identity
-from lapor_cli.bulk_cases import write_prepared as write_prepared
 from lapor_cli.deadlines import Deadlines
 from lapor_cli.desks import DeskInfo, desk_for_write
 from lapor_cli.entries import append_history

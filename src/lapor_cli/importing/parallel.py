@@ -162,8 +162,7 @@ def import_parallel(
                     found.update(there)
                     keys.update((k, chunk_keys[k]) for k in there)
                     chunk = [c for c in chunk if c[1] not in there]
-                if writer.open_identities:  # (else no case could be one's duplicate)
-                    writer.look_for_duplicates([(c[0], *prepared_identity(c[3])) for c in chunk])
+                writer.look_for_duplicates((c[0], *prepared_identity(c[3])) for c in chunk)
                 writer.write_prepared([c[3] for c in chunk])
             elif kind == "progress":
                 if progress is not None:
@@ -239,7 +238,7 @@ def _check_worker(
     import gc
     import signal
 
-    from lapor_cli.new_case_rows import prepare_case
+    from lapor_cli.new_case_rows import prepare_under
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the writer's to handle
     gc.disable()  # as the writer (``run._no_cyclic_gc``): this process ends with the check
@@ -282,14 +281,7 @@ def _check_worker(
             post(("checked", [(n, row_key(data, sidik), sidik, data) for n, data, sidik in chunk]))
             return
         prepared = [
-            (
-                number,
-                row_key(data, sidik),
-                sidik,
-                prepare_case(
-                    data, rules[data.kanal, data.jenis, data.segera], sidik, now=write_now
-                ),
-            )
+            (number, row_key(data, sidik), sidik, prepare_under(rules, data, sidik, now=write_now))
             for number, data, sidik in chunk
         ]
         post(("rows", prepared))

@@ -13,6 +13,7 @@ number of an open case already in the register is named in a warning, as ``catat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -228,33 +229,28 @@ class Writer:
             # written out and read back before the commit. This connection, this command.
             db.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
 
-    def look_for_duplicates(self, rows: list[Identity]) -> None:
+    def look_for_duplicates(self, rows: Iterable[Identity]) -> None:
         """Remember which of these rows (about to be written) repeat an open case's NIK or
-        phone number."""
+        phone number (``rows`` is not even gone through when no open case could match)."""
         if self.open_identities:
-            self.duplicates += find_duplicates(self.db, rows, up_to_id=self.before)
+            self.duplicates += find_duplicates(self.db, list(rows), up_to_id=self.before)
 
     def prepared(
         self, rows: list[tuple[int, str, str, CaseInput]]
     ) -> list[tuple[int, str, str, Prepared]]:
         """Checked rows (row, key, fingerprint, case) prepared here (``prepare_case``, with
         this ``now`` and these rules), as the checking process sends prepared ones."""
-        from lapor_cli.new_case_rows import prepare_case
+        from lapor_cli.new_case_rows import prepare_under
 
         now, rules = self.now, self.rules
-        return [
-            (n, k, s, prepare_case(d, rules[d.kanal, d.jenis, d.segera], s, now=now))
-            for n, k, s, d in rows
-        ]
+        return [(n, k, s, prepare_under(rules, d, s, now=now)) for n, k, s, d in rows]
 
     def write(self, rows: list[tuple[CaseInput, str]]) -> None:
         """Record (case, fingerprint) pairs under the next numbers of the desk's year."""
-        from lapor_cli.new_case_rows import prepare_case
+        from lapor_cli.new_case_rows import prepare_under
 
         now, rules = self.now, self.rules
-        self.write_prepared(
-            [prepare_case(d, rules[d.kanal, d.jenis, d.segera], s, now=now) for d, s in rows]
-        )
+        self.write_prepared([prepare_under(rules, d, s, now=now) for d, s in rows])
 
     def write_prepared(self, items: list[Prepared]) -> None:
         """Record cases ``prepare_case`` made (with this ``now`` and these rules)."""
